@@ -1,0 +1,120 @@
+"""The codebook: one source of truth for table, row and column keys and labels.
+
+The data lives in ``toolkit/data/codebook.csv`` (SPEC §8): every key with its
+Chinese and English label, the template it belongs to (``2019``, ``2021`` or
+``both``), the block it sits in, its display order and the regular expression
+(over :func:`toolkit.normalise.label_key`) that maps a printed label to it.
+Parsers, validation and charts all read it from here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+TABLES = ("proactive", "requests", "review_litigation")
+LANGS = ("zh", "en")
+
+
+@cache
+def _raw() -> pd.DataFrame:
+    with resources.files("toolkit").joinpath("data/codebook.csv").open(encoding="utf-8") as f:
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+    df["order"] = df["order"].astype(int)
+    return df
+
+
+def codebook(lang: str = "zh") -> pd.DataFrame:
+    """The codebook as a DataFrame, with ``label`` in the requested language.
+
+    Args:
+        lang: ``"zh"`` or ``"en"``: which label goes in the ``label`` column.
+
+    Examples:
+        >>> cb = codebook("en")
+        >>> cb.query("table == 'requests' and axis == 'column'")["key"].tolist()[:3]
+        ['natural_person', 'org_business', 'org_research']
+        >>> cb.set_index(["table", "axis", "key"]).loc[("requests", "row", "disclosed"), "label"]
+        'Disclosed'
+    """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
+    df = _raw().copy()
+    df.insert(4, "label", df[lang])
+    return df.rename(columns={"zh": "label_zh", "en": "label_en", "match": "variants"}).reset_index(drop=True)
+
+
+def entries(table: str, axis: str) -> pd.DataFrame:
+    """Codebook lines of one table and axis, in display order."""
+    df = _raw()
+    return df[(df["table"] == table) & (df["axis"] == axis)].sort_values("order")
+
+
+@cache
+def keys(table: str, axis: str) -> tuple[str, ...]:
+    """Keys of one table and axis in display order.
+
+    Examples:
+        >>> keys("review_litigation", "column")
+        ('upheld', 'corrected', 'other', 'pending', 'total')
+    """
+    return tuple(entries(table, axis)["key"])
+
+
+@cache
+def matchers(table: str, axis: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(key, compiled pattern) pairs, tried in display order."""
+    return tuple((k, re.compile(m)) for k, m in entries(table, axis)[["key", "match"]].itertuples(index=False))
+
+
+def match(table: str, axis: str, label: str) -> str | None:
+    """First key whose pattern matches an already normalised label.
+
+    Examples:
+        >>> from toolkit.normalise import label_key
+        >>> match("requests", "row", label_key("4.无正当理由大量反复申请"))
+        'notproc_mass_repeat'
+        >>> match("requests", "column", label_key("法人或其他组织")) is None
+        True
+    """
+    for key, pattern in matchers(table, axis):
+        if pattern.search(label):
+            return key
+    return None
+
+
+@cache
+def attribute(table: str, axis: str, key: str, field: str) -> str:
+    """One field (``template``, ``block``, ``zh``, ``en``…) of one codebook key."""
+    df = entries(table, axis)
+    return df.loc[df["key"] == key, field].iloc[0]
+
+
+def label(table: str, axis: str, key: str, lang: str = "zh") -> str:
+    """The display label of a key.
+
+    Examples:
+        >>> label("requests", "column", "org_legal_service", "en")
+        'Legal service providers'
+    """
+    return attribute(table, axis, key, lang)
+
+
+@cache
+def category_order(axis: str) -> tuple[str, ...]:
+    """All keys of an axis across the three tables, first appearance wins (for categoricals)."""
+    if axis == "table":
+        return TABLES
+    seen: dict[str, None] = {}
+    for t in TABLES:
+        for k in keys(t, axis):
+            seen.setdefault(k, None)
+    return tuple(seen)
+
+
+def categorical(values, axis: str) -> pd.Categorical:
+    """Ordered categorical of codebook keys for ``table``, ``row`` or ``column``."""
+    return pd.Categorical(values, categories=list(category_order(axis)), ordered=True)
