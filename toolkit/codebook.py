@@ -10,6 +10,7 @@ Parsers, validation and charts all read it from here.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from importlib import resources
 
@@ -118,3 +119,14 @@ def category_order(axis: str) -> tuple[str, ...]:
 def categorical(values, axis: str) -> pd.Categorical:
     """Ordered categorical of codebook keys for ``table``, ``row`` or ``column``."""
     return pd.Categorical(values, categories=list(category_order(axis)), ordered=True)
+
+
+class _CallableModule(type(sys.modules[__name__])):
+    """Lets ``toolkit.codebook(lang="en")`` call :func:`codebook` while
+    ``toolkit.codebook`` stays this module for ``from toolkit.codebook import keys``."""
+
+    def __call__(self, lang: str = "zh") -> pd.DataFrame:
+        return codebook(lang)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -54,12 +54,18 @@ class Document:
         return [b for b in self.blocks if isinstance(b, str)]
 
 
-def location(table: int, row: int, col: int, page: int | None = None) -> str:
-    """Format a cell location.
+def location(table: int, row: int, col: int, page: int | None = None, line: int | None = None) -> str:
+    """Format a cell location: table index, grid row and column, page or text line.
 
     Examples:
         >>> location(2, 5, 3, page=4)
         'table 2, row 5, col 3, page 4'
+        >>> location(1, 2, 1, line=40)
+        'table 1, row 2, col 1, line 40'
     """
     loc = f"table {table}, row {row}, col {col}"
-    return f"{loc}, page {page}" if page is not None else loc
+    if page is not None:
+        loc += f", page {page}"
+    if line is not None:
+        loc += f", line {line}"
+    return loc

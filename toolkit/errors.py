@@ -62,3 +62,9 @@ class CorruptFileError(ToolkitError):
     """The file is truncated or structurally broken for its format."""
 
     reason = "corrupt"
+
+
+class InternalError(ToolkitError):
+    """An unexpected failure inside a reader, reported as one line instead of a traceback."""
+
+    reason = "internal"
