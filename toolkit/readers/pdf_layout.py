@@ -1,0 +1,306 @@
+"""Page geometry → lines of text and ruled table grids (no PDF library in here).
+
+Coordinates are PDF points with y growing downwards (top of page = 0), so
+"above" means a smaller y everywhere in the PDF reader.
+
+A ruled table is found from its border segments, not from the text: the x
+positions of vertical rules and the y positions of horizontal rules make a
+grid; a grid cell whose right (bottom) border is missing is merged with its
+neighbour, which turns WPS/Word/LibreOffice's colspan and rowspan cells back
+into single cells. Text is then dropped into the cell that contains each
+character's centre, so wrapped labels, labels printed one character per line
+and numbers printed beside the middle line of a label all land in one cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# Rules closer than this (points) are one rule: double borders, 0.5 pt rounding.
+SNAP = 2.0
+# A grid needs at least this many rules each way to be a table (2 × 2 = one box).
+MIN_RULES = 2
+
+
+@dataclass(slots=True)
+class Char:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def cx(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass(slots=True)
+class Seg:
+    """An axis-parallel rule: horizontal at ``pos`` from ``lo`` to ``hi`` on x, or vertical on y."""
+
+    pos: float
+    lo: float
+    hi: float
+
+
+@dataclass(slots=True)
+class Line:
+    chars: list[Char]
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def text(self) -> str:
+        return join_chars(self.chars)
+
+
+@dataclass(slots=True)
+class GridCell:
+    """One merged cell of a ruled table: grid rows r0..r1 and columns c0..c1 (inclusive)."""
+
+    r0: int
+    c0: int
+    r1: int
+    c1: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    chars: list[Char] = field(default_factory=list)
+    text: str = ""  # set by fill(); stitching may extend it
+    # When a page break cuts a merged cell in two, the lower half points at the upper one.
+    continues: GridCell | None = None
+
+    def root(self) -> GridCell:
+        cell = self
+        while cell.continues is not None:
+            cell = cell.continues
+        return cell
+
+
+@dataclass(slots=True)
+class Grid:
+    xs: list[float]  # column boundaries, left to right
+    ys: list[float]  # row boundaries, top to bottom
+    cells: list[GridCell]
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return self.xs[0], self.ys[0], self.xs[-1], self.ys[-1]
+
+    def contains(self, ch: Char) -> bool:
+        x0, y0, x1, y1 = self.bbox
+        return x0 <= ch.cx <= x1 and y0 <= ch.cy <= y1
+
+
+# Compatibility ideographs and Kangxi / CJK radicals some PDF fonts map glyphs to
+# (⼀⼆⾃⼈ instead of 一二自人); NFKC maps them to the ordinary characters. We apply
+# it to these blocks only, so full-width punctuation stays as printed.
+_COMPAT = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
+
+
+def fold_compat(text: str) -> str:
+    """NFKC for radical and compatibility glyphs only.
+
+    Examples:
+        >>> fold_compat("⼀、本年新收（⾃然⼈）")
+        '一、本年新收（自然人）'
+    """
+    return _COMPAT.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+
+
+def group_lines(chars: list[Char]) -> list[Line]:
+    """Group characters into text lines: same line when their vertical extents mostly overlap."""
+    lines: list[Line] = []
+    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+        height = max(ch.y1 - ch.y0, 1.0)
+        for line in reversed(lines[-4:]):  # only recent lines can still overlap
+            overlap = min(line.y1, ch.y1) - max(line.y0, ch.y0)
+            if overlap > 0.5 * min(height, line.y1 - line.y0 or height):
+                line.chars.append(ch)
+                line.x0, line.x1 = min(line.x0, ch.x0), max(line.x1, ch.x1)
+                line.y0, line.y1 = min(line.y0, ch.y0), max(line.y1, ch.y1)
+                break
+        else:
+            lines.append(Line([ch], ch.x0, ch.y0, ch.x1, ch.y1))
+    for line in lines:
+        line.chars.sort(key=lambda c: c.x0)
+    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+    return lines
+
+
+def join_chars(chars: list[Char]) -> str:
+    """Characters of one line, left to right.
+
+    A space is put only between two Latin letters or digits with a visible gap:
+    Chinese text has no spaces, and justified Chinese lines spread their glyphs
+    apart, so gaps next to a Han character or full-width punctuation mean nothing.
+    """
+    out: list[str] = []
+    prev: Char | None = None
+    for ch in chars:
+        if (
+            prev is not None
+            and ch.x0 - prev.x1 > 0.25 * max(ch.y1 - ch.y0, 1.0)
+            and prev.text.isascii()
+            and prev.text.isalnum()
+            and ch.text.isascii()
+            and ch.text.isalnum()
+        ):
+            out.append(" ")
+        out.append(ch.text)
+        prev = ch
+    return "".join(out)
+
+
+def cell_text(chars: list[Char]) -> str:
+    """A cell's text: lines top to bottom, joined without a separator.
+
+    Lines inside a cell are soft wraps, so Chinese labels and long numbers join
+    without a space ("只计这一情" + "形，不计其他情形）"); a label printed one
+    character per line becomes one word. Only two Latin letters meeting at a
+    wrap get a space.
+    """
+    text = ""
+    for line in group_lines(chars):
+        part = line.text.strip()
+        if text and part and text[-1].isascii() and text[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            text += " "
+        text += part
+    return text
+
+
+def _cluster(values: list[float]) -> list[float]:
+    """Sorted positions with neighbours closer than SNAP folded into their mean."""
+    out: list[list[float]] = []
+    for v in sorted(values):
+        if out and v - out[-1][-1] <= SNAP:
+            out[-1].append(v)
+        else:
+            out.append([v])
+    return [sum(g) / len(g) for g in out]
+
+
+def _merge_collinear(segs: list[Seg]) -> list[Seg]:
+    """Join rules on the same line whose extents touch (tables are often drawn cell by cell)."""
+    groups: list[list[Seg]] = []
+    for s in sorted(segs, key=lambda s: s.pos):
+        if groups and s.pos - groups[-1][-1].pos <= SNAP:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    out: list[Seg] = []
+    for group in groups:
+        pos = sum(s.pos for s in group) / len(group)
+        start = len(out)
+        for s in sorted(group, key=lambda s: s.lo):
+            if len(out) > start and s.lo <= out[-1].hi + SNAP:
+                out[-1].hi = max(out[-1].hi, s.hi)
+            else:
+                out.append(Seg(pos, s.lo, s.hi))
+    return out
+
+
+def _components(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
+    """Groups of rules that touch each other: one group per drawn table."""
+    parent = list(range(len(hs) + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, h in enumerate(hs):
+        for j, v in enumerate(vs):
+            if h.lo - SNAP <= v.pos <= h.hi + SNAP and v.lo - SNAP <= h.pos <= v.hi + SNAP:
+                parent[find(i)] = find(len(hs) + j)
+    groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
+    for i, h in enumerate(hs):
+        groups.setdefault(find(i), ([], []))[0].append(h)
+    for j, v in enumerate(vs):
+        groups.setdefault(find(len(hs) + j), ([], []))[1].append(v)
+    return list(groups.values())
+
+
+def _covers(segs: list[Seg], pos: float, lo: float, hi: float) -> bool:
+    """Is there a rule at ``pos`` running over the middle of [lo, hi]?"""
+    mid = (lo + hi) / 2
+    return any(abs(s.pos - pos) <= SNAP and s.lo - SNAP <= mid <= s.hi + SNAP for s in segs)
+
+
+def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
+    """Ruled tables on one page, top to bottom, each with its merged cells."""
+    hsegs, vsegs = _merge_collinear(hsegs), _merge_collinear(vsegs)
+    grids: list[Grid] = []
+    for hs, vs in _components(hsegs, vsegs):
+        xs, ys = _cluster([v.pos for v in vs]), _cluster([h.pos for h in hs])
+        if len(xs) < MIN_RULES or len(ys) < MIN_RULES:
+            continue  # a lone rule: underline, separator, text decoration
+        grids.append(Grid(xs, ys, _merge_cells(xs, ys, hs, vs)))
+    grids.sort(key=lambda g: g.ys[0])
+    return grids
+
+
+def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg]) -> list[GridCell]:
+    nr, nc = len(ys) - 1, len(xs) - 1
+    parent = list(range(nr * nc))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+                parent[find(r * nc + c + 1)] = find(r * nc + c)
+            if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+                parent[find((r + 1) * nc + c)] = find(r * nc + c)
+    spans: dict[int, list[int]] = {}
+    for r in range(nr):
+        for c in range(nc):
+            box = spans.setdefault(find(r * nc + c), [r, c, r, c])
+            box[0], box[1] = min(box[0], r), min(box[1], c)
+            box[2], box[3] = max(box[2], r), max(box[3], c)
+    cells = [GridCell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]) for r0, c0, r1, c1 in spans.values()]
+    cells.sort(key=lambda g: (g.r0, g.c0))
+    return cells
+
+
+def fill(grid: Grid, chars: list[Char]) -> list[Char]:
+    """Drop each character into its cell; return the characters outside the grid."""
+    outside: list[Char] = []
+    xs, ys = grid.xs, grid.ys
+    owner: dict[tuple[int, int], GridCell] = {}
+    for cell in grid.cells:
+        for r in range(cell.r0, cell.r1 + 1):
+            for c in range(cell.c0, cell.c1 + 1):
+                owner[r, c] = cell
+    for ch in chars:
+        if not grid.contains(ch):
+            outside.append(ch)
+            continue
+        r = max(0, min(len(ys) - 2, _index(ys, ch.cy)))
+        c = max(0, min(len(xs) - 2, _index(xs, ch.cx)))
+        owner[r, c].chars.append(ch)
+    for cell in grid.cells:
+        cell.text = cell_text(cell.chars)
+    return outside
+
+
+def _index(bounds: list[float], v: float) -> int:
+    for i in range(len(bounds) - 1):
+        if v < bounds[i + 1]:
+            return i
+    return len(bounds) - 2
