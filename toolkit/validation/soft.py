@@ -1,0 +1,299 @@
+"""Soft checks W1–W5 (SPEC §5): plausibility, reported as warnings.
+
+W1 cross-year chains for one agency · W2 规章 from a level that cannot make
+rules · W3 narrative numbers against the tables · W4 table 二 bounds · W5 scope
+(aggregates are never summed with their members).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from ..narrative import extract_numbers, measure_targets
+from ..normalise import squash
+from . import structure as st
+from .issues import cell_label, fmt, issue
+
+SCOPES = ("agency", "government_office", "region_aggregate")
+TOL = 1e-6
+
+
+def _value_map(cells: pd.DataFrame) -> dict:
+    """{(rkey, table, row, column): filled value}."""
+    return dict(zip(zip(cells["_rkey"], cells["table"], cells["row"], cells["column"]), cells["value"]))
+
+
+def _loc_map(cells: pd.DataFrame) -> dict:
+    if "location" not in cells:
+        return {}
+    return dict(zip(zip(cells["_rkey"], cells["table"], cells["row"], cells["column"]), cells["location"]))
+
+
+def _check(meta, rule, table, instance, outcome):
+    return {"report_id": meta.get("report_id"), "rule": rule, "table": table, "instance": instance, "outcome": outcome}
+
+
+def _ok(x) -> bool:
+    return x is not None and not (isinstance(x, float) and np.isnan(x))
+
+
+# ---------------------------------------------------------------- W1 and W4 (cross-year)
+def _year_pairs(metas: dict) -> list[tuple[str, str]]:
+    """(previous, current) report keys of the same agency in consecutive years; ambiguous years skipped."""
+    by_agency: dict[str, dict[int, list[str]]] = {}
+    for k, m in metas.items():
+        if not m.get("agency") or not _ok(m.get("year")):
+            continue
+        by_agency.setdefault(squash(str(m["agency"])), {}).setdefault(int(m["year"]), []).append(k)
+    pairs = []
+    for years in by_agency.values():
+        for y, ks in years.items():
+            prev = years.get(y - 1)
+            if prev and len(prev) == 1 and len(ks) == 1:
+                pairs.append((prev[0], ks[0]))
+    return pairs
+
+
+def w1_issues(cells, metas):
+    values, locs = _value_map(cells), _loc_map(cells)
+    out, checks = [], []
+    req, pro = st.REQUESTS, st.PROACTIVE
+    for prev, cur in _year_pairs(metas):
+        mp, mc = metas[prev], metas[cur]
+        # requests: carried_in(t) = carried_forward(t-1), per column
+        for c in st.applicant_columns() + (st.TOTAL,):
+            a = values.get((cur, req, st.CARRIED_IN, c))
+            b = values.get((prev, req, st.CARRIED_FORWARD, c))
+            if not (_ok(a) and _ok(b)):
+                checks.append(_check(mc, "W1", req, c, "not_assessable"))
+                continue
+            failed = abs(a - b) > TOL
+            checks.append(_check(mc, "W1", req, c, "failed" if failed else "passed"))
+            if failed:
+                out.append(issue(
+                    mc, table=req, row=st.CARRIED_IN, column=c, rule="W1", severity="warning", expected=b, observed=a,
+                    zh=f"W1「{cell_label(req, st.CARRIED_IN, c)}」{fmt(a)} ≠ {mp['year']}年报告"
+                       f"「{cell_label(req, st.CARRIED_FORWARD, c)}」{fmt(b)}",
+                    en=f"W1 {cell_label(req, st.CARRIED_IN, c, 'en')} {fmt(a)} ≠ "
+                       f"{cell_label(req, st.CARRIED_FORWARD, c, 'en')} {fmt(b)} in the {mp['year']} report",
+                    location=locs.get((cur, req, st.CARRIED_IN, c))))
+        # T2019 item counts: prev_year_items(t) = prev_year_items(t-1) + change(t-1)
+        rows = cells.loc[(cells["_rkey"] == cur) & (cells["table"] == pro) & (cells["column"] == st.PREV_YEAR_ITEMS), "row"]
+        for r in rows:
+            a = values.get((cur, pro, r, st.PREV_YEAR_ITEMS))
+            p, ch = values.get((prev, pro, r, st.PREV_YEAR_ITEMS)), values.get((prev, pro, r, st.CHANGE))
+            if not (_ok(a) and _ok(p) and _ok(ch)):
+                if _ok(a) and (prev, pro, r, st.PREV_YEAR_ITEMS) in values:
+                    checks.append(_check(mc, "W1", pro, r, "not_assessable"))
+                continue
+            expected = p + ch
+            failed = abs(a - expected) > TOL
+            checks.append(_check(mc, "W1", pro, r, "failed" if failed else "passed"))
+            if failed:
+                out.append(issue(
+                    mc, table=pro, row=r, column=st.PREV_YEAR_ITEMS, rule="W1", severity="warning",
+                    expected=expected, observed=a,
+                    zh=f"W1「{cell_label(pro, r, st.PREV_YEAR_ITEMS)}」{fmt(a)} ≠ {mp['year']}年的 {fmt(p)} + 增减 {fmt(ch)}",
+                    en=f"W1 {cell_label(pro, r, st.PREV_YEAR_ITEMS, 'en')} {fmt(a)} ≠ {fmt(p)} + change {fmt(ch)} "
+                       f"in the {mp['year']} report",
+                    location=locs.get((cur, pro, r, st.PREV_YEAR_ITEMS))))
+    return out, checks
+
+
+def w4_issues(cells, metas):
+    values, locs = _value_map(cells), _loc_map(cells)
+    out, checks = [], []
+    pro = st.PROACTIVE
+    prev_of = {cur: prev for prev, cur in _year_pairs(metas)}
+    sub = cells[cells["table"] == pro]
+    for (k, r), g in sub.groupby(["_rkey", "row"], sort=False):
+        cols = set(g["column"])
+        meta = metas[k]
+        if {st.NEW_PUBLISHED, st.TOTAL_PUBLIC} <= cols:  # T2019: newly disclosed ≤ total public
+            a, b = values[(k, pro, r, st.NEW_PUBLISHED)], values[(k, pro, r, st.TOTAL_PUBLIC)]
+            if not (_ok(a) and _ok(b)):
+                checks.append(_check(meta, "W4", pro, r, "not_assessable"))
+            else:
+                failed = a > b + TOL
+                checks.append(_check(meta, "W4", pro, r, "failed" if failed else "passed"))
+                if failed:
+                    out.append(issue(
+                        meta, table=pro, row=r, column=st.NEW_PUBLISHED, rule="W4", severity="warning", expected=b,
+                        observed=a,
+                        zh=f"W4「{cell_label(pro, r, st.NEW_PUBLISHED)}」{fmt(a)} 大于「{cell_label(pro, r, st.TOTAL_PUBLIC)}」{fmt(b)}",
+                        en=f"W4 {cell_label(pro, r, st.NEW_PUBLISHED, 'en')} {fmt(a)} exceeds "
+                           f"{cell_label(pro, r, st.TOTAL_PUBLIC, 'en')} {fmt(b)}",
+                        location=locs.get((k, pro, r, st.NEW_PUBLISHED))))
+        if {st.REPEALED, st.ISSUED} <= cols:  # T2021: repealed ≤ in force (t-1) + issued (t)
+            prev = prev_of.get(k)
+            a, issued = values[(k, pro, r, st.REPEALED)], values[(k, pro, r, st.ISSUED)]
+            before = values.get((prev, pro, r, st.IN_FORCE)) if prev else None
+            if not (_ok(a) and _ok(issued) and _ok(before)):
+                checks.append(_check(meta, "W4", pro, f"{r}:repealed", "not_assessable"))
+                continue
+            bound = before + issued
+            failed = a > bound + TOL
+            checks.append(_check(meta, "W4", pro, f"{r}:repealed", "failed" if failed else "passed"))
+            if failed:
+                out.append(issue(
+                    meta, table=pro, row=r, column=st.REPEALED, rule="W4", severity="warning", expected=bound,
+                    observed=a,
+                    zh=f"W4「{cell_label(pro, r, st.REPEALED)}」{fmt(a)} 大于上年现行有效 {fmt(before)} + 本年制发 {fmt(issued)}",
+                    en=f"W4 {cell_label(pro, r, st.REPEALED, 'en')} {fmt(a)} exceeds in force last year "
+                       f"{fmt(before)} + issued {fmt(issued)}",
+                    location=locs.get((k, pro, r, st.REPEALED))))
+    return out, checks
+
+
+# ---------------------------------------------------------------- W2 (who may make rules)
+_LOWER_UNIT = re.compile(r"(区|县|旗|镇|乡|街道|苏木|办事处|社区|村)")
+_GOV = re.compile(r"^(?P<place>.*?)(?:人民政府|政府)(?:办公厅|办公室)?$")
+_CENTRAL = re.compile(r"^(国务院|国家|中华人民共和国|中国)")
+_PLACE = re.compile(r"(省|自治区|市|州|盟|地区|区|县|旗)")
+
+#: ``level`` values (as in data/raw/SOURCES.csv) whose unit may make 规章.
+_RULEMAKING_LEVEL = re.compile(r"^(central|state_council|province|city_government|city_office|prefecture)")
+
+
+def can_make_rules(agency: str | None, level: str | None = None) -> bool | None:
+    """Whether a report's unit may make 规章 (SPEC §5 W2); None when it cannot be told.
+
+    Rules are made by State Council departments and by the governments of
+    provinces, 设区的市 and 自治州; a report of such a government (or of its
+    general office, which reports for it) may list them. County and township
+    governments and local departments cannot.
+
+    Examples:
+        >>> [can_make_rules(a) for a in ("淮安市人民政府", "上海市人民政府办公厅", "天津市宁河区科学技术局", "某某镇人民政府", "海关总署")]
+        [True, True, False, False, True]
+        >>> can_make_rules("某局", level="county_department")
+        False
+    """
+    if level:
+        return bool(_RULEMAKING_LEVEL.match(level))
+    if not agency:
+        return None
+    s = squash(agency)
+    m = _GOV.match(s)
+    if m:
+        place = m["place"]
+        if not place:
+            return None
+        if _LOWER_UNIT.search(place[-2:]) or re.search(r"(区|县|旗|镇|乡|街道)$", place):
+            return False
+        return bool(re.search(r"(省|自治区|市|州|盟)$", place))
+    if _CENTRAL.match(s) or not _PLACE.search(s):
+        return True
+    return False
+
+
+def w2_issues(cells, metas):
+    out, checks = [], []
+    pro = st.PROACTIVE
+    rules = cells[(cells["table"] == pro) & (cells["row"] == st.RULES_ROW)]
+    for k, g in rules.groupby("_rkey", sort=False):
+        meta = metas[k]
+        allowed = can_make_rules(meta.get("agency"), meta.get("level"))
+        if allowed is None:
+            checks.append(_check(meta, "W2", pro, st.RULES_ROW, "not_assessable"))
+            continue
+        hits = g[(g["status"] == "number") & (g["value_printed"] != 0)] if not allowed else g.iloc[0:0]
+        checks.append(_check(meta, "W2", pro, st.RULES_ROW, "failed" if len(hits) else "passed"))
+        for c in hits.to_dict("records"):
+            out.append(issue(
+                meta, table=pro, row=st.RULES_ROW, column=c["column"], rule="W2", severity="warning", expected=0.0,
+                observed=c["value_printed"],
+                zh=f"W2「{cell_label(pro, st.RULES_ROW, c['column'])}」为 {fmt(c['value_printed'])}，"
+                   f"但「{meta.get('agency')}」不具有规章制定权（{st.rule_text('W2')}）",
+                en=f"W2 {cell_label(pro, st.RULES_ROW, c['column'], 'en')} is {fmt(c['value_printed'])}, but "
+                   f"{meta.get('agency')} is not a unit that can make rules ({st.rule_text('W2', 'en')})",
+                location=c.get("location")))
+    return out, checks
+
+
+# ---------------------------------------------------------------- W3 (text against tables)
+def w3_issues(cells, metas, sections):
+    values, locs = _value_map(cells), _loc_map(cells)
+    out, checks = [], []
+    for k, meta in metas.items():
+        secs = sections.get(meta.get("report_id")) or sections.get(k)
+        if not secs:
+            continue
+        text = "\n".join(str(t) for t in secs.values() if t)
+        stated = extract_numbers(text).drop_duplicates(["measure", "value"])
+        for s in stated.itertuples(index=False):
+            sums = []
+            for alt in measure_targets(s.measure):
+                vals = [values.get((k, *cell)) for cell in alt]
+                sums.append((sum(vals) if all(_ok(v) for v in vals) else None, alt))
+            known = [(v, alt) for v, alt in sums if v is not None]
+            if not known:
+                checks.append(_check(meta, "W3", None, s.measure, "not_assessable"))
+                continue
+            if any(abs(v - s.value) <= TOL for v, _ in known):
+                checks.append(_check(meta, "W3", None, s.measure, "passed"))
+                continue
+            checks.append(_check(meta, "W3", None, s.measure, "failed"))
+            v, alt = min(known, key=lambda va: abs(va[0] - s.value))
+            table, row, column = alt[0]
+            what_zh = " + ".join(cell_label(*c) for c in alt)
+            what_en = " + ".join(cell_label(*c, lang="en") for c in alt)
+            out.append(issue(
+                meta, table=table, row=row if len(alt) == 1 else None, column=column, rule="W3", severity="warning",
+                expected=v, observed=float(s.value),
+                zh=f"W3 正文「…{s.snippet}…」称 {s.value} 件，表格「{what_zh}」为 {fmt(v)}",
+                en=f"W3 the text («…{s.snippet}…») states {s.value}, the table ({what_en}) gives {fmt(v)}",
+                location=locs.get((k, *alt[0])) if len(alt) == 1 else None))
+    return out, checks
+
+
+# ---------------------------------------------------------------- W5 (scope)
+def _place(agency: str) -> str | None:
+    m = _GOV.match(squash(agency or ""))
+    return m["place"] if m and m["place"] else None
+
+
+def w5_issues(cells, metas):
+    out, checks = [], []
+    for k, meta in metas.items():
+        scope = meta.get("scope")
+        if scope not in SCOPES:
+            checks.append(_check(meta, "W5", None, "scope", "failed"))
+            out.append(issue(
+                meta, table=None, row=None, column=None, rule="W5", severity="warning", expected=np.nan,
+                observed=np.nan,
+                zh=f"W5 报告范围（scope）未知：{scope!r}；在确定是否为汇总报告之前不要与其他报告相加",
+                en=f"W5 unknown report scope {scope!r}; do not add it to other reports until it is known "
+                   f"whether it is an aggregate"))
+            continue
+        if scope != "region_aggregate":
+            checks.append(_check(meta, "W5", None, "scope", "passed"))
+            continue
+        place = _place(meta.get("agency") or "")
+        members = [
+            m for j, m in metas.items()
+            if j != k and place and m.get("year") == meta.get("year") and m.get("agency")
+            and squash(m["agency"]).startswith(place) and m.get("scope") != "region_aggregate"
+        ]
+        checks.append(_check(meta, "W5", None, "members", "failed" if members else "passed"))
+        if members:
+            names = "、".join(sorted({str(m["agency"]) for m in members})[:5])
+            out.append(issue(
+                meta, table=None, row=None, column=None, rule="W5", severity="warning", expected=np.nan,
+                observed=float(len(members)),
+                zh=f"W5 汇总报告（{meta.get('agency')}）已包含其所属机关，与同年 {len(members)} 份所属机关报告（{names}…）不得相加",
+                en=f"W5 aggregate report ({meta.get('agency')}) already includes its members; never sum it with the "
+                   f"{len(members)} member reports of the same year in this data"))
+    return out, checks
+
+
+def soft_issues(cells, metas, sections):
+    out, checks = [], []
+    for fn, args in ((w1_issues, ()), (w2_issues, ()), (w3_issues, (sections,)), (w4_issues, ()), (w5_issues, ())):
+        o, c = fn(cells, metas, *args)
+        out += o
+        checks += c
+    return out, checks

@@ -1,0 +1,213 @@
+"""The accounting identities of SPEC §5, derived from the codebook's structure.
+
+Nothing here lists labels: applicant columns, outcome rows and the 复议/诉讼
+blocks are read from :mod:`toolkit.codebook` by their position and role. The
+few keys named below are *roles* (the four flow rows of table 三, the total
+column), checked against the codebook at import.
+
+An identity is data: :func:`identity_members` returns one line per (identity
+instance, member cell) with a coefficient, so that an instance holds when
+``Σ coef · value == 0``. One member per instance is the *anchor*: the cell an
+unlocalised failure is reported at (a total, or 结转下年度 for H1).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from .. import codebook as cb
+from ..blanks import TOTAL
+from ..normalise import label_key
+
+REQUESTS, PROACTIVE, REVIEW = cb.TABLES[1], cb.TABLES[0], cb.TABLES[2]
+
+# Roles of table 三's rows (the table's own note: 一 + 二 = 三 + 四, 三 := （七）总计).
+NEW_RECEIVED = "new_received"
+CARRIED_IN = "carried_in"
+TOTAL_PROCESSED = "total_processed"
+CARRIED_FORWARD = "carried_forward"
+
+# Roles of table 二's columns used by W4 and the cross-year chains.
+NEW_PUBLISHED, TOTAL_PUBLIC = "new_published", "total_public"
+ISSUED, REPEALED, IN_FORCE = "issued", "repealed", "in_force"
+PREV_YEAR_ITEMS, CHANGE = "prev_year_items", "change"
+RULES_ROW = "rules"  # 规章 (W2)
+
+# What a cell may hold (H5). Read from a codebook column ``kind`` when the codebook
+# has one; until then this is the one place the three exceptions are named.
+COUNT, AMOUNT, SIGNED = "count", "amount", "signed"
+_KIND_FALLBACK = {"fee_amount": AMOUNT, "proc_amount": AMOUNT, "change": SIGNED}
+
+for _t, _a, _k in [
+    (REQUESTS, "row", NEW_RECEIVED), (REQUESTS, "row", CARRIED_IN), (REQUESTS, "row", TOTAL_PROCESSED),
+    (REQUESTS, "row", CARRIED_FORWARD), (REQUESTS, "column", TOTAL), (REVIEW, "column", TOTAL),
+    (PROACTIVE, "column", NEW_PUBLISHED), (PROACTIVE, "column", TOTAL_PUBLIC), (PROACTIVE, "column", ISSUED),
+    (PROACTIVE, "column", REPEALED), (PROACTIVE, "column", IN_FORCE), (PROACTIVE, "column", PREV_YEAR_ITEMS),
+    (PROACTIVE, "column", CHANGE), (PROACTIVE, "row", RULES_ROW),
+]:
+    assert _k in cb.keys(_t, _a), f"codebook has no {_t}/{_a}/{_k}"
+
+
+def applicant_columns() -> tuple[str, ...]:
+    """Table 三's applicant columns: every column key except the total.
+
+    Examples:
+        >>> applicant_columns()
+        ('natural_person', 'org_business', 'org_research', 'org_public_welfare', 'org_legal_service', 'org_other')
+    """
+    return tuple(k for k in cb.keys(REQUESTS, "column") if k != TOTAL)
+
+
+def flow_rows() -> tuple[str, ...]:
+    """The four rows of the table's own balance (一, 二, 三（七）, 四)."""
+    return (NEW_RECEIVED, CARRIED_IN, TOTAL_PROCESSED, CARRIED_FORWARD)
+
+
+def outcome_rows() -> tuple[str, ...]:
+    """Rows between 二、上年结转 and （七）总计 in codebook order: all result rows of both templates.
+
+    Examples:
+        >>> rows = outcome_rows()
+        >>> rows[0], rows[-1], len(rows)
+        ('disclosed', 'other_total', 22)
+    """
+    rows = cb.keys(REQUESTS, "row")
+    return rows[rows.index(CARRIED_IN) + 1 : rows.index(TOTAL_PROCESSED)]
+
+
+def review_blocks() -> tuple[str, ...]:
+    """Table 四's blocks (行政复议, 未经复议直接起诉, 复议后起诉)."""
+    return cb.keys(REVIEW, "row")
+
+
+def review_parts() -> tuple[str, ...]:
+    """Table 四's columns summed into its total (结果维持 … 尚未审结)."""
+    return tuple(k for k in cb.keys(REVIEW, "column") if k != TOTAL)
+
+
+def reconsideration_blocks() -> tuple[str, ...]:
+    """Blocks whose label is 行政复议 itself; the others are lawsuits (行政诉讼)."""
+    return tuple(k for k in review_blocks() if label_key(cb.label(REVIEW, "row", k)) == "行政复议")
+
+
+def litigation_blocks() -> tuple[str, ...]:
+    """The 行政诉讼 blocks (直接起诉, 复议后起诉)."""
+    return tuple(k for k in review_blocks() if k not in reconsideration_blocks())
+
+
+def group_rows(group: str) -> tuple[str, ...]:
+    """Table 三 rows of one codebook group (withheld, unable, not_processed, other)."""
+    df = cb.entries(REQUESTS, "row")
+    return tuple(df.loc[df["block"] == group, "key"])
+
+
+def groups() -> tuple[str, ...]:
+    """Codebook groups of table 三 (（三）不予公开 … （六）其他处理)."""
+    return cb.keys(REQUESTS, "group")
+
+
+@cache
+def column_kind(table: str, column: str) -> str:
+    """count | amount | signed, for H5.
+
+    Examples:
+        >>> column_kind("proactive", "change"), column_kind("proactive", "fee_amount"), column_kind("requests", "total")
+        ('signed', 'amount', 'count')
+    """
+    entries = cb.entries(table, "column")
+    if "kind" in entries.columns:
+        hit = entries.loc[entries["key"] == column, "kind"]
+        if len(hit) and hit.iloc[0]:
+            return hit.iloc[0]
+    return _KIND_FALLBACK.get(column, COUNT)
+
+
+#: Rule ids of the hard identities with their descriptions (built from codebook labels).
+HARD_RULES = ("H1", "H2", "H3", "H4", "H5")
+SOFT_RULES = ("W1", "W2", "W3", "W4", "W5")
+
+
+def _plus(table: str, axis: str, keys_, lang: str) -> str:
+    return " + ".join(cb.label(table, axis, k, lang) for k in keys_)
+
+
+@cache
+def rule_text(rule: str, lang: str = "zh") -> str:
+    """One-line statement of a rule, in Chinese or English, from codebook labels.
+
+    Examples:
+        >>> rule_text("H4", "en")
+        'Total = Upheld + Corrected + Other outcome + Pending'
+        >>> rule_text("H1")[:12]
+        '本年新收政府信息公开申请'
+    """
+    zh = lang == "zh"
+    short = (lambda k: label_key(cb.label(REQUESTS, "row", k, lang)).split("(")[0]) if zh else (
+        lambda k: cb.label(REQUESTS, "row", k, lang))
+    texts = {
+        "H1": f"{short(NEW_RECEIVED)} + {short(CARRIED_IN)} = {short(TOTAL_PROCESSED)} + {short(CARRIED_FORWARD)}",
+        "H2": f"{cb.label(REQUESTS, 'column', TOTAL, lang)} = {_plus(REQUESTS, 'column', applicant_columns(), lang)}",
+        "H3": f"{short(TOTAL_PROCESSED)} = "
+        + ("各项办理结果之和" if zh else "sum of the outcome rows (（一）…（六）)"),
+        "H4": f"{cb.label(REVIEW, 'column', TOTAL, lang)} = {_plus(REVIEW, 'column', review_parts(), lang)}",
+        "H5": "数值为非负整数（金额可为小数，本年增/减可为负数）" if zh
+        else "non-negative integers (amounts may be decimal, the signed change column may be negative)",
+        "W1": "本年上年结转 = 上年结转下年度；上一年项目数量链" if zh
+        else "carried in (t) = carried forward (t−1); item-count chain",
+        "W2": "规章只能由国务院部门及省级、设区的市、自治州人民政府制定" if zh
+        else "rules can only be made by State Council departments and provincial, city or prefecture governments",
+        "W3": "正文所述数字与表格一致" if zh else "numbers stated in the text agree with the tables",
+        "W4": "表二合理性：本年新公开数量 ≤ 对外公开总数量；本年废止件数 ≤ 上年现行有效件数 + 本年制发件数" if zh
+        else "table 二 bounds: newly disclosed ≤ total public; repealed ≤ in force (t−1) + issued",
+        "W5": "汇总报告不得与其所属机关报告相加" if zh else "aggregate reports are never summed with their members",
+    }
+    return texts[rule]
+
+
+@cache
+def identity_members() -> pd.DataFrame:
+    """Every identity instance H1–H4 as member cells with coefficients.
+
+    Columns: rule, table, instance (row or column key the instance is about),
+    row, column, coef (+1/−1), anchor (bool), order (member position, for 拆格
+    adjacency: cells adjacent in the printed table have consecutive order).
+
+    H1 and H3 are instantiated for the six applicant columns; on the total
+    column they follow from H2 and the applicant-column instances, so checking
+    them there too would report one printed error twice without detecting more.
+
+    Examples:
+        >>> m = identity_members()
+        >>> m.groupby("rule")["instance"].nunique().to_dict()
+        {'H1': 6, 'H2': 26, 'H3': 6, 'H4': 3}
+        >>> m.query("rule == 'H1' and instance == 'natural_person'")[["row", "coef", "anchor"]].values.tolist()
+        [['new_received', 1, False], ['carried_in', 1, False], ['total_processed', -1, False], ['carried_forward', -1, True]]
+    """
+    out = []
+    apps = applicant_columns()
+    req_rows = cb.keys(REQUESTS, "row")
+    for c in apps:
+        for r, coef in zip(flow_rows(), (1, 1, -1, -1)):
+            out.append(("H1", REQUESTS, c, r, c, coef, r == CARRIED_FORWARD, req_rows.index(r)))
+        out.append(("H3", REQUESTS, c, TOTAL_PROCESSED, c, 1, True, req_rows.index(TOTAL_PROCESSED)))
+        for r in outcome_rows():
+            out.append(("H3", REQUESTS, c, r, c, -1, False, req_rows.index(r)))
+    cols = cb.keys(REQUESTS, "column")
+    for r in req_rows:
+        out.append(("H2", REQUESTS, r, r, TOTAL, 1, True, cols.index(TOTAL)))
+        for c in apps:
+            out.append(("H2", REQUESTS, r, r, c, -1, False, cols.index(c)))
+    rcols = cb.keys(REVIEW, "column")
+    for b in review_blocks():
+        out.append(("H4", REVIEW, b, b, TOTAL, 1, True, rcols.index(TOTAL)))
+        for c in review_parts():
+            out.append(("H4", REVIEW, b, b, c, -1, False, rcols.index(c)))
+    return pd.DataFrame(out, columns=["rule", "table", "instance", "row", "column", "coef", "anchor", "order"])
+
+
+def ungrouped_outcome_rows() -> tuple[str, ...]:
+    """Outcome rows outside the four groups: （一）予以公开 and （二）部分公开."""
+    df = cb.entries(REQUESTS, "row").set_index("key")
+    return tuple(k for k in outcome_rows() if not df.loc[k, "block"])
