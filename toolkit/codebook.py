@@ -121,6 +121,39 @@ def categorical(values, axis: str) -> pd.Categorical:
     return pd.Categorical(values, categories=list(category_order(axis)), ordered=True)
 
 
+def in_template(template_field: str, template: str) -> bool:
+    """Whether a codebook line's template (``both``/``2019``/``2021``) belongs to a layout."""
+    return template_field in ("both", template)
+
+
+def layout(table: str, template: str) -> list[tuple[str | None, tuple[str, ...], tuple[str, ...]]]:
+    """The official layout of a table in a template, derived from the codebook.
+
+    Returns a list of ``(block, row keys, column keys)``: one entry per
+    第二十条 block for ``proactive``; a single entry with block ``None`` for the
+    other tables.
+
+    Examples:
+        >>> [(b, r, c) for b, r, c in layout("proactive", "2021")][1]
+        ('item_5', ('licensing',), ('decisions',))
+        >>> len(layout("requests", "2019")[0][1]), len(layout("requests", "2021")[0][1])
+        (23, 25)
+    """
+    if template not in ("2019", "2021"):
+        raise ValueError(f"template must be '2019' or '2021', not {template!r}")
+
+    def pick(axis: str, block: str | None = None) -> tuple[str, ...]:
+        df = entries(table, axis)
+        df = df[df["template"].map(lambda t: in_template(t, template))]
+        if block is not None:
+            df = df[df["block"].str.split("|").map(lambda bs: block in bs)]
+        return tuple(df["key"])
+
+    if table == "proactive":
+        return [(b, pick("row", b), pick("column", b)) for b in pick("block")]
+    return [(None, pick("row"), pick("column"))]
+
+
 class _CallableModule(type(sys.modules[__name__])):
     """Lets ``toolkit.codebook(lang="en")`` call :func:`codebook` while
     ``toolkit.codebook`` stays this module for ``from toolkit.codebook import keys``."""

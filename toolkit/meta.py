@@ -20,6 +20,9 @@ _ORG_SUFFIX = re.compile(
 )
 _REGION = re.compile(r"(?:[^省市县区旗镇乡州盟]{1,12}?(?:自治区|自治州|自治县|省|市|州|盟|地区|县|区|旗|街道|镇|乡))")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
+# Page chrome (navigation, footers) can surround the report on CMS pages.
+TITLE_LINES = 30
+SIGN_OFF_LINES = 15
 
 
 def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | None, int | None]:
@@ -27,7 +30,7 @@ def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | No
     candidates = []
     if html_title:
         candidates.append(("html title", html_title))
-    head = [squash(p) for p in paragraphs[:6]]
+    head = [squash(p) for p in paragraphs[:TITLE_LINES]]
     for i in range(len(head)):
         candidates.append((f"title line {i + 1}", "".join(head[i : i + 2])))
     for where, text in candidates:
@@ -40,7 +43,7 @@ def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | No
 
 def _sign_off(paragraphs: list[str]) -> str | None:
     """An agency name printed right above a date in the last lines."""
-    tail = [squash(p) for p in paragraphs[-6:] if squash(p)]
+    tail = [squash(p) for p in paragraphs[-SIGN_OFF_LINES:] if squash(p)]
     for prev, line in zip(tail, tail[1:]):
         if _DATE.match(line) and 3 <= len(prev) <= 30 and _ORG_SUFFIX.search(prev):
             return prev

@@ -26,7 +26,8 @@ MAX_SPAN = 1000  # a hostile colspan must not allocate a huge grid
 
 def read(data: bytes, path: str) -> Document:
     text, encoding = decode(data, path)
-    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, huge_tree=False)
+    # Decoded by us (strict UTF-8, declared, GB18030); lxml must not guess again.
+    parser = lxml.html.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, huge_tree=False)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
