@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 import pandas as pd
@@ -71,6 +71,7 @@ def matchers(table: str, axis: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((k, re.compile(m)) for k, m in entries(table, axis)[["key", "match"]].itertuples(index=False))
 
 
+@lru_cache(maxsize=65536)
 def match(table: str, axis: str, label: str) -> str | None:
     """First key whose pattern matches an already normalised label.
 
@@ -116,9 +117,26 @@ def category_order(axis: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+@cache
+def category_dtype(axis: str) -> pd.CategoricalDtype:
+    """The ordered categorical dtype of ``table``, ``row`` or ``column`` keys."""
+    return pd.CategoricalDtype(list(category_order(axis)), ordered=True)
+
+
+@cache
+def _codes(axis: str) -> dict[str, int]:
+    return {k: i for i, k in enumerate(category_order(axis))}
+
+
 def categorical(values, axis: str) -> pd.Categorical:
-    """Ordered categorical of codebook keys for ``table``, ``row`` or ``column``."""
-    return pd.Categorical(values, categories=list(category_order(axis)), ordered=True)
+    """Ordered categorical of codebook keys (built from codes: this runs once per report).
+
+    Examples:
+        >>> categorical(["requests", "proactive"], "table").tolist()
+        ['requests', 'proactive']
+    """
+    codes = _codes(axis)
+    return pd.Categorical.from_codes([codes[v] for v in values], dtype=category_dtype(axis))
 
 
 def in_template(template_field: str, template: str) -> bool:

@@ -30,7 +30,7 @@ def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | No
     candidates = []
     if html_title:
         candidates.append(("html title", html_title))
-    head = [squash(p) for p in paragraphs[:TITLE_LINES]]
+    head = [squash(p) if len(p) < 200 else "" for p in paragraphs[:TITLE_LINES]]
     for i in range(len(head)):
         candidates.append((f"title line {i + 1}", "".join(head[i : i + 2])))
     for where, text in candidates:
@@ -43,7 +43,7 @@ def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | No
 
 def _sign_off(paragraphs: list[str]) -> str | None:
     """An agency name printed right above a date in the last lines."""
-    tail = [squash(p) for p in paragraphs[-SIGN_OFF_LINES:] if squash(p)]
+    tail = [squash(p) for p in paragraphs[-SIGN_OFF_LINES:] if len(p) < 100 and squash(p)]
     for prev, line in zip(tail, tail[1:]):
         if _DATE.match(line) and 3 <= len(prev) <= 30 and _ORG_SUFFIX.search(prev):
             return prev
@@ -104,7 +104,7 @@ def extract(paragraphs: list[str], html_title: str | None = None) -> dict:
         meta["agency_in_title"] = agency
         meta["agency"], meta["agency_source"] = signed, "sign-off"
     if meta["year"] is None:
-        for p in paragraphs:
+        for p in paragraphs[:TITLE_LINES]:
             m = _PERIOD.search(squash(p))
             if m:
                 meta["year"], meta["year_source"] = int(m.group(1)), "statistics period"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Whitespace a report may contain inside a label, including U+00A0 and U+3000.
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
@@ -44,6 +45,7 @@ def squash(text: str) -> str:
     return _QUOTES.sub("", _SPACE.sub("", unicodedata.normalize("NFKC", text or "")))
 
 
+@lru_cache(maxsize=65536)  # labels repeat across a corpus: normalise each once
 def label_key(text: str) -> str:
     """Normalise a label for codebook matching: squash, drop numbering and instructions.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .normalise import nfkc
 
@@ -32,6 +33,7 @@ class CellValue:
     status: str  # number | blank | na | invalid
 
 
+@lru_cache(maxsize=65536)  # most printed cells are small repeated numbers
 def parse_value(raw: str) -> CellValue:
     """Parse one cell's printed text.
 

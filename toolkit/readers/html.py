@@ -22,6 +22,7 @@ _BLOCK = {
     "blockquote", "pre", "center", "ul", "ol", "dl", "dt", "dd", "header", "footer", "form",
 }
 MAX_SPAN = 1000  # a hostile colspan must not allocate a huge grid
+_BLANKS = " \t\r\n\u00a0\u3000"
 
 
 def read(data: bytes, path: str) -> Document:
@@ -91,6 +92,10 @@ def _walk(root, doc: Document) -> None:
 
 def cell_text(td) -> str:
     """Text of a cell: spans joined, ``<br>``/``<p>`` as line breaks, outer blanks stripped."""
+    if len(td) == 0:  # fast paths: most cells are bare text or one plain <p>
+        return (td.text or "").strip(_BLANKS)
+    if len(td) == 1 and len(td[0]) == 0 and td[0].tag == "p" and not (td.text or "").strip() and not (td[0].tail or "").strip():
+        return (td[0].text or "").strip(_BLANKS)
     parts = [td.text or ""]
     for node in td.iterdescendants():
         tag = node.tag if isinstance(node.tag, str) else ""
@@ -100,12 +105,15 @@ def cell_text(td) -> str:
             parts.append(node.text)
         if node.tail:
             parts.append(node.tail)
-    return "".join(parts).strip(" \t\r\n\u00a0\u3000")
+    return "".join(parts).strip(_BLANKS)
 
 
 def _span(td, attr: str) -> int:
+    value = td.get(attr)
+    if value is None:
+        return 1
     try:
-        return max(1, min(MAX_SPAN, int(str(td.get(attr, "1")).strip() or 1)))
+        return max(1, min(MAX_SPAN, int(value.strip() or 1)))
     except ValueError:
         return 1
 
