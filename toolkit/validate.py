@@ -57,14 +57,14 @@ class ValidationResult:
         return self.issues[self.issues["severity"] == "warning"]
 
 
-def _coerce(data) -> tuple[pd.DataFrame, dict]:
-    """Tidy cells plus narrative sections by report_id from a frame, a Report or many."""
+def _coerce(data) -> tuple[pd.DataFrame, dict, dict]:
+    """Tidy cells, narrative sections and report metadata (by report_id) from a frame, a Report or many."""
     if isinstance(data, pd.DataFrame):
-        return data, {}
+        return data, {}, {}
     if hasattr(data, "data") and isinstance(getattr(data, "data"), pd.DataFrame):
         data = [data]
     if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
-        frames, sections = [], {}
+        frames, sections, metas = [], {}, {}
         for item in data:
             if isinstance(item, pd.DataFrame):
                 frames.append(item)
@@ -74,16 +74,17 @@ def _coerce(data) -> tuple[pd.DataFrame, dict]:
             secs = getattr(item, "sections", None) or {}
             for rid in df["report_id"].dropna().unique():
                 sections[rid] = dict(secs)
+                metas[rid] = {k: v for k, v in (getattr(item, "meta", None) or {}).items() if k in _META}
         if not frames:
             raise ValueError("validate() got an empty collection; pass a tidy DataFrame or Report objects")
-        return pd.concat(frames, ignore_index=True), sections
+        return pd.concat(frames, ignore_index=True), sections, metas
     raise TypeError(
         f"validate() takes a tidy DataFrame, a Report or a list of Reports, not {type(data).__name__}; "
         "to validate a file, use toolkit.read_report(path) first"
     )
 
 
-def _prepare(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+def _prepare(df: pd.DataFrame, report_meta: dict | None = None) -> tuple[pd.DataFrame, dict]:
     missing = {"table", "row", "column", "value", "status"} - set(df.columns)
     if missing:
         raise ValueError(f"not a tidy frame: columns {sorted(missing)} are missing (see toolkit.tidy.TIDY_COLUMNS)")
@@ -106,6 +107,9 @@ def _prepare(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
             meta.update({c: (None if pd.isna(v) else v) for c, v in firsts.loc[rkey].items()})
         meta.setdefault("report_id", rkey)
         meta["report_id"] = meta["report_id"] if meta["report_id"] is not None else rkey
+        for k, v in (report_meta or {}).get(meta["report_id"], {}).items():
+            if meta.get(k) is None:
+                meta[k] = v
         metas[rkey] = meta
     return cells, metas
 
@@ -113,9 +117,9 @@ def _prepare(df: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 def run_checks(data, narratives: Mapping[str, Mapping[str, str]] | None = None, *,
                soft_checks: bool = True, blank_flags: bool = True) -> ValidationResult:
     """Run every check; see :func:`validate` for the arguments."""
-    df, sections = _coerce(data)
+    df, sections, report_meta = _coerce(data)
     sections.update(narratives or {})
-    cells, metas = _prepare(df)
+    cells, metas = _prepare(df, report_meta)
     issues, checks = [], []
     found, done = hard.identity_issues(cells, metas)
     issues += found

@@ -99,7 +99,9 @@ def issues_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=list(ISSUE_COLUMNS)) if not isinstance(rows, pd.DataFrame) else rows
     df = df.reindex(columns=list(ISSUE_COLUMNS))
     for axis in ("table", "row", "column"):
-        df[axis] = cb.categorical(df[axis].astype(object).where(df[axis].notna(), None), axis)
+        # report-level findings (W5) have no table/row/column: missing, not a key
+        df[axis] = pd.Categorical(df[axis].astype(object).where(df[axis].notna(), None),
+                                  categories=list(cb.category_order(axis)), ordered=True)
     df["severity"] = pd.Categorical(df["severity"], categories=list(SEVERITIES), ordered=True)
     for col in ("expected", "observed"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)

@@ -169,11 +169,13 @@ def can_make_rules(agency: str | None, level: str | None = None) -> bool | None:
     Examples:
         >>> [can_make_rules(a) for a in ("淮安市人民政府", "上海市人民政府办公厅", "天津市宁河区科学技术局", "某某镇人民政府", "海关总署")]
         [True, True, False, False, True]
-        >>> can_make_rules("某局", level="county_department")
-        False
+        >>> can_make_rules("某局", level="county_department"), can_make_rules("某县人民政府", level="county")
+        (False, False)
     """
-    if level:
+    if level and "_" in level:  # a level that names the unit itself, e.g. "county_department"
         return bool(_RULEMAKING_LEVEL.match(level))
+    if level in ("county", "township"):  # the level of the unit's government (toolkit.meta.level_of)
+        return False
     if not agency:
         return None
     s = squash(agency)
@@ -227,8 +229,10 @@ def w3_issues(cells, metas, sections):
         for s in stated.itertuples(index=False):
             sums = []
             for alt in measure_targets(s.measure):
-                vals = [values.get((k, *cell)) for cell in alt]
-                sums.append((sum(vals) if all(_ok(v) for v in vals) else None, alt))
+                # a template prints some of a group's rows only (（六） as one row or three)
+                alt = [cell for cell in alt if (k, *cell) in values]
+                vals = [values[(k, *cell)] for cell in alt]
+                sums.append((sum(vals) if vals and all(_ok(v) for v in vals) else None, alt))
             known = [(v, alt) for v, alt in sums if v is not None]
             if not known:
                 checks.append(_check(meta, "W3", None, s.measure, "not_assessable"))
