@@ -40,3 +40,20 @@ def test_codebook_in_english():
     proc = run("codebook", "--lang", "en")
     assert proc.returncode == 0
     assert "Natural persons" in proc.stdout and "自然人" in proc.stdout
+
+
+def test_parse_reproduces_expected_cells_of_both_fixtures(tmp_path):
+    from conftest import expected_cells
+
+    out = tmp_path / "cells.csv"
+    files = {"ninghe-kejiju-2023": RAW / "ninghe-kejiju-2023.txt", "shanghai-gov-office-2019": RAW / "shanghai-gov-office-2019.html"}
+    proc = run("parse", *map(str, files.values()), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    got = pd.read_csv(out, encoding="utf-8-sig", dtype={"raw": str}, keep_default_na=False)
+    for stem, path in files.items():
+        want = expected_cells(stem)
+        mine = got[got["source_file"] == str(path)][["table", "row", "column", "value", "raw"]]
+        merged = want.merge(mine, on=["table", "row", "column"], how="outer", suffixes=("_want", "_got"))
+        assert len(merged) == len(want) == len(mine)
+        assert (pd.to_numeric(merged["value_want"]).fillna(-1) == pd.to_numeric(merged["value_got"]).fillna(-1)).all()
+        assert (merged["raw_want"] == merged["raw_got"]).all()

@@ -14,7 +14,7 @@ import lxml.html
 
 from ..document import Cell, Document, Table, location
 from ..encoding import decode
-from ..errors import CorruptFileError
+from ..errors import CorruptFileError, LimitExceededError
 
 _SKIP = {"script", "style", "noscript", "head", "title", "template", "iframe", "object"}
 _BLOCK = {
@@ -33,6 +33,10 @@ def read(data: bytes, path: str) -> Document:
         root = lxml.html.document_fromstring(text.encode("utf-8"), parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise CorruptFileError(path, f"HTML could not be parsed ({exc})") from None
+    # libxml2 stops building the tree past 256 nested elements; say so rather than
+    # report the (truncated) tables as missing.
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        raise LimitExceededError(path, "HTML nested deeper than 256 elements: not parsed (hostile or broken page)")
     doc = Document(blocks=[], format="html", encoding=encoding)
     title = root.findtext(".//title")
     if title and title.strip():
