@@ -174,13 +174,25 @@ def _group_of(text: str) -> str | None:
     return cb.match("requests", "group", label_key(text))
 
 
-def _leaf_keys(cells: list[Cell], table: str, expected: tuple[str, ...]) -> list[str]:
+def _leaf_keys(cells: list[Cell], table: str, expected: tuple[str, ...], above: list[list[Cell]] = ()) -> list[str]:
     """Column keys of a leaf header row's value slots.
 
-    Slots whose text is empty (a row-spanning header written as a bare cell, as
-    Tika does) take the keys still missing, in codebook order.
+    A label split over two header rows (``结果 / 维持``, ``总 / 计``, as flattened
+    PDFs print them) is joined with the cells above at the same position from
+    the right. Slots whose text is empty (a row-spanning header written as a
+    bare cell, as Tika does) take the keys still missing, in codebook order.
     """
-    keys = [cb.match(table, "column", label_key(c.text)) if c.text else None for c in cells]
+    width = len(cells)
+    keys: list[str | None] = []
+    for i, c in enumerate(cells):
+        key = cb.match(table, "column", label_key(c.text)) if c.text else None
+        if key is None and c.text:
+            offset = width - i  # position from the right
+            stacked = "".join(r[-offset].text for r in above if len(r) >= offset and not r[-offset].merged)
+            key = cb.match(table, "column", label_key(stacked + c.text))
+            if key is None:
+                raise ValueError(f"header label {c.text!r} names none of the columns {expected}")
+        keys.append(key)
     known = [k for k in keys if k]
     if len(set(known)) != len(known) or not set(known) <= set(expected):
         raise ValueError(f"header labels {[c.text for c in cells]} do not name the columns {expected}")
@@ -298,7 +310,8 @@ def _map_review(tables: list[Table], out: Mapping, path: str) -> None:
         slots = leaf[-width:]
         for b, block in enumerate(order):
             try:
-                col_keys = _leaf_keys(slots[b * n : (b + 1) * n], "review_litigation", columns)
+                above = [r[-width:][b * n : (b + 1) * n] for r in header_rows if r is not leaf and len(r) >= width]
+                col_keys = _leaf_keys(slots[b * n : (b + 1) * n], "review_litigation", columns, above)
             except ValueError as exc:
                 raise LayoutError(path, f"table 四 {exc}") from None
             if block in blocks:

@@ -1,0 +1,47 @@
+"""Table layouts seen in real reports (SPEC §6.5), mapped by labels and positions."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.document import Cell, Document, Table
+from toolkit.errors import LayoutError
+from toolkit.tables import map_document
+
+
+def _table(rows: list[list[str]], index: int = 1) -> Table:
+    return Table(rows=[[Cell(t, f"table {index}, row {r}, col {c}") for c, t in enumerate(row, 1)] for r, row in enumerate(rows, 1)], index=index)
+
+
+def _cells(mapping) -> dict:
+    return {(c.table, c.row, c.column): c.raw for c in mapping.cells}
+
+
+REVIEW_HEADER = [["行政复议", "行政诉讼"], ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"]]
+
+
+def test_review_header_split_over_two_rows():
+    # Wendeng flipbook: each header label printed half in one row, half in the next.
+    halves = [["结果", "结果", "其他", "尚未", "总"] * 3, ["维持", "纠正", "结果", "审结", "计"] * 3]
+    values = [str(v) for v in range(1, 16)]
+    doc = Document(blocks=[_table([["行政复议", "未经复议直接起诉", "复议后起诉"], *halves, values])], format="pdf")
+    cells = _cells(map_document(doc, "x.pdf"))
+    assert cells[("review_litigation", "reconsideration", "upheld")] == "1"
+    assert cells[("review_litigation", "litigation_direct", "pending")] == "9"
+    assert cells[("review_litigation", "litigation_after_reconsideration", "total")] == "15"
+
+
+def test_review_as_three_tables_of_five():
+    cols = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    tables = [_table([[name], cols, [str(10 * i + j) for j in range(5)]], i + 1) for i, name in enumerate(["行政复议", "未经复议直接起诉", "复议后起诉"])]
+    cells = _cells(map_document(Document(blocks=tables, format="html"), "x.html"))
+    assert cells[("review_litigation", "litigation_direct", "upheld")] == "10"
+    assert cells[("review_litigation", "litigation_after_reconsideration", "total")] == "24"
+
+
+def test_requests_row_with_dropped_blank_cells_is_refused():
+    # Yueyang Nanhu: a flattened page drops empty cells, so values shift left.
+    header = [["申请人情况"], ["自然人", "法人或其他组织", "总计"], ["", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    rows = header + [["一、本年新收政府信息公开申请数量", "3", "3"]]
+    with pytest.raises(LayoutError, match="cannot be aligned"):
+        map_document(Document(blocks=[_table(rows)], format="html"), "nanhu.html")
