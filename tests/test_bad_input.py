@@ -77,3 +77,21 @@ def test_wrong_extension_is_noted(tmp_path):
     report = read_report(path)
     assert len(report.data) == 198
     assert report.issues["message"].str.contains("content is html although the file is named .pdf").any()
+
+
+def test_traditional_script_copy_reads_like_the_original(tmp_path):
+    # Mirrors re-host reports in traditional script with Taiwan phrasing (规范性文件 → 規範性檔案).
+    import opencc
+
+    spec = report_spec(11, agency="示例市生态环境局", year=2020, templates="2019")
+    page = render_html(spec).decode()
+    traditional = opencc.OpenCC("s2twp").convert(page)
+    assert "規範性檔案" in traditional
+    path = tmp_path / "big5-mirror.html"
+    path.write_text(traditional, encoding="utf-8")
+    report = read_report(path)
+    got = report.data.astype({"table": str, "row": str, "column": str}).set_index(["table", "row", "column"])["value"]
+    want = spec.cells.set_index(["table", "row", "column"])["value"]
+    assert (got.reindex(want.index).astype(float) == want).all()
+    assert report.meta["agency"] == "示例市生态环境局"
+    assert report.issues["message"].str.contains("traditional script").any()

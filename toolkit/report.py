@@ -17,6 +17,7 @@ from . import codebook as cb
 from . import meta as meta_mod
 from .errors import InternalError, NotAReportError, TableMissingError, ToolkitError
 from .readers import read_document
+from .script import to_simplified
 from .sections import split_sections
 from .tables import map_document
 from .tidy import TIDY_COLUMNS
@@ -81,7 +82,7 @@ def _read(path: Path, name: str, partial: bool) -> Report:
     if not data.strip():
         raise NotAReportError(name, "empty file")
     sha = hashlib.sha256(data).hexdigest()
-    doc = read_document(data, name)
+    doc = to_simplified(read_document(data, name))
     html_title = next((n.split(": ", 1)[1] for n in doc.notes if n.startswith("title: ")), None)
     mapping = map_document(doc, name)
     sections, preamble = split_sections(doc.paragraphs)

@@ -264,7 +264,11 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
         found_keys.append(("row", key))
         for col_key, cell in zip(col_keys, row[-n:]):
             out.cells.append(Mapped("requests", key, col_key, cell.text, cell.location))
-    out.templates["requests"] = _template("requests", found_keys)
+    template = out.templates["requests"] = _template("requests", found_keys)
+    if template in ("2019", "2021"):
+        for key in cb.layout("requests", template)[0][1]:
+            if key not in seen:
+                out.issue("row_missing", f"table 三 row {key} ({cb.label('requests', 'row', key)}) not found", "requests")
 
 
 def _row_key(label: str, group: str | None) -> str | None:
