@@ -7,11 +7,12 @@ and the row would not match (SPEC §6.3).
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from .document import Document, Table
 
-SAMPLE_CHARS = 4000
+SAMPLE_CHARS = 2000
 TRADITIONAL_SHARE = 0.02  # share of characters changed by conversion that marks a traditional text
 
 
@@ -22,6 +23,19 @@ def _converter():
     return opencc.OpenCC("tw2sp")
 
 
+_HAN = re.compile("[\u4e00-\u9fff]")
+
+
+@cache
+def _traditional_chars() -> re.Pattern[str]:
+    """A character class of the Han characters that exist only in traditional script."""
+    import opencc
+
+    han = "".join(chr(c) for c in range(0x4E00, 0xA000))
+    simplified = opencc.OpenCC("t2s").convert(han)
+    return re.compile("[" + "".join(a for a, b in zip(han, simplified) if a != b) + "]")
+
+
 def is_traditional(text: str) -> bool:
     """Whether a text is written in traditional characters.
 
@@ -30,12 +44,10 @@ def is_traditional(text: str) -> bool:
         (True, False)
     """
     sample = text[:SAMPLE_CHARS]
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    han = len(_HAN.findall(sample))
     if not han:
         return False
-    converted = _converter().convert(sample)
-    changed = sum(1 for a, b in zip(sample, converted) if a != b)
-    return changed / han > TRADITIONAL_SHARE
+    return len(_traditional_chars().findall(sample)) / han > TRADITIONAL_SHARE
 
 
 def to_simplified(doc: Document) -> Document:
