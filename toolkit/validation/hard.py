@@ -39,14 +39,17 @@ def evaluate_identities(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
     m = st.identity_members()
     members = cells.merge(m, on=["table", "row", "column"], how="inner")
     members["term"] = members["coef"] * members["value"]
+    members["_nan"] = members["value"].isna()
+    members["_imputed"] = members["fill"].eq(IMPUTED_TOTAL)
     g = members.groupby(["_rkey", "rule", "table", "instance"], sort=False)
     inst = g.agg(
-        d=("term", lambda s: s.sum(min_count=1) if s.notna().all() else np.nan),
+        d=("term", "sum"),
         n=("term", "size"),
-        n_nan=("value", lambda s: int(s.isna().sum())),
+        n_nan=("_nan", "sum"),
         has_anchor=("anchor", "any"),
-        imputed=("fill", lambda s: bool((s == IMPUTED_TOTAL).any())),
+        imputed=("_imputed", "any"),
     ).reset_index()
+    inst["d"] = inst["d"].where(inst["n_nan"] == 0)
     need = inst["rule"].map({"H1": 4}).fillna(2)
     assessable = (inst["n_nan"] == 0) & inst["has_anchor"] & (inst["n"] >= need)
     failed = assessable & (inst["d"].abs() > TOL)
