@@ -1,0 +1,437 @@
+"""The bundled demo panel: SYNTHETIC reports of fictional agencies, 2019–2024.
+
+The panel exists so that the notebooks, widgets and tests run offline on data
+that goes through the real path: report files in every supported format
+(text, HTML, DOCX, PDF) rendered by :mod:`toolkit.render` and read back by
+:func:`toolkit.read_report`. It is built once by::
+
+    python -m toolkit.demo build        # writes data/synthetic/ (commit it)
+    python -m toolkit.demo check        # re-reads the files, compares with the committed panel
+
+and loaded instantly by :func:`load_demo` from the committed Parquet.
+
+Every agency is fictional (示例省, 示例市, 青山县, 绿水县 and their departments and
+townships); every number is random. The values respect the accounting
+identities (SPEC §5); a region's aggregate report (``X市人民政府``, scope
+``region_aggregate``) is the cell-by-cell sum of the reports of the agencies
+in the region, so analysis must never add an aggregate to its members.
+
+Examples:
+    >>> panel = load_demo()
+    >>> panel["agency"].nunique() >= 40, sorted(panel["year"].unique())[:2]
+    (True, [2019, 2020])
+    >>> sorted(panel["scope"].unique())
+    ['agency', 'government_office', 'region_aggregate']
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SEED = 20240601
+YEARS = tuple(range(2019, 2025))
+SYNTHETIC_LABEL = "SYNTHETIC DEMO DATA — fictional agencies, random numbers; not published reports"
+PANEL_FILE = "panel.parquet"
+TRUTH_FILE = "ground_truth.parquet"
+AGENCIES_FILE = "agencies.csv"
+REPORTS_DIR = "reports"
+EXT = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
+
+
+def demo_dir() -> Path:
+    """Where the demo panel lives: ``$TOOLKIT_DEMO_DIR`` or ``data/synthetic`` beside the package."""
+    env = os.environ.get("TOOLKIT_DEMO_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[1] / "data" / "synthetic"
+
+
+@dataclass(frozen=True)
+class Agency:
+    slug: str
+    agency: str
+    level: str  # province | city | county | township (of the agency's government)
+    kind: str  # aggregate | office | department | township
+    region: str  # the region whose aggregate report counts this agency
+    activity: float  # rough mean of non-zero cells (0 = an all-zero report)
+
+
+def _agencies() -> list[Agency]:
+    """~45 fictional agencies: a province, a city, two counties, their offices, departments and townships."""
+    A = Agency
+    rows = [
+        A("sheng-gov", "示例省人民政府", "province", "aggregate", "示例省", 0),
+        A("sheng-office", "示例省人民政府办公厅", "province", "office", "示例省", 8),
+        A("sheng-jiaoyu", "示例省教育厅", "province", "department", "示例省", 6),
+        A("sheng-ziran", "示例省自然资源厅", "province", "department", "示例省", 12),
+        A("sheng-gongan", "示例省公安厅", "province", "department", "示例省", 9),
+        A("sheng-shichang", "示例省市场监督管理局", "province", "department", "示例省", 5),
+        A("shi-gov", "示例市人民政府", "city", "aggregate", "示例市", 0),
+        A("shi-office", "示例市人民政府办公室", "city", "office", "示例市", 10),
+        A("shi-ziran", "示例市自然资源和规划局", "city", "department", "示例市", 45),
+        A("shi-zhujian", "示例市住房保障和房产管理局", "city", "department", "示例市", 35),
+        A("shi-gongan", "示例市公安局", "city", "department", "示例市", 20),
+        A("shi-jiaoyu", "示例市教育局", "city", "department", "示例市", 4),
+        A("shi-shengtai", "示例市生态环境局", "city", "department", "示例市", 3),
+        A("shi-shichang", "示例市市场监督管理局", "city", "department", "示例市", 6),
+        A("shi-renshe", "示例市人力资源和社会保障局", "city", "department", "示例市", 5),
+        A("shi-tongji", "示例市统计局", "city", "department", "示例市", 0.6),
+        A("shi-weijian", "示例市卫生健康委员会", "city", "department", "示例市", 3),
+        A("qs-gov", "青山县人民政府", "county", "aggregate", "青山县", 0),
+        A("qs-office", "青山县人民政府办公室", "county", "office", "青山县", 3),
+        A("qs-ziran", "青山县自然资源局", "county", "department", "青山县", 6),
+        A("qs-zhujian", "青山县住房保障局", "county", "department", "青山县", 4),
+        A("qs-jiaoyu", "青山县教育局", "county", "department", "青山县", 1.5),
+        A("qs-caizheng", "青山县财政局", "county", "department", "青山县", 0.8),
+        A("qs-weijian", "青山县卫生健康局", "county", "department", "青山县", 1),
+        A("qs-tongji", "青山县统计局", "county", "department", "青山县", 0),
+        A("qs-baishi", "青山县白石镇人民政府", "township", "township", "青山县", 0.8),
+        A("qs-dongling", "青山县东岭乡人民政府", "township", "township", "青山县", 0),
+        A("qs-liuxi", "青山县柳溪镇人民政府", "township", "township", "青山县", 0),
+        A("qs-songlin", "青山县松林镇人民政府", "township", "township", "青山县", 0.4),
+        A("qs-hehua", "青山县荷花乡人民政府", "township", "township", "青山县", 0),
+        A("lsx-gov", "绿水县人民政府", "county", "aggregate", "绿水县", 0),
+        A("lsx-office", "绿水县人民政府办公室", "county", "office", "绿水县", 2),
+        A("lsx-ziran", "绿水县自然资源局", "county", "department", "绿水县", 5),
+        A("lsx-jiaoyu", "绿水县教育局", "county", "department", "绿水县", 1),
+        A("lsx-shichang", "绿水县市场监督管理局", "county", "department", "绿水县", 1.5),
+        A("lsx-minzheng", "绿水县民政局", "county", "department", "绿水县", 0.5),
+        A("lsx-tongji", "绿水县统计局", "county", "department", "绿水县", 0),
+        A("lsx-shiqiao", "绿水县石桥镇人民政府", "township", "township", "绿水县", 0.5),
+        A("lsx-hekou", "绿水县河口乡人民政府", "township", "township", "绿水县", 0),
+        A("lsx-yunling", "绿水县云岭镇人民政府", "township", "township", "绿水县", 0),
+        A("lsx-zhuyuan", "绿水县竹园乡人民政府", "township", "township", "绿水县", 0),
+        A("lsx-xiaba", "绿水县下坝镇人民政府", "township", "township", "绿水县", 0.3),
+    ]
+    return rows
+
+
+#: Regions nest: a region's aggregate covers its own agencies and those of the regions below it.
+PARENT_REGION = {"示例市": "示例省", "青山县": "示例市", "绿水县": "示例市", "示例省": None}
+
+
+def agencies_table() -> pd.DataFrame:
+    """The fictional agencies of the demo panel (one row each).
+
+    Examples:
+        >>> t = agencies_table()
+        >>> t.query("kind == 'aggregate'")["agency"].tolist()
+        ['示例省人民政府', '示例市人民政府', '青山县人民政府', '绿水县人民政府']
+    """
+    df = pd.DataFrame([a.__dict__ for a in _agencies()])
+    df["parent_region"] = df["region"].map(PARENT_REGION)
+    return df
+
+
+def _covered_regions(region: str) -> set[str]:
+    out = {region}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in PARENT_REGION.items():
+            if parent in out and child not in out:
+                out.add(child)
+                changed = True
+    return out
+
+
+def _format_for(i: int, a: Agency, year: int) -> str:
+    """Formats by a fixed rotation: about 10 % PDF, 20 % DOCX, the rest text and HTML."""
+    k = (i * 7 + year * 3) % 20
+    if k < 2:
+        return "pdf"
+    if k < 6:
+        return "docx"
+    return "html" if k % 2 else "text"
+
+
+def build_specs(seed: int = SEED):
+    """The ReportSpecs of the whole panel, aggregates summed from their members.
+
+    Returns (list of (Agency, ReportSpec, fmt, perturbation)).
+    """
+    from .render.perturb import Perturbation, perturb_cells
+    from .synthetic import _narrative, format_number, report_spec
+
+    rng = np.random.default_rng(seed)
+    agencies = _agencies()
+    out = []
+    truth: dict[tuple[str, int], pd.DataFrame] = {}
+    for year in YEARS:
+        growth = 1 + 0.12 * (year - 2019)
+        members = [a for a in agencies if a.kind != "aggregate"]
+        for a in members:
+            noise = float(rng.lognormal(0, 0.25))
+            activity = 0.0 if a.activity == 0 else a.activity * growth * noise
+            spec = report_spec(rng, agency=a.agency, year=year, activity=activity)
+            truth[(a.slug, year)] = spec.cells[["table", "row", "column", "value"]].copy()
+            out.append([a, spec])
+        for a in [a for a in agencies if a.kind == "aggregate"]:
+            regions = _covered_regions(a.region)
+            parts = [truth[(m.slug, year)] for m in members if m.region in regions]
+            summed = pd.concat(parts).groupby(["table", "row", "column"], sort=False, observed=True)["value"].sum().reset_index()
+            spec = report_spec(rng, agency=a.agency, year=year)
+            cells = spec.cells[["table", "row", "column"]].merge(summed, on=["table", "row", "column"], how="left")
+            cells["value"] = cells["value"].round(6)
+            cells["raw"] = cells["value"].map(format_number)
+            spec.cells = cells
+            spec.narrative = _narrative(spec)
+            out.append([a, spec])
+    index = {a.slug: i for i, a in enumerate(agencies)}
+    result = []
+    for a, spec in out:
+        fmt = _format_for(index[a.slug], a, spec.year)
+        p = Perturbation()
+        if a.kind == "township":
+            p = Perturbation(blank_zeros=0.5)  # townships often leave zero cells blank
+        elif a.kind == "aggregate" and fmt in ("text", "html"):
+            p = Perturbation(thousands=True)  # 1,234 / 1，234 as busy offices print them
+        seed_i = int(hashlib.sha256(f"{a.slug}{spec.year}".encode()).hexdigest()[:8], 16)
+        if p.blank_zeros:
+            spec.cells = perturb_cells(spec.cells, p, np.random.default_rng(seed_i))
+        result.append((a, spec, fmt, p, seed_i))
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def read_folder(folder: str | os.PathLike, root: str | os.PathLike | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read every report file under ``folder`` (sorted) into one tidy frame plus a ``level`` column.
+
+    ``source_file`` is written relative to ``root`` (default: ``folder``) so the
+    frame does not depend on the working directory. Files that cannot be read
+    are listed in the second frame (``source_file``, ``error``), never dropped
+    silently.
+    """
+    from .errors import ToolkitError
+    from .report import read_report
+
+    folder = Path(folder)
+    root = Path(root) if root is not None else folder
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".md")
+    frames, failed = [], []
+    for f in files:
+        try:
+            r = read_report(f)
+        except ToolkitError as exc:
+            failed.append({"source_file": _rel(f, root), "error": str(exc)})
+            continue
+        df = r.data
+        df["source_file"] = _rel(f, root)
+        df["level"] = r.meta.get("level")
+        frames.append(df)
+    if not frames:
+        raise FileNotFoundError(f"{folder}: no readable report files found")
+    panel = pd.concat(frames, ignore_index=True)
+    return panel, pd.DataFrame(failed, columns=["source_file", "error"])
+
+
+def build(out: str | os.PathLike | None = None, seed: int = SEED) -> Path:
+    """Render the whole panel into ``out`` (default :func:`demo_dir`) and read it back."""
+    from .render import render_many
+
+    out = Path(out) if out is not None else demo_dir()
+    reports = out / REPORTS_DIR
+    if reports.exists():
+        for f in sorted(reports.rglob("*"), reverse=True):
+            f.unlink() if f.is_file() else f.rmdir()
+    items = build_specs(seed)
+    by_fmt: dict[str, list] = {}
+    for it in items:
+        by_fmt.setdefault(it[2], []).append(it)
+    truth = []
+    for fmt, group in by_fmt.items():
+        if fmt in ("text", "html"):
+            blobs = [render_many([spec], fmt, p, s)[0] for _a, spec, _f, p, s in group]
+        else:
+            blobs = render_many([spec for _a, spec, *_ in group], fmt)
+        for (a, spec, _f, _p, _s), blob in zip(group, blobs):
+            path = reports / str(spec.year) / f"{a.slug}-{spec.year}{EXT[fmt]}"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+            t = spec.cells[["table", "row", "column", "value", "raw"]].copy()
+            t.insert(0, "source_file", _rel(path, out))
+            t.insert(1, "agency", a.agency)
+            t.insert(2, "year", spec.year)
+            truth.append(t)
+    truth_df = pd.concat(truth, ignore_index=True).sort_values(["source_file"], kind="stable").reset_index(drop=True)
+    truth_df.to_parquet(out / TRUTH_FILE, index=False)
+    agencies_table().to_csv(out / AGENCIES_FILE, index=False, encoding="utf-8-sig")
+    panel, failed = read_folder(reports, root=out)
+    if len(failed):
+        raise RuntimeError(f"demo reports that do not read back: {failed.to_dict('records')}")
+    panel.to_parquet(out / PANEL_FILE, index=False)
+    (out / "DATA_CARD.md").write_text(data_card(panel, seed), encoding="utf-8")
+    return out
+
+
+def data_card(panel: pd.DataFrame, seed: int) -> str:
+    fmts = panel.drop_duplicates("source_file")["format"].value_counts().to_dict()
+    n = panel["source_file"].nunique()
+    return f"""# SYNTHETIC demo panel: DATA CARD
+
+**SYNTHETIC DATA. Every agency here is fictional and every number is random.
+These are not published reports and must not be quoted as facts about any real
+government body.** Names such as 示例省, 示例市, 青山县 and 绿水县 were chosen to be
+clearly fictional.
+
+## What it is
+- {n} report files of {panel['agency'].nunique()} fictional agencies, report years {min(YEARS)}–{max(YEARS)},
+  in `reports/<year>/<agency-slug>-<year>.<ext>`; formats: {", ".join(f"{k} {v}" for k, v in sorted(fmts.items()))}.
+- Levels: a province (示例省), a city (示例市), two counties (青山县, 绿水县); at each: the
+  government's aggregate report (`…人民政府`, scope `region_aggregate`), its general
+  office (`…人民政府办公厅/办公室`, scope `government_office`) and departments; and ten
+  townships (`…镇/乡人民政府`). `agencies.csv` lists them with their level, region and
+  an activity parameter.
+- Layouts: the 2019 template (T2019) for report years 2019–2020, the 2021 template after.
+
+## How it was made
+`python -m toolkit.demo build` (seed {seed}):
+1. `toolkit.synthetic.report_spec` draws consistent values for every member agency
+   (skewed: many all-zero townships and statistics bureaus, a few busy city offices,
+   volumes growing ~12 % a year); every identity H1–H5 holds.
+2. Each aggregate report (`示例省人民政府`, `示例市人民政府`, `青山县人民政府`,
+   `绿水县人民政府`) is the **cell-by-cell sum** of the member agencies of its region and
+   of the regions below it (the province covers the city and both counties). Never add an
+   aggregate to its members: filter on `scope`.
+3. Townships leave about half of their zero cells blank, as real ones do (the blank-cell
+   rule of `toolkit.blanks` reads them as 0); aggregate text/HTML reports print thousands separators (`1,234`).
+4. Years are drawn independently: `carried_in` of one year does not equal `carried_forward`
+   of the year before, so the cross-year check W1 warns on this panel (an artefact of the
+   generator, not a finding).
+5. `toolkit.render` prints each report as text, HTML, DOCX or PDF (PDF via LibreOffice);
+   `toolkit.read_report` reads every file back.
+
+## Files
+- `reports/…`: the rendered report files.
+- `ground_truth.parquet`: what each file was meant to say: `source_file, agency, year,
+  table, row, column, value, raw` (`value` missing where the cell was printed blank).
+- `panel.parquet`: the tidy panel as read back by `toolkit.read_report` (plus `level`
+  from the report metadata); `toolkit.load_demo()` returns it.
+- `agencies.csv`: the fictional agencies.
+
+`python -m toolkit.demo check` (and `tests/test_demo.py`) re-reads every file and
+asserts it gives exactly `panel.parquet` and agrees with `ground_truth.parquet`.
+"""
+
+
+def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
+    """The bundled SYNTHETIC demo panel as a tidy DataFrame (offline, instant).
+
+    Args:
+        with_agencies: add the demo's own ``region`` and ``kind`` columns from
+            ``agencies.csv``.
+
+    Returns:
+        Tidy cells (:data:`toolkit.tidy.TIDY_COLUMNS`) plus ``level``, with the
+        codebook's ordered categoricals. ``df.attrs["synthetic"]`` is True.
+    """
+    from . import codebook as cb
+
+    d = demo_dir()
+    path = d / PANEL_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"{path} not found: run `python -m toolkit.demo build` (or set TOOLKIT_DEMO_DIR)")
+    df = pd.read_parquet(path)
+    for axis in ("table", "row", "column"):
+        df[axis] = df[axis].astype(str).astype(cb.category_dtype(axis))
+    if with_agencies:
+        ag = pd.read_csv(d / AGENCIES_FILE, encoding="utf-8-sig")[["agency", "region", "kind"]]
+        df = df.merge(ag, on="agency", how="left")
+    df.attrs["synthetic"] = True
+    df.attrs["source"] = "SYNTHETIC demo panel (toolkit.load_demo), fictional agencies"
+    return df
+
+
+def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None) -> pd.DataFrame:
+    """The panel the notebooks analyse: the demo (``None``), a folder of your reports, or a tidy frame.
+
+    A folder is read with :func:`toolkit.read_reports` when the corpus loader is
+    available, else file by file with :func:`toolkit.read_report`; files that
+    cannot be read are reported in ``df.attrs["failed"]`` and on stderr.
+
+    Examples:
+        >>> load_reports().attrs["synthetic"]
+        True
+        >>> load_reports("data/raw")["agency"].nunique()
+        3
+    """
+    if reports is None:
+        return load_demo()
+    if isinstance(reports, pd.DataFrame):
+        return reports
+    folder = Path(reports)
+    if not folder.exists():
+        raise FileNotFoundError(f"{folder}: no such folder; set REPORTS to a folder of report files, or None for the demo panel")
+    if folder.is_file():
+        panel, failed = read_folder(folder.parent, root=folder.parent)
+        panel = panel[panel["source_file"] == folder.name]
+    else:
+        panel, failed = read_folder(folder)
+    for rec in failed.to_dict("records"):
+        print(f"{rec['source_file']}: {rec['error']}", file=sys.stderr)
+    panel.attrs["failed"] = failed
+    panel.attrs["synthetic"] = False
+    panel.attrs["source"] = str(folder)
+    return panel
+
+
+def check(out: str | os.PathLike | None = None) -> list[str]:
+    """Re-read the committed report files; list every difference from the committed panel and truth."""
+    d = Path(out) if out is not None else demo_dir()
+    problems = []
+    panel, failed = read_folder(d / REPORTS_DIR, root=d)
+    if len(failed):
+        problems.append(f"files that do not read: {failed.to_dict('records')}")
+    committed = pd.read_parquet(d / PANEL_FILE)
+    try:
+        pd.testing.assert_frame_equal(panel.reset_index(drop=True), committed.reset_index(drop=True), check_categorical=False)
+    except AssertionError as exc:
+        problems.append(f"re-read panel differs from {PANEL_FILE}: {exc}")
+    truth = pd.read_parquet(d / TRUTH_FILE)
+    got = panel.assign(**{a: panel[a].astype(str) for a in ("table", "row", "column")})
+    m = truth.merge(got[["source_file", "table", "row", "column", "value"]], on=["source_file", "table", "row", "column"],
+                    how="outer", suffixes=("_truth", "_read"), indicator=True)
+    if (m["_merge"] != "both").any():
+        problems.append(f"{int((m['_merge'] != 'both').sum())} cells in only one of truth and panel")
+    a, b = m["value_truth"].astype(float), m["value_read"].astype(float)
+    bad = ~((a.isna() & b.isna()) | np.isclose(a, b))
+    if bad.any():
+        problems.append(f"{int(bad.sum())} cells differ from the ground truth, e.g. {m[bad].head(3).to_dict('records')}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m toolkit.demo", description=__doc__.split("\n")[0])
+    ap.add_argument("command", choices=["build", "check", "info"])
+    ap.add_argument("--out", default=None, help="folder (default data/synthetic)")
+    ap.add_argument("--seed", type=int, default=SEED)
+    args = ap.parse_args(argv)
+    if args.command == "build":
+        print(build(args.out, args.seed))
+        return 0
+    if args.command == "check":
+        problems = check(args.out)
+        for p in problems:
+            print(p, file=sys.stderr)
+        print("ok" if not problems else f"{len(problems)} problem(s)")
+        return 1 if problems else 0
+    panel = load_demo()
+    print(json.dumps({"reports": int(panel["source_file"].nunique()), "agencies": int(panel["agency"].nunique()),
+                      "cells": len(panel)}, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
