@@ -10,8 +10,21 @@ Examples:
 from __future__ import annotations
 
 from . import codebook
+from .blanks import apply_blank_rule
 from .errors import ToolkitError
+from .quality import quality_summary
 from .report import Report, read_report
+from .validate import ValidationResult, run_checks, validate
 
-__all__ = ["Report", "ToolkitError", "codebook", "read_report"]
+__all__ = [
+    "Report",
+    "ToolkitError",
+    "ValidationResult",
+    "apply_blank_rule",
+    "codebook",
+    "quality_summary",
+    "read_report",
+    "run_checks",
+    "validate",
+]
 __version__ = "0.1.0"

@@ -1,4 +1,4 @@
-"""Command line: ``toolkit parse``, ``toolkit codebook``.
+"""Command line: ``toolkit parse``, ``toolkit validate``, ``toolkit codebook``.
 
 A file that fails gets one line on stderr naming it and the reason; the rest
 still run; the exit status is non-zero when any file failed.
@@ -15,6 +15,7 @@ import pandas as pd
 from . import codebook as cb
 from .errors import ToolkitError
 from .report import read_report
+from .validate_cli import add_validate_parser
 
 REPORT_SUFFIXES = {".txt", ".htm", ".html", ".shtml", ".docx", ".doc", ".wps", ".pdf"}
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=cb.LANGS, default="zh")
     c.add_argument("-o", "--output")
     c.set_defaults(func=_codebook)
+    add_validate_parser(sub)
     return parser
 
 

@@ -3,7 +3,8 @@
 The data lives in ``toolkit/data/codebook.csv`` (SPEC §8): every key with its
 Chinese and English label, the template it belongs to (``2019``, ``2021`` or
 ``both``), the block it sits in, its display order and the regular expression
-(over :func:`toolkit.normalise.label_key`) that maps a printed label to it.
+(over :func:`toolkit.normalise.label_key`) that maps a printed label to it, and
+for columns the ``kind`` of value a cell holds (``count``, ``amount``, ``signed``).
 Parsers, validation and charts all read it from here.
 """
 

@@ -35,10 +35,8 @@ ISSUED, REPEALED, IN_FORCE = "issued", "repealed", "in_force"
 PREV_YEAR_ITEMS, CHANGE = "prev_year_items", "change"
 RULES_ROW = "rules"  # 规章 (W2)
 
-# What a cell may hold (H5). Read from a codebook column ``kind`` when the codebook
-# has one; until then this is the one place the three exceptions are named.
+# What a cell may hold (H5): the codebook's ``kind`` of each column.
 COUNT, AMOUNT, SIGNED = "count", "amount", "signed"
-_KIND_FALLBACK = {"fee_amount": AMOUNT, "proc_amount": AMOUNT, "change": SIGNED}
 
 for _t, _a, _k in [
     (REQUESTS, "row", NEW_RECEIVED), (REQUESTS, "row", CARRIED_IN), (REQUESTS, "row", TOTAL_PROCESSED),
@@ -116,12 +114,7 @@ def column_kind(table: str, column: str) -> str:
         >>> column_kind("proactive", "change"), column_kind("proactive", "fee_amount"), column_kind("requests", "total")
         ('signed', 'amount', 'count')
     """
-    entries = cb.entries(table, "column")
-    if "kind" in entries.columns:
-        hit = entries.loc[entries["key"] == column, "kind"]
-        if len(hit) and hit.iloc[0]:
-            return hit.iloc[0]
-    return _KIND_FALLBACK.get(column, COUNT)
+    return cb.attribute(table, "column", column, "kind")
 
 
 #: Rule ids of the hard identities with their descriptions (built from codebook labels).
