@@ -1,0 +1,243 @@
+"""Batch entry points: a corpus into one DataFrame, or into Parquet shards."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import engines, shards
+from .files import discover
+from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
+from .worker import ChunkResult, ChunkTask
+
+PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
+
+
+@dataclass
+class Corpus:
+    """What :func:`read_reports` returns. Unpacks as ``data, errors = read_reports(...)``.
+
+    Attributes:
+        data: tidy cells of every report parsed (schema of :mod:`toolkit.tidy`), in file order.
+        errors: one row per file that could not be parsed: ``source_file``,
+            ``error_class`` (the :class:`~toolkit.errors.ToolkitError` subclass),
+            ``reason`` and ``message`` (one line naming the file).
+        files: one row per file: status (``parsed``/``failed``), sha256, agency,
+            year, format, templates, cell and issue counts (the input of
+            :func:`toolkit.coverage`).
+        stats: counts (``files``, ``parsed`` = files parsed now, ``cached`` =
+            answered from the cache, ``failed``) and ``seconds``.
+    """
+
+    data: pd.DataFrame
+    errors: pd.DataFrame
+    files: pd.DataFrame
+    stats: dict = field(default_factory=dict)
+
+    def __iter__(self):
+        yield self.data
+        yield self.errors
+
+    def __repr__(self) -> str:
+        s = self.stats
+        return (f"<Corpus {s.get('files', 0)} files: {s.get('files', 0) - s.get('failed', 0)} reports, "
+                f"{len(self.data)} cells, {s.get('failed', 0)} errors>")
+
+
+def _chunk_size(n: int, workers: int, chunk_size: int | None) -> int:
+    if chunk_size:
+        return max(1, int(chunk_size))
+    return max(1, min(100, math.ceil(n / (4 * workers))))
+
+
+def _tasks(files: list[str], size: int, **common) -> list[ChunkTask]:
+    tasks = []
+    for i in range(0, len(files), size):
+        paths = files[i:i + size]
+        cid = hashlib.sha1("\n".join(paths).encode()).hexdigest()[:16]
+        tasks.append(ChunkTask(order=(i // size,), chunk_id=cid, paths=paths, **common))
+    return tasks
+
+
+def _progress(total: int, enabled: bool, desc: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, unit="file", desc=desc, disable=not enabled, smoothing=0.1, dynamic_ncols=True)
+
+
+def _workers(engine: str, workers: int | None, client) -> int:
+    if workers:
+        return int(workers)
+    if engine == "serial":
+        return 1
+    if engine == "dask" and client is not None:
+        return max(1, sum(client.nthreads().values()))
+    return engines.default_workers()
+
+
+def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep):
+    bar = _progress(total, progress, desc)
+    try:
+        for result in engines.run(tasks, engine, workers, client, scheduler):
+            stats["parsed"] += result.parsed
+            stats["cached"] += result.cached
+            stats["failed"] += len(result.errors)
+            if on_error is not None:
+                for msg in result.errors["message"]:
+                    on_error(msg)
+            keep(result)
+            bar.update(len(result.files))
+            bar.set_postfix(errors=stats["failed"], refresh=False)
+    finally:
+        bar.close()
+
+
+def read_reports(
+    paths_or_dirs: PathsOrDirs,
+    workers: int | None = None,
+    engine: str = "process",
+    cache_dir: str | os.PathLike | None = None,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    client=None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    validate: bool = False,
+    on_error: Callable[[str], None] | None = None,
+) -> Corpus:
+    """Read many reports in parallel into one tidy DataFrame and an errors DataFrame.
+
+    One bad file never stops the batch: it becomes one row of ``errors``. Files
+    are parsed in chunks (each chunk is one task), results are assembled in
+    file order whatever the engine, so every engine returns the same frames.
+
+    Args:
+        paths_or_dirs: report files and/or folders (searched recursively, see
+            :func:`toolkit.corpus.discover`).
+        workers: parallel processes (default: the usable CPUs; for Dask the
+            number of chunks kept in flight is twice this).
+        engine: ``"process"`` (a local process pool), ``"serial"`` (this
+            process; for debugging) or ``"dask"`` (a ``distributed`` cluster:
+            ``client`` or ``scheduler``, else the current client).
+        cache_dir: keep parsed results here, keyed by file sha256 and
+            :data:`toolkit.version.PARSER_VERSION`; a rerun parses only new or
+            changed files. ``None``: no cache.
+        force: parse every file even if cached (and refresh the cache).
+        progress: show a ``tqdm.auto`` progress bar (a widget in Jupyter);
+            ``False`` for quiet.
+        client: a ``distributed.Client`` for ``engine="dask"``.
+        scheduler: a scheduler address (``"tcp://host:8786"``) for ``engine="dask"``.
+            Dask workers must see the files (and the cache folder) under the same paths.
+        chunk_size: files per task (default: about four tasks per worker, at most 100 files).
+        validate: also run :func:`toolkit.validate.validate` and store each
+            report's error count in ``files.n_validation_errors`` (slower).
+        on_error: called with each error message as it arrives.
+
+    Returns:
+        :class:`Corpus`: ``.data``, ``.errors``, ``.files``, ``.stats``;
+        ``data, errors = read_reports(...)`` also works.
+
+    Examples:
+        >>> data, errors = read_reports("data/raw", engine="serial", progress=False)
+        >>> data.groupby("source_file", observed=True).size().tolist()
+        [200, 200, 198]
+        >>> len(errors)
+        0
+    """
+    t0 = time.perf_counter()
+    files = [str(p) for p in discover(paths_or_dirs)]
+    workers = _workers(engine, workers, client)
+    cache = str(Path(cache_dir).resolve()) if cache_dir else None
+    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), cache_dir=cache, force=force, validate=validate)
+    results: list[ChunkResult] = []
+    stats = {"files": len(files), "parsed": 0, "cached": 0, "failed": 0}
+    _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append)
+    results.sort(key=lambda r: r.order)
+    data = [r.data for r in results if r.data is not None and len(r.data)]
+    out = Corpus(
+        data=pd.concat(data, ignore_index=True) if data else empty_tidy(),
+        errors=_concat([r.errors for r in results], ERROR_COLUMNS, ERRORS_ARROW),
+        files=_concat([r.files for r in results], FILES_COLUMNS, FILES_ARROW),
+        stats=stats,
+    )
+    stats["seconds"] = time.perf_counter() - t0
+    return out
+
+
+def _concat(frames: list[pd.DataFrame], columns, arrow) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    return pd.concat(frames, ignore_index=True) if frames else frame([], columns, arrow)
+
+
+def parse_to_parquet(
+    paths_or_dirs: PathsOrDirs,
+    out_dir: str | os.PathLike,
+    workers: int | None = None,
+    engine: str = "process",
+    cache_dir: str | os.PathLike | None | bool = True,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    client=None,
+    scheduler: str | None = None,
+    chunk_size: int | None = None,
+    validate: bool = False,
+    on_error: Callable[[str], None] | None = None,
+) -> dict:
+    """Parse a corpus into Parquet shards partitioned by report year; resumable; flat memory.
+
+    Workers write their chunk's shards themselves (layout in
+    :mod:`toolkit.corpus.shards`); the driver only counts. Run it again on the
+    same ``out_dir`` after an interruption, or after files were added or
+    changed: committed chunks whose files are unchanged are kept, everything
+    else is parsed. The output mirrors the input: chunks holding files that are
+    no longer part of the input are removed. ``errors.csv`` (utf-8-sig) is
+    rewritten at the end. Read the result with :func:`toolkit.corpus.load_cells`,
+    :func:`toolkit.query` or :func:`toolkit.coverage`.
+
+    Args:
+        paths_or_dirs: report files and/or folders.
+        out_dir: the output folder (created). With Dask it must be on storage
+            the workers share, under the same path.
+        workers, engine, client, scheduler, chunk_size, validate, on_error, progress:
+            as in :func:`read_reports`.
+        cache_dir: the parse cache: ``True`` (default) for ``out_dir/_cache``,
+            a folder, or ``None``/``False`` for none.
+        force: re-parse every file: drop the existing shards and bypass the cache.
+
+    Returns:
+        counts: ``files`` (found), ``resumed`` (kept from an earlier run),
+        ``parsed`` (parsed now), ``cached`` (from the cache), ``failed`` (in
+        this run), ``chunks`` and ``seconds``.
+    """
+    t0 = time.perf_counter()
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    files = [str(p) for p in discover(paths_or_dirs)]
+    workers = _workers(engine, workers, client)
+    if cache_dir is True:
+        cache_dir = out / "_cache"
+    cache = str(Path(cache_dir).resolve()) if cache_dir else None
+    if force:
+        shards.drop_chunks(out, {shards._chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
+    shards.drop_chunks(out, None)  # shards of chunks that never committed
+    todo, stale = shards.plan_resume(out, files)
+    if stale:
+        shards.drop_chunks(out, stale)
+    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), cache_dir=cache, force=force,
+                   out_dir=str(out), validate=validate)
+    stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,
+             "chunks": len(tasks)}
+    _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats, lambda r: None)
+    errors = shards.load_table(out, "errors")
+    errors.to_csv(out / "errors.csv", index=False, encoding="utf-8-sig")
+    stats["seconds"] = time.perf_counter() - t0
+    return stats

@@ -1,0 +1,129 @@
+"""Where chunks run: in this process, in a local process pool, or on a Dask cluster.
+
+Every engine takes the same :class:`~toolkit.corpus.worker.ChunkTask` list and
+yields :class:`~toolkit.corpus.worker.ChunkResult` objects as they finish (in
+completion order; the caller sorts by ``order``). At most ``2 × workers``
+chunks are in flight, so memory does not grow with the corpus. A chunk whose
+worker dies (a crash in a native library, a killed process) is retried one
+file per task; a file that kills its worker again gets an error row
+(``WorkerCrashError``) and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from .worker import ChunkResult, ChunkTask, crashed_result, run_chunk
+
+ENGINES = ("process", "serial", "dask")
+
+
+def default_workers() -> int:
+    """Usable CPUs (the affinity mask where the OS tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(tasks: list[ChunkTask], engine: str = "process", workers: int | None = None,
+        client=None, scheduler: str | None = None) -> Iterator[ChunkResult]:
+    """Run chunks on an engine, yielding results as they complete."""
+    if engine == "serial":
+        yield from (run_chunk(t) for t in tasks)
+    elif engine == "process":
+        yield from _process(tasks, workers or default_workers())
+    elif engine == "dask":
+        yield from _dask(tasks, workers, client, scheduler)
+    else:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+
+
+def _context():
+    # forkserver: workers do not inherit the driver's threads (progress bar, Dask client)
+    return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+
+
+def _process(tasks: list[ChunkTask], workers: int) -> Iterator[ChunkResult]:
+    queue = deque(tasks)
+    while queue:
+        retry: list[ChunkTask] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+            inflight: dict = {}
+            broken = False
+            while (queue or inflight) and not broken:
+                while queue and len(inflight) < 2 * workers:
+                    t = queue.popleft()
+                    inflight[pool.submit(run_chunk, t)] = t
+                done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    t = inflight.pop(fut)
+                    try:
+                        yield fut.result()
+                    except BrokenProcessPool as exc:
+                        broken = True
+                        retry.append((t, exc))
+            if broken:  # every chunk still in flight died with the pool
+                for fut, t in inflight.items():
+                    fut.cancel()
+                    retry.append((t, BrokenProcessPool("pool broken")))
+        for t, exc in retry:
+            if len(t.paths) > 1:
+                queue.extend(t.split())
+            elif getattr(t, "_second", False):
+                yield crashed_result(t, exc)
+            else:
+                t._second = True  # one more try on its own, in a fresh pool
+                queue.append(t)
+
+
+def _dask(tasks: list[ChunkTask], workers: int | None, client, scheduler: str | None) -> Iterator[ChunkResult]:
+    from distributed import Client, KilledWorker, as_completed, get_client
+    from distributed.client import FutureCancelledError
+
+    own = None
+    if client is None:
+        if scheduler:
+            client = own = Client(scheduler)
+        else:
+            try:
+                client = get_client()
+            except ValueError:
+                raise ValueError("engine='dask' needs a distributed.Client (client=...) or a scheduler address "
+                                 "(scheduler='tcp://host:8786'); none is running") from None
+    try:
+        limit = 2 * (workers or max(1, sum(client.nthreads().values())))
+        queue = deque(tasks)
+        pending = as_completed()
+        owner: dict = {}
+
+        def submit(t: ChunkTask) -> None:
+            fut = client.submit(run_chunk, t, pure=False)
+            owner[fut.key] = t
+            pending.add(fut)
+
+        while queue and pending.count() < limit:
+            submit(queue.popleft())
+        for fut in pending:
+            t = owner.pop(fut.key)
+            try:
+                result = fut.result()
+            except (KilledWorker, FutureCancelledError) as exc:  # a worker died (repeatedly) or the task was lost
+                if len(t.paths) > 1:
+                    queue.extend(t.split())
+                else:
+                    result = crashed_result(t, exc)
+                    yield result
+            else:
+                yield result
+            fut.release()
+            while queue and pending.count() < limit:
+                submit(queue.popleft())
+    finally:
+        if own is not None:
+            own.close()

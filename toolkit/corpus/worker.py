@@ -1,0 +1,177 @@
+"""The unit of work of a batch: parse one chunk of files (in any process or on any Dask worker).
+
+A chunk returns small tables (files, errors) and either its tidy cells (for
+:func:`toolkit.read_reports`) or nothing, having written its cells to Parquet
+shards itself (for :func:`toolkit.corpus.parse_to_parquet`), so the driver
+never holds the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+
+import pandas as pd
+
+from ..errors import ToolkitError
+from ..report import read_report
+from . import shards
+from .cache import ParseCache
+from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, conform_tidy, empty_tidy, frame
+
+
+@dataclass
+class ChunkTask:
+    """Files to parse together, and where results go.
+
+    Attributes:
+        order: position of the chunk in the batch (results are assembled in this order).
+        chunk_id: names the chunk's shard files (stable for the same files).
+        paths: the files, as strings.
+        cache_dir: the :class:`~toolkit.corpus.cache.ParseCache` folder, or ``None``.
+        force: parse even when the cache has an entry (and overwrite it).
+        out_dir: write shards here and return no cells; ``None`` returns the cells.
+        validate: run :func:`toolkit.validate.validate` on the chunk and count errors per file.
+    """
+
+    order: tuple[int, ...]
+    chunk_id: str
+    paths: list[str]
+    cache_dir: str | None = None
+    force: bool = False
+    out_dir: str | None = None
+    validate: bool = False
+
+    def split(self) -> list[ChunkTask]:
+        """One task per file (to isolate a file that crashes its worker)."""
+        return [replace(self, order=(*self.order, j), chunk_id=f"{self.chunk_id}-{j}", paths=[p])
+                for j, p in enumerate(self.paths)]
+
+
+@dataclass
+class ChunkResult:
+    order: tuple[int, ...]
+    chunk_id: str
+    files: pd.DataFrame
+    errors: pd.DataFrame
+    data: pd.DataFrame | None = None
+    parsed: int = 0  # files read_report actually ran on (cache misses)
+    cached: int = 0  # files answered from the cache
+    extra: dict = field(default_factory=dict)
+
+
+def _templates(t: dict) -> str:
+    return ";".join(f"{k}={v}" for k, v in sorted(t.items()))
+
+
+def _error(path: str, exc: ToolkitError) -> dict:
+    return {"error_class": type(exc).__name__, "reason": exc.reason, "problem": exc.problem}
+
+
+def error_row(path: str, err: dict) -> dict:
+    return {"source_file": path, "error_class": err["error_class"], "reason": err["reason"],
+            "message": f"{path}: {err['problem']}"}
+
+
+def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, pd.DataFrame | None, dict | None, bool]:
+    """Parse (or fetch from the cache) one file: ``(file row, cells, error, parsed_now)``."""
+    row = dict.fromkeys(FILES_COLUMNS)
+    row["source_file"] = path
+    try:
+        st = os.stat(path)
+        row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
+        sha = shards.sha256_file(path) if cache is not None else None
+    except OSError:
+        sha = None
+    hit = cache.get(sha) if (cache is not None and sha and not force) else None
+    parsed_now = hit is None
+    if hit is None:
+        try:
+            report = read_report(path)
+        except ToolkitError as exc:
+            outcome = ("failed", None, _error(path, exc))
+        else:
+            issues = report.issues
+            m = report.meta
+            summary = {
+                "report_id": m["report_id"], "sha256": m["source_sha256"], "agency": m.get("agency"),
+                "year": m.get("year"), "scope": m.get("scope"), "level": m.get("level"), "format": m.get("format"),
+                "templates": _templates(m.get("templates") or {}), "n_cells": len(report.data),
+                "n_issues": int((issues["code"] != "note").sum()) if len(issues) else 0,
+            }
+            outcome = ("parsed", report.data, summary)
+            sha = m["source_sha256"]
+        if cache is not None and sha:
+            if outcome[0] == "parsed":
+                cache.put_parsed(sha, outcome[1], outcome[2])
+            else:
+                cache.put_failed(sha, outcome[2])
+    else:
+        outcome = hit
+    status, cells, info = outcome
+    if status == "parsed":
+        row.update({k: info[k] for k in ("report_id", "sha256", "agency", "year", "scope", "level", "format",
+                                           "templates", "n_cells", "n_issues")})
+        row["status"] = "parsed"
+        cells = cells.assign(source_file=path) if (cells["source_file"] != path).any() else cells
+        return row, cells, None, parsed_now
+    row.update(status="failed", sha256=sha, error_class=info["error_class"])
+    return row, None, info, parsed_now
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Parse a chunk; write its shards when ``task.out_dir`` is set."""
+    cache = ParseCache(task.cache_dir) if task.cache_dir else None
+    rows, cells, errors = [], [], []
+    parsed = cached = 0
+    for path in task.paths:
+        row, data, err, now = parse_file(path, cache, task.force)
+        parsed += now
+        cached += not now
+        rows.append(row)
+        if data is not None:
+            cells.append(data)
+        if err is not None:
+            errors.append(error_row(path, err))
+    data = conform_tidy(pd.concat(cells, ignore_index=True)) if cells else empty_tidy()
+    if task.validate and len(data):
+        _count_validation_errors(data, rows)
+    files = frame(rows, FILES_COLUMNS, FILES_ARROW)
+    errs = frame(errors, ERROR_COLUMNS, ERRORS_ARROW)
+    result = ChunkResult(task.order, task.chunk_id, files, errs, data, parsed, cached)
+    if task.out_dir is not None:
+        shards.write_chunk(task.out_dir, task.chunk_id, data, files, errs)
+        result.data = None
+    return result
+
+
+def _count_validation_errors(data: pd.DataFrame, rows: list[dict]) -> None:
+    from ..validate import validate  # imported lazily: only when asked for
+
+    issues = validate(data)
+    counts = issues[issues["severity"] == "error"].groupby("source_file").size()
+    for row in rows:
+        if row["status"] == "parsed":
+            row["n_validation_errors"] = int(counts.get(row["source_file"], 0))
+
+
+def crashed_result(task: ChunkTask, exc: BaseException) -> ChunkResult:
+    """What a file gets when its worker process died while parsing it (after a retry on its own)."""
+    rows, errors = [], []
+    for path in task.paths:
+        row = dict.fromkeys(FILES_COLUMNS)
+        row.update(source_file=path, status="failed", error_class="WorkerCrashError")
+        try:
+            st = os.stat(path)
+            row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
+        except OSError:
+            pass
+        rows.append(row)
+        problem = " ".join(f"the parser process died ({type(exc).__name__}: {exc})".split())
+        errors.append(error_row(path, {"error_class": "WorkerCrashError", "reason": "worker_crash", "problem": problem}))
+    result = ChunkResult(task.order, task.chunk_id, frame(rows, FILES_COLUMNS, FILES_ARROW),
+                         frame(errors, ERROR_COLUMNS, ERRORS_ARROW), empty_tidy() if task.out_dir is None else None)
+    if task.out_dir is not None:
+        shards.write_chunk(task.out_dir, task.chunk_id, empty_tidy(), result.files, result.errors)
+    return result
+
