@@ -15,7 +15,8 @@ import pandas as pd
 
 from . import codebook as cb
 from . import meta as meta_mod
-from .errors import InternalError, NotAReportError, TableMissingError, ToolkitError
+from . import limits
+from .errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError
 from .readers import read_document
 from .script import to_simplified
 from .sections import split_sections
@@ -60,7 +61,7 @@ def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
         >>> r = read_report("data/raw/ninghe-kejiju-2023.txt")
         >>> r.meta["agency"], r.meta["year"], len(r.data)
         ('宁河区科学技术局', 2023, 200)
-        >>> r.data.query("table == 'requests' and row == 'new_received' and column == 'total'")["value"].item()
+        >>> float(r.data.query("table == 'requests' and row == 'new_received' and column == 'total'")["value"].item())
         0.0
     """
     if isinstance(path, pd.DataFrame):
@@ -76,6 +77,9 @@ def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
 
 def _read(path: Path, name: str, partial: bool) -> Report:
     try:
+        size = path.stat().st_size
+        if size > limits.current().max_file_bytes:
+            raise LimitExceededError(name, f"file is {size} bytes, over the {limits.current().max_file_bytes}-byte limit (toolkit.limits)")
         data = path.read_bytes()
     except OSError as exc:
         raise ToolkitError(name, f"cannot read file ({exc.strerror or exc})") from None

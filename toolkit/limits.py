@@ -1,0 +1,67 @@
+"""Resource limits for reading untrusted files (reports come from thousands of sites).
+
+Defaults are generous for real reports (the largest seen are a few MB) and stop
+hostile input early. Change them for a session with :func:`configure`, or per
+process with the ``TOOLKIT_LIMIT_<NAME>`` environment variables (which worker
+processes inherit).
+
+Examples:
+    >>> from toolkit import limits
+    >>> limits.current().max_file_bytes
+    104857600
+    >>> with limits.configured(max_file_bytes=1024):
+    ...     limits.current().max_file_bytes
+    1024
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 100 * 1024 * 1024  # a report file larger than this is refused unread
+    max_unpacked_bytes: int = 200 * 1024 * 1024  # DOCX: total uncompressed size of all members
+    max_compression_ratio: float = 200.0  # DOCX: uncompressed / compressed, per member (XML ~10:1 is normal)
+    max_members: int = 5000  # DOCX: number of members in the archive
+    max_pdf_pages: int = 300  # PDF: a report is a few pages; beyond this is not a report
+    timeout_seconds: float = 120.0  # batch mode: a file that takes longer is reported and skipped
+
+
+_current = Limits()
+
+
+def _from_env(base: Limits) -> Limits:
+    changes = {}
+    for f in dataclasses.fields(Limits):
+        value = os.environ.get(f"TOOLKIT_LIMIT_{f.name.upper()}")
+        if value:
+            changes[f.name] = type(getattr(base, f.name))(float(value)) if f.type != "int" else int(float(value))
+    return dataclasses.replace(base, **changes) if changes else base
+
+
+def current() -> Limits:
+    """The limits in force (session settings, then environment overrides)."""
+    return _from_env(_current)
+
+
+def configure(**changes) -> Limits:
+    """Change limits for this process, e.g. ``configure(timeout_seconds=30)``."""
+    global _current
+    _current = dataclasses.replace(_current, **changes)
+    return _current
+
+
+@contextlib.contextmanager
+def configured(**changes):
+    """Limits changed for a ``with`` block."""
+    global _current
+    saved = _current
+    try:
+        yield configure(**changes)
+    finally:
+        _current = saved
