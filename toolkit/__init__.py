@@ -15,6 +15,12 @@ from .errors import ToolkitError
 from .quality import quality_summary
 from .report import Report, read_report
 from .validate import ValidationResult, run_checks, validate
+from . import corpus
+from .corpus import Corpus, parse_to_parquet, read_reports
+from .coverage import coverage, coverage_matrix
+from .query import export, query
+from .version import PARSER_VERSION
+from .wide import proactive_table, requests_table, review_table, wide_table
 
 __all__ = [
     "Report",
@@ -26,5 +32,18 @@ __all__ = [
     "read_report",
     "run_checks",
     "validate",
+    "Corpus",
+    "PARSER_VERSION",
+    "corpus",
+    "coverage",
+    "coverage_matrix",
+    "export",
+    "parse_to_parquet",
+    "proactive_table",
+    "query",
+    "read_reports",
+    "requests_table",
+    "review_table",
+    "wide_table",
 ]
 __version__ = "0.1.0"
