@@ -34,7 +34,7 @@ def default_workers() -> int:
 def run(tasks: list[ChunkTask], engine: str = "process", workers: int | None = None,
         client=None, scheduler: str | None = None) -> Iterator[ChunkResult]:
     """Run chunks on an engine, yielding results as they complete."""
-    if engine == "serial":
+    if engine == "serial" or (engine == "process" and len(tasks) <= 1):  # no pool for a single task
         yield from (run_chunk(t) for t in tasks)
     elif engine == "process":
         yield from _process(tasks, workers or default_workers())
