@@ -5,9 +5,9 @@ Why pypdfium2: it reads positioned characters about as fast as PyMuPDF
 and pdfplumber is ~15× slower. Library table finders are not used: on the
 Huaian report PyMuPDF's ``find_tables`` read the fee 96171.6 as "961716/.",
 while the characters themselves are right. We rebuild tables ourselves from the
-page's drawn rules (:mod:`.pdf_layout`), fall back to text alignment for
-unruled tables (:mod:`.pdf_unruled`), and join tables cut by page breaks
-(:mod:`.pdf_stitch`).
+page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
+(:mod:`.pdf_stitch`). Tables printed without rules are not found yet: their
+text comes out as paragraphs, and read_report then reports the table missing.
 
 Refusals: a PDF whose pages carry no characters is a scan ("no text layer: OCR
 needed") and a password-protected one is "encrypted"; both raise
@@ -26,7 +26,6 @@ from ..document import Document
 from ..errors import CorruptFileError, LimitExceededError, UnreadablePDFError
 from .pdf_layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from .pdf_stitch import Part, assemble
-from .pdf_unruled import find_unruled
 
 MAX_PAGES = 500  # a yearly report has 5–40 pages; thousands means a wrong or hostile file
 # Page furniture that would otherwise split a paragraph or a table: "-4-", "- 4 -", "第4页 共6页", "4 / 6".
@@ -166,8 +165,6 @@ def _page_items(number: int, chars: list[Char], hs: list[Seg], vs: list[Seg]) ->
         chars = fill(grid, chars)
         parts.append(Part(page=number, grid=grid))
     lines = [ln for ln in group_lines(chars) if not _PAGE_NUMBER.match(ln.text)]
-    unruled, lines = find_unruled(number, lines)
-    parts.extend(unruled)
     items: list[Line | Part] = [*lines, *parts]
     items.sort(key=lambda it: it.grid.ys[0] if isinstance(it, Part) else it.y0)
     return items

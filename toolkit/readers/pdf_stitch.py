@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from .. import codebook as cb
 from ..document import Cell, Table, location
-from ..normalise import squash
+from ..normalise import label_key, squash
 from .pdf_layout import Grid, GridCell, Line
 
 EDGE_TOLERANCE = 3.0  # points: same table edge on two pages
@@ -48,7 +50,7 @@ def assemble(pages: list[tuple[int, list[Line | Part]]]) -> list[str | Table]:
         for k, item in enumerate(items):
             if isinstance(item, Part):
                 _flush(lines, blocks)
-                if k == 0 and open_table is not None and _continues(open_table[-1], item):
+                if k == 0 and open_table is not None and _continues(open_table, item):
                     open_table.append(item)
                 else:
                     open_table = [item]
@@ -100,10 +102,26 @@ def _starts_paragraph(prev: Line, line: Line, left: float, right: float, same_pa
     )
 
 
-def _continues(prev: Part, nxt: Part) -> bool:
-    """Is ``nxt`` (first on its page) the rest of ``prev`` (last on the previous page)?"""
+def _continues(table: list[Part], nxt: Part) -> bool:
+    """Is ``nxt`` (first on its page) the rest of ``table`` (last on the previous page)?
+
+    Same left and right edges, unless the table ended with a row of numbers and
+    ``nxt`` opens like a table of its own: a caption across its whole width or a
+    full row of labels that is not the table's header repeated (table 四
+    printed as three tables of five columns).
+    """
+    prev = table[-1]
     (px0, _, px1, _), (nx0, _, nx1, _) = prev.grid.bbox, nxt.grid.bbox
-    return nxt.page == prev.page + 1 and abs(px0 - nx0) <= EDGE_TOLERANCE and abs(px1 - nx1) <= EDGE_TOLERANCE
+    if nxt.page != prev.page + 1 or abs(px0 - nx0) > EDGE_TOLERANCE or abs(px1 - nx1) > EDGE_TOLERANCE:
+        return False
+    last, first = grid_rows(prev.grid)[-1], grid_rows(nxt.grid)[0]
+    if not any(_numeric(cell.text) for cell, _ in last) or any(_numeric(cell.text) for cell, _ in first):
+        return True
+    if _key(first) in _header_keys(grid_rows(table[0].grid)):
+        return True
+    caption = len(first) == 1
+    header = all(cell.text for cell, _ in first)
+    return not (caption or header)
 
 
 def grid_rows(grid: Grid) -> list[Row]:
@@ -121,6 +139,16 @@ def _key(row: Row) -> str:
     return "|".join(squash(cell.root().text) for cell, _ in row)
 
 
+def _header_keys(rows: list[Row]) -> set[str]:
+    """The rows above the first row with a number: the header a continuation page may repeat."""
+    keys: set[str] = set()
+    for row in rows:
+        if any(_numeric(cell.text) for cell, _ in row):
+            break
+        keys.add(_key(row))
+    return keys
+
+
 def _numeric(text: str) -> bool:
     return bool(_NUMERIC.match(squash(text)))
 
@@ -131,10 +159,7 @@ def _table(parts: list[Part], index: int) -> Table:
     for p, part in enumerate(parts):
         part_rows = grid_rows(part.grid)
         if p == 0:
-            for row in part_rows:
-                if any(_numeric(cell.text) for cell, _ in row):
-                    break
-                headers.add(_key(row))
+            headers = _header_keys(part_rows)
         else:
             while part_rows and _key(part_rows[0]) in headers:
                 part_rows.pop(0)  # header repeated on the new page
@@ -157,32 +182,36 @@ def _table(parts: list[Part], index: int) -> Table:
     return Table(rows=out, index=index, page=parts[0].page)
 
 
-def _pairs(last: Row, first: Row) -> list[tuple[GridCell, GridCell]] | None:
-    """Cells of the two rows that sit in the same columns; None if the columns differ."""
-    pairs = []
+def _pairs(last: Row, first: Row) -> list[tuple[GridCell | None, GridCell]]:
+    """Each cell of ``first`` with the cell of ``last`` in the same columns (None if the columns differ)."""
+    pairs: list[tuple[GridCell | None, GridCell]] = []
     for nxt, _ in first:
         match = [p for p, _ in last if abs(p.x0 - nxt.x0) <= EDGE_TOLERANCE and abs(p.x1 - nxt.x1) <= EDGE_TOLERANCE]
-        if not match:
-            return None
-        pairs.append((match[0], nxt))
+        pairs.append((match[0] if match else None, nxt))
     return pairs
 
 
 def _join_boundary(last: Row, first: Row) -> bool:
     """Re-join what the page break cut; True when ``first`` was the rest of ``last``."""
     pairs = _pairs(last, first)
-    if pairs is None:
-        return False
-    if _is_split_row(pairs):
-        for prev, nxt in pairs:
+    full = [(p, n) for p, n in pairs if p is not None]
+    if len(full) == len(pairs) and _is_split_row(full):
+        for prev, nxt in full:
             _attach(prev, nxt)
         return True
     for i, (prev, nxt) in enumerate(pairs):
-        # A group label (another label cell follows it in the row) cut by the break.
-        right = pairs[i + 1][1].text if i + 1 < len(pairs) else ""
-        is_group = right and not _numeric(right)
+        if prev is None:
+            continue
         root_text = prev.root().text
-        if is_group and root_text and not _numeric(root_text) and not (nxt.text and _ITEM_START.match(squash(nxt.text))):
+        if not root_text or _numeric(root_text) or _numeric(nxt.text):
+            continue
+        # A merged cell cut by the break: its lower part is empty, or its text goes
+        # on: a group label (another label follows it in the row, "（四）无" | "法提供")
+        # or a fragment that names nothing by itself ("总" | "计", "自" | "然人").
+        right = pairs[i + 1][1].text if i + 1 < len(pairs) else ""
+        is_group = bool(right) and not _numeric(right)
+        goes_on = not _ITEM_START.match(squash(nxt.text)) and (is_group or not names_something(nxt.text))
+        if not nxt.text or goes_on:
             _attach(prev, nxt)
     return False
 
@@ -194,22 +223,44 @@ def _attach(prev: GridCell, nxt: GridCell) -> None:
 
 
 def _is_split_row(pairs: list[tuple[GridCell, GridCell]]) -> bool:
-    """One row cut by the page break: its numbers all on one side, the other side's value cells empty.
+    """Is the continuation's first row the rest of a row cut by the page break?
 
-    Both sides blank is ambiguous and treated as two rows (a blank row is never
-    glued to its neighbour's label).
+    Evidence, in order: a label below starts a new item (1. / （三） / 四、) → no;
+    label text above or below a number (a header over data) → no; numbers on
+    one side only, the other side's value cells empty → yes; numbers on both
+    sides (a wrapped number) and no label below → yes; a numbered label above
+    continued by an unnumbered one below ("6.属于四类" | "过程性信息") → yes;
+    label text below that names nothing in the codebook ("形，不计其他情形）",
+    "织") → yes. Two blank rows are never glued together.
     """
-    value_pairs = [(p, n) for p, n in pairs if _numeric(p.text) or _numeric(n.text)]
-    value_ids = {id(n) for _, n in value_pairs}
-    if not value_pairs:
+    values = [(p, n) for p, n in pairs if _numeric(p.text) or _numeric(n.text)]
+    labels = [(p, n) for p, n in pairs if not (_numeric(p.text) or _numeric(n.text))]
+    below = [n.text for _, n in labels if n.text]
+    if any(_ITEM_START.match(squash(text)) for text in below):
         return False
-    above = any(p.text for p, _ in value_pairs)
-    below = any(n.text for _, n in value_pairs)
-    if above == below:
+    if any((p.text and not _numeric(p.text)) or (n.text and not _numeric(n.text)) for p, n in values):
         return False
-    for prev, nxt in pairs:
-        if id(nxt) in value_ids:
-            continue
-        if prev.text and nxt.text and _ITEM_START.match(squash(nxt.text)):
-            return False
-    return True
+    if values and any(p.text for p, _ in values) != any(n.text for _, n in values):
+        return True
+    if not below:
+        return bool(values)
+    if any(p.text and n.text and _ITEM_START.match(squash(p.text)) for p, n in labels):
+        return True
+    return not any(names_something(text) for text in below)
+
+
+@cache
+def _label_patterns() -> tuple[re.Pattern[str], ...]:
+    book = cb.codebook()
+    return tuple(re.compile(p) for p in book.loc[book["table"] != "report", "variants"] if p)
+
+
+def names_something(text: str) -> bool:
+    """Does a label (or label fragment) name a codebook row, column, group, block or caption?
+
+    Examples:
+        >>> names_something("（二）部分公开（区分处理的，只计这一情"), names_something("形，不计其他情形）")
+        (True, False)
+    """
+    key = label_key(text)
+    return bool(key) and any(p.search(key) for p in _label_patterns())

@@ -224,7 +224,11 @@ def _generate(spec: ReportSpec, p: Perturbation, rng: np.random.Generator, push:
             body.append(_par(text))
         for t in tables.get(key, []):
             header_rows = 3 if (key == "requests" and repeat_header) else 0
-            body.append(_table(t, p, rng, header_rows))
+            # Tables 二 and 四 are kept on one page: LibreOffice draws the text of a
+            # row-spanning header cell cut by a page break over the next row's
+            # border, a rendering defect, not a layout we need to read. Table 三
+            # may break anywhere, rows included: that is what the tests are after.
+            body.append(_table(t, p, rng, header_rows, keep_together=key != "requests"))
             body.append(_par(""))
     body += [_par(spec.agency, right=True), _par(spec.sign_off_date or "", right=True)]
     src = zipfile.ZipFile(io.BytesIO(template_bytes()))
@@ -243,24 +247,26 @@ def _run(text: str, font: str | None = None) -> str:
     return f'<w:r>{rpr}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
 
 
-def _par(text: str, center: bool = False, right: bool = False, runs: str | None = None) -> str:
-    jc = '<w:pPr><w:jc w:val="center"/></w:pPr>' if center else '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
-    return f"<w:p>{jc}{runs if runs is not None else (_run(text) if text else '')}</w:p>"
+def _par(text: str, center: bool = False, right: bool = False, runs: str | None = None, keep_next: bool = False) -> str:
+    ppr = ("<w:keepNext/>" if keep_next else "") + (
+        '<w:jc w:val="center"/>' if center else '<w:jc w:val="right"/>' if right else ""
+    )
+    return f"<w:p>{f'<w:pPr>{ppr}</w:pPr>' if ppr else ''}{runs if runs is not None else (_run(text) if text else '')}</w:p>"
 
 
-def _cell_paragraphs(cell: RCell, p: Perturbation) -> str:
+def _cell_paragraphs(cell: RCell, p: Perturbation, keep_next: bool = False) -> str:
     lines = cell.text.split("\n") if cell.text else [""]
     out = []
     for line in lines:
         if cell.is_value:
             text = "\u00a0" + line if p.nbsp_values and line else line
-            out.append(_par(text, center=True))
+            out.append(_par(text, center=True, keep_next=keep_next))
         elif p.split_spans:
             # Word exports: one run per character, quotes in a Latin font.
             runs = "".join(_run(ch, "Times New Roman" if not ch.isalnum() else "宋体") for ch in line)
-            out.append(_par("", center=True, runs=runs))
+            out.append(_par("", center=True, runs=runs, keep_next=keep_next))
         else:
-            out.append(_par(line, center=True))
+            out.append(_par(line, center=True, keep_next=keep_next))
     return "".join(out)
 
 
@@ -308,7 +314,7 @@ def _widths(width: int, placed) -> list[int]:
     return [int(TEXT_WIDTH * w / total) for w in weight]
 
 
-def _table(table: list[list[RCell]], p: Perturbation, rng, header_rows: int) -> str:
+def _table(table: list[list[RCell]], p: Perturbation, rng, header_rows: int, keep_together: bool = False) -> str:
     width, placed = _grid(table)
     widths = _widths(width, placed)
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -318,12 +324,14 @@ def _table(table: list[list[RCell]], p: Perturbation, rng, header_rows: int) -> 
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
     for i, row in enumerate(placed):
-        out.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if i < header_rows else ""))
+        trpr = ("<w:cantSplit/>" if keep_together else "") + ("<w:tblHeader/>" if i < header_rows else "")
+        out.append("<w:tr>" + (f"<w:trPr>{trpr}</w:trPr>" if trpr else ""))
         for cell, col, cont in row:
             span = f'<w:gridSpan w:val="{cell.colspan}"/>' if cell.colspan > 1 else ""
             merge = '<w:vMerge/>' if cont else '<w:vMerge w:val="restart"/>' if cell.rowspan > 1 else ""
             cw = sum(widths[col : col + cell.colspan])
-            content = _par("") if cont else _cell_paragraphs(cell, p)
+            keep_next = keep_together and i < len(placed) - 1
+            content = _par("", keep_next=keep_next) if cont else _cell_paragraphs(cell, p, keep_next)
             out.append(f'<w:tc><w:tcPr><w:tcW w:w="{cw}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>{content}</w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")
