@@ -45,8 +45,13 @@ def run(tasks: list[ChunkTask], engine: str = "process", workers: int | None = N
 
 
 def _context():
-    # forkserver: workers do not inherit the driver's threads (progress bar, Dask client)
-    return mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
+    """forkserver: workers do not inherit the driver's threads (progress bar, Dask client), and
+    fork from a server that has imported the readers once (importing pandas costs seconds)."""
+    if "forkserver" not in mp.get_all_start_methods():  # pragma: no cover - Windows
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(["toolkit.corpus._warm"])
+    return ctx
 
 
 def _process(tasks: list[ChunkTask], workers: int) -> Iterator[ChunkResult]:

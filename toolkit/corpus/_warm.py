@@ -1,0 +1,18 @@
+"""Imported once by the forkserver (see :func:`toolkit.corpus.engines._context`), so that every
+worker process forks with the readers imported and the codebook's caches filled."""
+
+from __future__ import annotations
+
+import importlib
+
+from .. import codebook as cb
+from ..readers import READERS
+from . import worker  # noqa: F401
+
+for _module in set(READERS.values()):
+    importlib.import_module(f"toolkit.readers.{_module}")
+for _table in cb.TABLES:
+    for _axis in ("row", "column"):
+        cb.matchers(_table, _axis)
+for _axis in ("table", "row", "column"):
+    cb.category_dtype(_axis)
