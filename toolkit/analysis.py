@@ -78,6 +78,8 @@ DERIVED_LABELS = {
     "count": ("件数", "Number"),
     "requests": ("申请件数", "Requests"),
     "cases": ("案件数", "Cases"),
+    "found": ("找到的报告数", "Reports found"),
+    "n_reports": ("报告数", "Reports"),
 }
 
 

@@ -55,6 +55,11 @@ def demo_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / "synthetic"
 
 
+def raw_dir() -> Path:
+    """The bundled real reports (``data/raw`` beside the package, with SOURCES.csv)."""
+    return Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
 @dataclass(frozen=True)
 class Agency:
     slug: str
@@ -154,6 +159,114 @@ def _format_for(i: int, a: Agency, year: int) -> str:
     return "html" if k % 2 else "text"
 
 
+#: Multipliers of the synthetic outcome counts so shares look like published ones
+#: (most requests disclosed or "not held"; few state secrets). Keys are row-key prefixes.
+OUTCOME_WEIGHTS = {
+    "disclosed": 5.0, "partly_disclosed": 1.5, "unable_not_held": 3.0, "unable_needs_creation": 0.5,
+    "unable_unclear": 0.4, "withheld_third_party": 0.4, "withheld_process_info": 0.3, "withheld_": 0.12,
+    "notproc_petition": 0.8, "notproc_repeat": 0.5, "notproc_": 0.15, "other_no_correction": 0.6,
+    "other_fee_unpaid": 0.05, "other_other": 0.8, "other_total": 1.2,
+}
+REVIEW_KEEP = 0.12  # reconsideration and litigation are rare beside requests
+
+
+def _weight(row: str) -> float:
+    for prefix, w in OUTCOME_WEIGHTS.items():
+        if row == prefix or (prefix.endswith("_") and row.startswith(prefix)):
+            return w
+    return 1.0
+
+
+def reweight(cells: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Rescale outcome and review counts of consistent synthetic cells, keeping H1–H4 true."""
+    from .synthetic import format_number
+
+    c = cells.set_index(["table", "row", "column"])["value"].copy()
+    req = c.loc["requests"].unstack("column")
+    applicants = [a for a in req.columns if a != "total"]
+    volume = ["new_received", "carried_in", "total_processed", "carried_forward"]
+    outcomes = [r for r in req.index if r not in volume]
+    for a in applicants:
+        for r in outcomes:
+            v, w = int(req.loc[r, a]), _weight(r)
+            req.loc[r, a] = float(rng.binomial(v, w) if w < 1 else round(v * w * rng.uniform(0.8, 1.2)))
+        tp, cf = req.loc[outcomes, a].sum(), req.loc["carried_forward", a]
+        req.loc["total_processed", a] = tp
+        req.loc["carried_in", a] = min(req.loc["carried_in", a], tp + cf)
+        req.loc["new_received", a] = tp + cf - req.loc["carried_in", a]
+    req["total"] = req[applicants].sum(axis=1)
+    rev = c.loc["review_litigation"].unstack("column")
+    parts = [k for k in rev.columns if k != "total"]
+    for r in rev.index:
+        for k in parts:
+            rev.loc[r, k] = float(rng.binomial(int(rev.loc[r, k]), REVIEW_KEEP))
+    rev["total"] = rev[parts].sum(axis=1)
+    new = {("requests", r, k): v for (r, k), v in req.stack().items()}
+    new.update({("review_litigation", r, k): v for (r, k), v in rev.stack().items()})
+    out = cells.copy()
+    keys = list(zip(out["table"], out["row"], out["column"]))
+    out["value"] = [float(new.get(k, v)) for k, v in zip(keys, out["value"])]
+    out["raw"] = out["value"].map(format_number)
+    return out
+
+
+def chain(cells: pd.DataFrame, prev: pd.DataFrame | None, may_make_rules: bool) -> pd.DataFrame:
+    """Make one agency's years agree with each other and with the soft checks (SPEC §5 W1, W2, W4).
+
+    - W2: only a province or city government (its office here) prints 规章; others print 0.
+    - W4: T2019 ``new_published ≤ total_public``; T2021 ``repealed ≤ in_force(t−1) + issued``.
+    - W1: ``carried_in(t) = carried_forward(t−1)`` per applicant (disclosed grows when needed);
+      T2019 ``prev_year_items(t) = prev_year_items(t−1) + change(t−1)``; T2021
+      ``in_force(t) = in_force(t−1) + issued − repealed``.
+    """
+    from .synthetic import format_number
+
+    c = cells.set_index(["table", "row", "column"])["value"].astype(float).copy()
+    p = prev.set_index(["table", "row", "column"])["value"].astype(float) if prev is not None else pd.Series(dtype=float)
+
+    def has(*k):
+        return k in c.index
+
+    def had(*k):
+        return k in p.index
+
+    for k in [k for k in c.index if k[0] == "proactive" and k[1] == "rules" and not may_make_rules]:
+        c[k] = 0.0
+    rows = {k[1] for k in c.index if k[0] == "proactive"}
+    for r in rows:
+        if has("proactive", r, "new_published") and has("proactive", r, "total_public"):
+            c["proactive", r, "total_public"] = max(c["proactive", r, "total_public"], c["proactive", r, "new_published"])
+        if has("proactive", r, "prev_year_items"):
+            if had("proactive", r, "prev_year_items") and had("proactive", r, "change"):
+                c["proactive", r, "prev_year_items"] = p["proactive", r, "prev_year_items"] + p["proactive", r, "change"]
+            if has("proactive", r, "change"):
+                c["proactive", r, "change"] = max(c["proactive", r, "change"], -c["proactive", r, "prev_year_items"])
+        if has("proactive", r, "in_force") and had("proactive", r, "in_force"):
+            before = p["proactive", r, "in_force"]
+            issued = c["proactive", r, "issued"]
+            c["proactive", r, "repealed"] = min(c["proactive", r, "repealed"], before + issued)
+            c["proactive", r, "in_force"] = before + issued - c["proactive", r, "repealed"]
+    if prev is not None:
+        req = c.loc["requests"].unstack("column")
+        applicants = [a for a in req.columns if a != "total"]
+        outcomes = [r for r in req.index if r not in ("new_received", "carried_in", "total_processed", "carried_forward")]
+        for a in applicants:
+            ci = p.get(("requests", "carried_forward", a), req.loc["carried_in", a])
+            tp, cf = req.loc[outcomes, a].sum(), req.loc["carried_forward", a]
+            if ci > tp + cf:
+                req.loc["disclosed", a] += ci - tp - cf
+            req.loc["total_processed", a] = req.loc[outcomes, a].sum()
+            req.loc["carried_in", a] = ci
+            req.loc["new_received", a] = req.loc["total_processed", a] + cf - ci
+        req["total"] = req[applicants].sum(axis=1)
+        for (r, k), v in req.stack().items():
+            c["requests", r, k] = v
+    out = cells.copy()
+    out["value"] = [float(c[k]) for k in zip(out["table"], out["row"], out["column"])]
+    out["raw"] = out["value"].map(format_number)
+    return out
+
+
 def build_specs(seed: int = SEED):
     """The ReportSpecs of the whole panel, aggregates summed from their members.
 
@@ -166,6 +279,7 @@ def build_specs(seed: int = SEED):
     agencies = _agencies()
     out = []
     truth: dict[tuple[str, int], pd.DataFrame] = {}
+    finals: dict[str, pd.DataFrame] = {}
     for year in YEARS:
         growth = 1 + 0.12 * (year - 2019)
         members = [a for a in agencies if a.kind != "aggregate"]
@@ -173,6 +287,10 @@ def build_specs(seed: int = SEED):
             noise = float(rng.lognormal(0, 0.25))
             activity = 0.0 if a.activity == 0 else a.activity * growth * noise
             spec = report_spec(rng, agency=a.agency, year=year, activity=activity)
+            spec.cells = reweight(spec.cells, rng)
+            spec.cells = chain(spec.cells, finals.get(a.slug), a.kind == "office" and a.level in ("province", "city"))
+            finals[a.slug] = spec.cells
+            spec.narrative = _narrative(spec)
             truth[(a.slug, year)] = spec.cells[["table", "row", "column", "value"]].copy()
             out.append([a, spec])
         for a in [a for a in agencies if a.kind == "aggregate"]:
@@ -307,9 +425,11 @@ clearly fictional.
    aggregate to its members: filter on `scope`.
 3. Townships leave about half of their zero cells blank, as real ones do (the blank-cell
    rule of `toolkit.blanks` reads them as 0); aggregate text/HTML reports print thousands separators (`1,234`).
-4. Years are drawn independently: `carried_in` of one year does not equal `carried_forward`
-   of the year before, so the cross-year check W1 warns on this panel (an artefact of the
-   generator, not a finding).
+4. Years are chained per agency (`toolkit.demo.chain`): carried in = carried forward of the
+   year before; items and documents in force follow from last year's and this year's changes;
+   only the province and city government offices print 规章 (rules). The outcome mix is
+   reweighted to look like published reports (most requests disclosed or "not held").
+   Validation then finds no errors; its warnings are W5 reminders that aggregates are present.
 5. `toolkit.render` prints each report as text, HTML, DOCX or PDF (PDF via LibreOffice);
    `toolkit.read_report` reads every file back.
 
@@ -354,12 +474,37 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
     return df
 
 
-def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None) -> pd.DataFrame:
+def files_of(panel: pd.DataFrame, issues: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A files table (the input of :mod:`toolkit.coverage`) for a panel read without the corpus loader.
+
+    One row per ``source_file``: agency, year, scope, level, format, status
+    ``parsed``, ``n_cells``, ``n_issues`` 0 and ``n_validation_errors`` (errors
+    of ``issues``, the output of :func:`toolkit.validate.validate`, when given).
+    """
+    cols = [c for c in ("agency", "year", "scope", "level", "format", "report_id") if c in panel.columns]
+    f = panel.groupby("source_file", sort=True, observed=True)[cols].first()
+    f["n_cells"] = panel.groupby("source_file", observed=True).size()
+    f["status"] = "parsed"
+    f["n_issues"] = 0
+    f["n_validation_errors"] = 0
+    if issues is not None and len(issues) and "report_id" in f.columns:
+        errs = issues[issues["severity"].astype(str) == "error"].groupby("report_id").size()
+        f["n_validation_errors"] = f["report_id"].map(errs).fillna(0).astype(int)
+    return f.reset_index()
+
+
+def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False):
     """The panel the notebooks analyse: the demo (``None``), a folder of your reports, or a tidy frame.
 
     A folder is read with :func:`toolkit.read_reports` when the corpus loader is
     available, else file by file with :func:`toolkit.read_report`; files that
-    cannot be read are reported in ``df.attrs["failed"]`` and on stderr.
+    cannot be read are reported on stderr (their number in ``df.attrs["n_failed"]``) and in
+    the files table (``with_files=True``).
+
+    Args:
+        reports: None (the demo panel), a folder or file, or a tidy frame.
+        with_files: also return the files table (one row per file, with
+            failures; the input of :mod:`toolkit.coverage`): ``(panel, files)``.
 
     Examples:
         >>> load_reports().attrs["synthetic"]
@@ -368,22 +513,41 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None) -> pd.
         3
     """
     if reports is None:
-        return load_demo()
+        panel = load_demo()
+        return (panel, files_of(panel)) if with_files else panel
     if isinstance(reports, pd.DataFrame):
-        return reports
+        return (reports, files_of(reports)) if with_files else reports
     folder = Path(reports)
     if not folder.exists():
-        raise FileNotFoundError(f"{folder}: no such folder; set REPORTS to a folder of report files, or None for the demo panel")
-    if folder.is_file():
+        raise FileNotFoundError(f"{folder}: no such file or folder; set REPORTS to a folder of report files, or None for the demo panel")
+    try:
+        from .corpus import read_reports
+    except ImportError:  # the corpus loader is optional here
+        read_reports = None
+    files = None
+    if read_reports is not None:
+        corpus = read_reports([folder], progress=False)
+        panel, failed = corpus.data, corpus.errors
+        files = getattr(corpus, "files", None)
+        if "level" not in panel.columns and files is not None and "level" in files.columns and len(panel):
+            panel = panel.merge(files[["source_file", "level"]].drop_duplicates("source_file"), on="source_file", how="left")
+        if panel.empty:
+            raise FileNotFoundError(f"{folder}: no readable report files found")
+    elif folder.is_file():
         panel, failed = read_folder(folder.parent, root=folder.parent)
         panel = panel[panel["source_file"] == folder.name]
     else:
         panel, failed = read_folder(folder)
+    failed = failed.rename(columns={"message": "error"}) if "error" not in failed.columns and "message" in failed.columns else failed
     for rec in failed.to_dict("records"):
-        print(f"{rec['source_file']}: {rec['error']}", file=sys.stderr)
-    panel.attrs["failed"] = failed
+        print(rec.get("error") or rec, file=sys.stderr)
+    panel.attrs["n_failed"] = len(failed)
     panel.attrs["synthetic"] = False
     panel.attrs["source"] = str(folder)
+    if with_files:
+        if files is None:
+            files = pd.concat([files_of(panel), failed.assign(status="failed")], ignore_index=True)
+        return panel, files
     return panel
 
 
