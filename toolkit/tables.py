@@ -136,11 +136,12 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
             col_keys = [cb.match("proactive", "column", t) if t else None for t in texts[1:]]
             if row_key is None and any(col_keys):
                 # A header row: 信息内容 + one label per value column.
-                header = [k for k, c in zip(col_keys, row[1:]) if not c.merged and c.text]
-                if None in [cb.match("proactive", "column", label_key(c.text)) for c in row[1:] if c.text and not c.merged]:
+                labelled = [k for k, c in zip(col_keys, row[1:]) if c.text and not c.merged]
+                if None in labelled:
                     out.issue("unknown_column", f"unrecognised column label in table 二: {[c.text for c in row[1:]]}", "proactive", row[0].location)
                     header = None
                 else:
+                    header = labelled
                     found_keys.extend(("column", k) for k in header)
                 continue
             if row_key is None:
