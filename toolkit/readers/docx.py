@@ -29,7 +29,7 @@ import zipfile
 
 from lxml import etree
 
-from ..document import Cell, Document, Table, location
+from ..document import Cell, Document, Table
 from ..errors import CorruptFileError, LimitExceededError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -37,7 +37,12 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 # document.xml of a real report is well under 5 MB; far beyond that is a zip bomb.
 MAX_XML_BYTES = 200 * 1024 * 1024
 
-_TEXT_TAGS = {W + "t": None, W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+P, T = W + "p", W + "t"
+_TEXT_TAGS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
+_ITER_TAGS = (P, T, *_TEXT_TAGS)
+VAL = W + "val"
+TR, TC, TRPR, TCPR = W + "tr", W + "tc", W + "trPr", W + "tcPr"
+GRID_BEFORE, GRID_AFTER, GRID_SPAN, VMERGE = W + "gridBefore", W + "gridAfter", W + "gridSpan", W + "vMerge"
 
 
 def document_xml(data: bytes, path: str) -> bytes:
@@ -62,6 +67,9 @@ def read(data: bytes, path: str) -> Document:
         root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
     except etree.XMLSyntaxError as exc:
         raise CorruptFileError(path, f"word/document.xml is not well-formed XML: {exc}") from exc
+    # Text boxes are stored twice (mc:Choice and the mc:Fallback copy for old Word): drop the copy.
+    for fallback in list(root.iter(MC_FALLBACK)):
+        fallback.getparent().remove(fallback)
     body = root.find(W + "body")
     if body is None:
         raise CorruptFileError(path, "word/document.xml has no w:body")
@@ -86,70 +94,72 @@ def _walk(container, blocks: list) -> None:
 def _text(el) -> str:
     """Text of a paragraph (or a cell): runs joined, so labels split across runs come back whole.
 
-    Paragraphs inside the element are joined with newlines; mc:Fallback copies of
-    text boxes are skipped so their text is not doubled.
+    Paragraphs inside the element are joined with newlines. One C-level
+    ``iter`` over the text-bearing tags (w:delText is another tag, so deleted
+    text of tracked changes is skipped).
     """
     paragraphs: list[str] = []
     parts: list[str] = []
-    stack = [iter((el,))]
-    while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            continue
+    for node in el.iter(*_ITER_TAGS):
         tag = node.tag
-        if not isinstance(tag, str) or tag == MC_FALLBACK or tag == W + "delText":
-            continue
-        if tag == W + "p" and parts:
-            paragraphs.append("".join(parts))
-            parts = []
-        if tag in _TEXT_TAGS:
-            parts.append(node.text or "" if _TEXT_TAGS[tag] is None else _TEXT_TAGS[tag])
-            continue
-        stack.append(iter(node))
+        if tag == P:
+            if parts:
+                paragraphs.append("".join(parts))
+                parts = []
+        elif tag == T:
+            parts.append(node.text or "")
+        else:
+            parts.append(_TEXT_TAGS[tag])
     paragraphs.append("".join(parts))
     return "\n".join(p for p in paragraphs if p) if len(paragraphs) > 1 else paragraphs[0]
 
 
-def _int(el, tag: str, default: int) -> int:
-    child = el.find(tag) if el is not None else None
+def _props(pr, tags: tuple[str, ...]) -> dict[str, str | None]:
+    """``w:val`` of the wanted children of a property element (``None`` when present without w:val)."""
+    out: dict[str, str | None] = {}
+    if pr is not None:
+        for child in pr:
+            if child.tag in tags:
+                out[child.tag] = child.get(VAL)
+    return out
+
+
+def _count(value: str | None, default: int) -> int:
     try:
-        return int(child.get(W + "val")) if child is not None else default
-    except (TypeError, ValueError):
+        return max(0, int(value)) if value is not None else default
+    except ValueError:
         return default
 
 
 def _table(tbl, index: int) -> Table:
     rows: list[list[Cell]] = []
     open_merges: dict[int, Cell] = {}  # grid column → cell that opened a vertical merge there
-    for r, tr in enumerate(tbl.findall(W + "tr"), start=1):
-        trpr = tr.find(W + "trPr")
+    prefix = f"table {index}, row "
+    for r, tr in enumerate(tbl.iterchildren(TR), start=1):
+        trpr = _props(tr.find(TRPR), (GRID_BEFORE, GRID_AFTER))
         row: list[Cell] = []
         col = 1
-
-        def blank(n: int) -> None:
-            nonlocal col
-            if n > 0:
-                row.append(Cell("", location(index, r, col), span=n))
-                col += n
-
-        blank(_int(trpr, W + "gridBefore", 0))
+        before = _count(trpr.get(GRID_BEFORE), 0)
+        if before:
+            row.append(Cell("", f"{prefix}{r}, col {col}", span=before))
+            col += before
         for tc in _cells(tr):
-            tcpr = tc.find(W + "tcPr")
-            span = max(1, _int(tcpr, W + "gridSpan", 1))
-            vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
-            loc = location(index, r, col)
-            if vmerge is not None and vmerge.get(W + "val", "continue") != "restart" and col in open_merges:
+            pr = _props(tc.find(TCPR), (GRID_SPAN, VMERGE))
+            span = max(1, _count(pr.get(GRID_SPAN), 1))
+            loc = f"{prefix}{r}, col {col}"
+            if VMERGE in pr and pr[VMERGE] != "restart" and col in open_merges:
                 cell = Cell(open_merges[col].text, loc, merged=True, span=span)
             else:
                 cell = Cell(_text(tc), loc, span=span)
-                if vmerge is not None:
+                if VMERGE in pr:
                     open_merges[col] = cell
-                else:
+                elif open_merges:
                     open_merges.pop(col, None)
             row.append(cell)
             col += span
-        blank(_int(trpr, W + "gridAfter", 0))
+        after = _count(trpr.get(GRID_AFTER), 0)
+        if after:
+            row.append(Cell("", f"{prefix}{r}, col {col}", span=after))
         rows.append(row)
     return Table(rows=rows, index=index)
 
@@ -157,7 +167,7 @@ def _table(tbl, index: int) -> Table:
 def _cells(tr):
     """The row's w:tc elements, including those wrapped in content controls."""
     for el in tr:
-        if el.tag == W + "tc":
+        if el.tag == TC:
             yield el
         elif el.tag in (W + "sdt", W + "sdtContent", W + "customXml"):
             yield from _cells(el)

@@ -83,33 +83,43 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     """Horizontal and vertical rules drawn on the page (table borders), y from the top.
 
     A stroked line or a thin filled rectangle gives one rule from its bounds;
-    other paths (rectangles, whole grids drawn as one path) are walked segment
-    by segment. Curves and diagonals are ignored: tables are not drawn with them.
+    other stroked paths (rectangles, whole grids drawn as one path) are walked
+    segment by segment. Curves and diagonals are ignored: tables are not drawn
+    with them. Raw pdfium calls: wrapping every text object in a Python helper
+    object would cost more than the rest of the page.
     """
     height = page.get_height()
     hs: list[Seg] = []
     vs: list[Seg] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
-        x0, y0, x1, y1 = obj.get_bounds()
-        pdfium_c.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    bounds = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+            continue
+        pdfium_c.FPDFPageObj_GetBounds(obj, *bounds)
+        x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         if y1 - y0 <= 3 and x1 - x0 > 3:
             hs.append(Seg(height - (y0 + y1) / 2, x0, x1))
         elif x1 - x0 <= 3 and y1 - y0 > 3:
             vs.append(Seg((x0 + x1) / 2, height - y1, height - y0))
-        elif x1 - x0 > 3 and y1 - y0 > 3 and stroke.value:
+        elif x1 - x0 > 3 and y1 - y0 > 3:
             # Only stroked outlines are rules; a filled box is cell shading or a
             # text background (WPS puts a white box behind every body line).
-            _path_rules(obj, height, hs, vs)
+            pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
+            if stroke.value:
+                _path_rules(obj, height, hs, vs)
     return hs, vs
 
 
 def _path_rules(obj, height: float, hs: list[Seg], vs: list[Seg]) -> None:
-    m = obj.get_matrix()
+    m = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m))
     x, y = ctypes.c_float(), ctypes.c_float()
     start = prev = None
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y))
         point = (m.a * x.value + m.c * y.value + m.e, height - (m.b * x.value + m.d * y.value + m.f))
         kind = pdfium_c.FPDFPathSegment_GetType(seg)
