@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import multiprocessing as mp
 import os
 import shutil
 from collections.abc import Iterable, Sequence
@@ -361,8 +360,9 @@ def generate_corpus(
             bar.update(len(r))
 
         if workers > 1 and len(chunks) > 1:
-            ctx = mp.get_context("forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn")
-            with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            from .corpus.engines import _context  # the batch loader's pool context (readers preloaded once)
+
+            with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
                 for result in pool.map(_render_chunk, [str(out)] * len(chunks), chunks, [perturb] * len(chunks)):
                     take(result)
         else:

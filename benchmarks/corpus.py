@@ -1,0 +1,175 @@
+"""Whole-corpus loading: reports/s for 1 and 2 local workers and for Dask, peak memory, and the
+per-report cost against the single-file figure of ``benchmarks/readers.py``.
+
+The corpus is LABELLED SYNTHETIC (``toolkit.corpus_synthetic.generate_corpus``), mixed formats:
+by default 45 % text, 45 % HTML, 9 % DOCX, 1 % PDF. PDF rendering goes through LibreOffice
+(seconds per batch), so only ``--pdf-renders`` distinct PDFs are rendered and the other PDFs are
+byte copies of them with a distinct trailing comment (said in the output). The corpus is kept
+in ``--corpus-dir`` and reused by later runs with the same size and seed.
+
+Each run parses the whole corpus into Parquet shards (``toolkit parse DIR -o OUT_DIR``'s path,
+no parse cache, fresh output folder). Memory: the peak, over the whole run, of the summed RSS
+and PSS (shared pages counted once) of this process and every child (pool workers, forkserver,
+Dask scheduler/nanny/workers), sampled every 0.2 s.
+
+Run: ``.venv/bin/python benchmarks/corpus.py --reports 10000``. Prints figures; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from toolkit import read_report  # noqa: E402
+from toolkit.corpus import parse_to_parquet  # noqa: E402
+from toolkit.corpus_synthetic import generate_corpus  # noqa: E402
+
+MIX = {"text": 0.45, "html": 0.45, "docx": 0.09, "pdf": 0.01}
+
+
+class MemoryMonitor:
+    """Peak summed RSS/PSS of this process tree, sampled in a thread."""
+
+    def __init__(self, interval: float = 0.2):
+        self.interval, self.peak_rss, self.peak_pss, self.peak_procs = interval, 0, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        me = psutil.Process()
+        rss = pss = 0
+        procs = [me, *me.children(recursive=True)]
+        for p in procs:
+            try:
+                info = p.memory_full_info()
+                rss += info.rss
+                pss += getattr(info, "pss", info.rss)
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+        self.peak_procs = max(self.peak_procs, len(procs))
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+
+def gib(n: int) -> str:
+    return f"{n / 2**30:.2f} GiB"
+
+
+def corpus(args) -> tuple[Path, pd.DataFrame]:
+    out = Path(args.corpus_dir or Path(tempfile.gettempdir()) / f"toolkit-bench/synthetic-corpus-{args.reports}-s{args.seed}")
+    manifest = out / "reports.csv"
+    if manifest.exists():
+        reports = pd.read_csv(manifest, encoding="utf-8-sig", keep_default_na=False)
+        if len(reports) == args.reports:
+            print(f"corpus: reusing {out} ({len(reports)} reports)")
+            return out, reports
+    t = time.perf_counter()
+    sc = generate_corpus(out, n_reports=args.reports, seed=args.seed, format_weights=MIX, pdf_renders=args.pdf_renders,
+                         workers=2, chunk_size=100, progress=not args.quiet)
+    print(f"corpus: generated {len(sc.reports)} reports in {time.perf_counter() - t:.0f} s into {out}")
+    return out, sc.reports.drop(columns="source_file")
+
+
+def single_file_ms(root: Path, reports: pd.DataFrame, per_format: int = 60) -> dict[str, float]:
+    """Median in-process ``read_report`` time per format (the readers benchmark's method)."""
+    read_report(root / reports["file"].iloc[0])  # warm caches
+    out = {}
+    for fmt, group in reports.groupby("format"):
+        files = [root / f for f in group["file"].head(per_format)]
+        times = []
+        for f in files:
+            t = time.perf_counter()
+            try:
+                read_report(f)
+            except Exception:  # noqa: BLE001 - errors cost time too
+                pass
+            times.append(time.perf_counter() - t)
+        out[fmt] = statistics.median(times) * 1000
+    return out
+
+
+def run(label: str, root: Path, n: int, **kw) -> float:
+    with tempfile.TemporaryDirectory(prefix="bench-shards-") as out:
+        t = time.perf_counter()
+        stats = parse_to_parquet(root, out, cache_dir=None, progress=False, **kw)
+        wall = time.perf_counter() - t
+    print(f"{label:<26} {n:>7} {wall:>8.1f} {n / wall:>10.1f} {stats['failed']:>7}")
+    return wall
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--pdf-renders", type=int, default=20, help="distinct PDFs rendered; other PDFs are copies")
+    ap.add_argument("--corpus-dir", help="where the synthetic corpus is written (path must contain 'synthetic')")
+    ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--quiet", action="store_true")
+    args = ap.parse_args()
+
+    root, reports = corpus(args)
+    n = len(reports)
+    mix = reports["format"].value_counts().to_dict()
+    copies = int((reports["copy_of"].astype(str) != "").sum())
+    print(f"formats: {mix}; PDFs: {mix.get('pdf', 0) - copies} rendered by LibreOffice, {copies} byte copies of them")
+
+    single = single_file_ms(root, reports)
+    mean_single = sum(single[f] * c for f, c in mix.items()) / n
+    print("single file (median ms, in process): " + ", ".join(f"{f} {v:.1f}" for f, v in sorted(single.items()))
+          + f"; corpus mix {mean_single:.1f} ms/report")
+
+    print(f"\n{'run':<26} {'reports':>7} {'wall s':>8} {'reports/s':>10} {'errors':>7}")
+    with MemoryMonitor() as mem:
+        w1 = run("local, 1 worker", root, n, workers=1, engine="process")
+        w2 = run("local, 2 workers", root, n, workers=2, engine="process")
+        th = reports[reports["format"].isin(["text", "html"])]
+        with tempfile.TemporaryDirectory(prefix="synthetic-text-html-") as sub:
+            # the text/HTML part alone: symlinks, so the files are the same
+            for f in th["file"]:
+                dest = Path(sub, f)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.symlink_to(root / f)
+            wth = run("local, 2 workers, txt/html", Path(sub), len(th), workers=2, engine="process")
+        wd = None
+        if not args.no_dask:
+            from distributed import Client, LocalCluster
+
+            t = time.perf_counter()
+            with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                    Client(cluster) as client:
+                print(f"{'(Dask LocalCluster start-up':<26} {time.perf_counter() - t:>16.1f} s)")
+                wd = run("dask, 2 worker processes", root, n, engine="dask", client=client)
+    print(f"\nspeed-up 1 → 2 workers: {w1 / w2:.2f}x (ideal 2.0)" + (f"; Dask vs local 2 workers: {w2 / wd:.2f}x" if wd else ""))
+    print(f"10,000 text/HTML reports at the 2-worker rate: {10000 * wth / len(th):.0f} s (goal < 120 s)")
+    print(f"per-report time, 1 worker: {1000 * w1 / n:.2f} ms = {1000 * w1 / n / mean_single:.2f} x the single-file "
+          f"figure ({mean_single:.2f} ms, readers' method)")
+    print(f"peak memory of the whole run: RSS {gib(mem.peak_rss)} summed over up to {mem.peak_procs} processes, "
+          f"PSS {gib(mem.peak_pss)} (goal < 1 GiB)")
+
+
+if __name__ == "__main__":
+    main()
