@@ -45,3 +45,17 @@ def test_requests_row_with_dropped_blank_cells_is_refused():
     rows = header + [["一、本年新收政府信息公开申请数量", "3", "3"]]
     with pytest.raises(LayoutError, match="cannot be aligned"):
         map_document(Document(blocks=[_table(rows)], format="html"), "nanhu.html")
+
+
+def test_truncated_other_group_label_beside_its_other_row():
+    # （六）其他处理 truncated to （六）其他 beside the sub-row 3.其他: both say 其他, yet it is a data row.
+    header = [["", "申请人情况"], ["", "自然人", "法人或其他组织", "总计"], ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    zeros = ["0"] * 7
+    rows = header + [
+        ["一、本年新收政府信息公开申请数量", *zeros],
+        ["", "（六）其他", "1.申请人无正当理由逾期不补正", *zeros],
+        ["", "", "3 .其他", "1", "0", "0", "0", "0", "0", "1"],
+    ]
+    cells = _cells(map_document(Document(blocks=[_table(rows)], format="text"), "x.txt"))
+    assert cells[("requests", "other_other", "natural_person")] == "1"
+    assert ("requests", "other_total", "total") not in cells

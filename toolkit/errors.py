@@ -58,6 +58,12 @@ class LimitExceededError(ToolkitError):
     reason = "limit_exceeded"
 
 
+class UnsafeInputError(ToolkitError):
+    """Content that can only be an attack on the parser (XML entity declarations)."""
+
+    reason = "unsafe"
+
+
 class CorruptFileError(ToolkitError):
     """The file is truncated or structurally broken for its format."""
 

@@ -206,7 +206,8 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
     n = len(columns)
     rows = [row for table in tables for row in table.rows]
     # Header rows are those naming applicant columns; the lowest one is the leaf.
-    header_idx = [i for i, row in enumerate(rows) if sum(1 for k in _keys_of(row, "requests", "column") if k) >= 2]
+    # Distinct keys: a data row labelled （六）其他 / 3.其他 names 其他 twice but is no header.
+    header_idx = [i for i, row in enumerate(rows) if len({k for k in _keys_of(row, "requests", "column") if k}) >= 2]
     if not header_idx:
         raise LayoutError(path, "table 三 has no applicant header (自然人 … 总计)")
     # The first run of header rows is the real header; later ones are repeats

@@ -28,7 +28,7 @@ def sniff(data: bytes, path: str) -> str:
         'text'
     """
     head = data[:2048]
-    if head.lstrip()[:5] == b"%PDF-":
+    if b"%PDF-" in head[:1024]:  # PDF readers accept junk before the header; so do we
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         try:

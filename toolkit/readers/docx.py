@@ -26,16 +26,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from lxml import etree
 
 from ..document import Cell, Document, Table
-from ..errors import CorruptFileError, LimitExceededError
+from .. import limits
+from ..errors import CorruptFileError, LimitExceededError, UnsafeInputError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-# document.xml of a real report is well under 5 MB; far beyond that is a zip bomb.
-MAX_XML_BYTES = 200 * 1024 * 1024
+# Small members may compress extremely well (runs of spaces); only large ones are judged by ratio.
+BOMB_MIN_BYTES = 1024 * 1024
 
 P, T = W + "p", W + "t"
 _TEXT_TAGS = {W + "tab": "\t", W + "br": "\n", W + "cr": "\n", W + "noBreakHyphen": "-"}
@@ -46,27 +48,55 @@ GRID_BEFORE, GRID_AFTER, GRID_SPAN, VMERGE = W + "gridBefore", W + "gridAfter", 
 
 
 def document_xml(data: bytes, path: str) -> bytes:
-    """The raw ``word/document.xml`` of a DOCX (the benchmark's floor reads just this)."""
+    """The raw ``word/document.xml`` of a DOCX (the benchmark's floor reads just this).
+
+    The archive is checked against :mod:`toolkit.limits` before anything is
+    unpacked: member count, total unpacked size and compression ratio (a zip
+    bomb fails here, in one line). ``ZipFile.read`` never yields more than a
+    member's declared size, so a lying header cannot unpack more either.
+    """
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         info = zf.getinfo("word/document.xml")
     except (zipfile.BadZipFile, KeyError, OSError) as exc:
         raise CorruptFileError(path, f"not a readable DOCX (zip without word/document.xml: {exc})") from exc
-    if info.file_size > MAX_XML_BYTES:
-        raise LimitExceededError(path, f"word/document.xml unpacks to {info.file_size} bytes (limit {MAX_XML_BYTES})")
+    _check_archive(zf.infolist(), path)
     try:
-        return zf.read(info)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:  # truncated archive
+        xml = zf.read(info)
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:  # truncated archive
         raise CorruptFileError(path, f"DOCX archive is truncated or damaged: {exc}") from exc
+    # Word never writes a DTD; one here can only define entities (billion laughs,
+    # external files), so it is refused before the XML parser sees it.
+    head = xml[:4096]
+    if b"<!DOCTYPE" in head or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in head:
+        raise UnsafeInputError(path, "word/document.xml declares a DOCTYPE (XML entities are refused: entity-expansion or external-entity attack?)")
+    return xml
+
+
+def _check_archive(infos: list[zipfile.ZipInfo], path: str) -> None:
+    lim = limits.current()
+    if len(infos) > lim.max_members:
+        raise LimitExceededError(path, f"DOCX archive has {len(infos)} members (limit {lim.max_members})")
+    total = sum(i.file_size for i in infos)
+    if total > lim.max_unpacked_bytes:
+        raise LimitExceededError(path, f"DOCX archive unpacks to {total} bytes (limit {lim.max_unpacked_bytes}): zip bomb?")
+    for i in infos:
+        if i.file_size > BOMB_MIN_BYTES and i.file_size > lim.max_compression_ratio * max(i.compress_size, 1):
+            ratio = i.file_size / max(i.compress_size, 1)
+            raise LimitExceededError(path, f"DOCX member {i.filename} expands {ratio:.0f}:1 (limit {lim.max_compression_ratio:.0f}:1): zip bomb?")
+
+
+def parse_xml(xml: bytes, path: str):
+    """Parse WordprocessingML safely: no entity substitution, no DTD loading, no network."""
+    try:
+        return etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except etree.XMLSyntaxError as exc:
+        raise CorruptFileError(path, f"word/document.xml is not well-formed XML: {exc}") from exc
 
 
 def read(data: bytes, path: str) -> Document:
     """Read a DOCX file's body into paragraphs and tables in reading order."""
-    xml = document_xml(data, path)
-    try:
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True))
-    except etree.XMLSyntaxError as exc:
-        raise CorruptFileError(path, f"word/document.xml is not well-formed XML: {exc}") from exc
+    root = parse_xml(document_xml(data, path), path)
     # Text boxes are stored twice (mc:Choice and the mc:Fallback copy for old Word): drop the copy.
     for fallback in list(root.iter(MC_FALLBACK)):
         fallback.getparent().remove(fallback)
