@@ -22,12 +22,12 @@ import re
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from .. import limits
 from ..document import Document
 from ..errors import CorruptFileError, LimitExceededError, UnreadablePDFError
 from .pdf_layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from .pdf_stitch import Part, assemble
 
-MAX_PAGES = 500  # a yearly report has 5–40 pages; thousands means a wrong or hostile file
 # Page furniture that would otherwise split a paragraph or a table: "-4-", "- 4 -", "第4页 共6页", "4 / 6".
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|共)\s*\d{1,4}\s*页?)?[-—–_\s]*$")
 
@@ -147,8 +147,9 @@ def read(data: bytes, path: str) -> Document:
     pdf = open_pdf(data, path)
     try:
         n_pages = len(pdf)
-        if n_pages > MAX_PAGES:
-            raise LimitExceededError(path, f"{n_pages} pages (limit {MAX_PAGES})")
+        max_pages = limits.current().max_pdf_pages  # a yearly report has 5–40 pages
+        if n_pages > max_pages:
+            raise LimitExceededError(path, f"{n_pages} pages (limit {max_pages}, toolkit.limits)")
         items: list[tuple[int, list[Line | Part]]] = []
         n_chars = 0
         for number in range(1, n_pages + 1):
