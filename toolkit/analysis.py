@@ -40,6 +40,7 @@ from . import codebook as cb
 from .blanks import apply_blank_rule
 
 SCOPES = ("members", "aggregates", "all")
+EXTRA_COLUMNS = ("scope", "level")  # carried beside per-report rows
 AGGREGATE_SCOPE = "region_aggregate"
 META_COLUMNS = ("report_id", "agency", "year", "scope", "level", "region", "kind", "format", "source_file")
 
@@ -206,7 +207,21 @@ def _group(frame: pd.DataFrame, by: list[str], values: list[str], scope: str) ->
     g = frame.groupby(by, sort=True, observed=True, dropna=False)
     out = g[values].sum(min_count=1)
     out.insert(0, "n_reports", g.size())
+    if _per_report(by):  # per report: keep what it is (scope, level) beside its numbers
+        extra = [c for c in EXTRA_COLUMNS if c in frame.columns and c not in by]
+        for i, c in enumerate(extra):
+            out.insert(i, c, g[c].first())
     return out.reset_index()
+
+
+def _tag(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Record what one row is (``attrs["by"]``), for charts."""
+    frame.attrs["by"] = list(by)
+    return frame
+
+
+def _extras(frame: pd.DataFrame, by: list[str]) -> list[str]:
+    return [c for c in EXTRA_COLUMNS if c in frame.columns and c not in by]
 
 
 def _rowsum(m: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
@@ -267,7 +282,7 @@ def request_volumes(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *,
             m[r] = np.nan
     out = _group(m, by, list(VOLUME_ROWS), scope)
     out["received_total"] = out[["new_received", "carried_in"]].sum(axis=1, min_count=1)
-    return out
+    return _tag(out, by)
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -287,7 +302,7 @@ def outcome_counts(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
     m = report_matrix(df, "requests", column=applicant)
     groups = _outcome_groups(m)
     frame = pd.concat([m[_meta_cols(m)], groups, m.get("total_processed", pd.Series(np.nan, index=m.index)).rename("total_processed")], axis=1)
-    return _group(frame, by, [*OUTCOMES, "total_processed"], scope)
+    return _tag(_group(frame, by, [*OUTCOMES, "total_processed"], scope), by)
 
 
 def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -307,11 +322,12 @@ def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
     """
     by = _check_by(by)
     wide = outcome_counts(df, by, scope=scope, applicant=applicant)
-    long = wide.melt(id_vars=[*by, "n_reports", "total_processed"], value_vars=list(OUTCOMES), var_name="outcome", value_name="count")
+    ex = _extras(wide, by)
+    long = wide.melt(id_vars=[*by, *ex, "n_reports", "total_processed"], value_vars=list(OUTCOMES), var_name="outcome", value_name="count")
     long["outcome"] = pd.Categorical(long["outcome"], categories=list(OUTCOMES), ordered=True)
     long["share_of_total_processed"] = rate(long["count"], long["total_processed"])
     long = long.sort_values([*by, "outcome"], kind="stable").reset_index(drop=True)
-    return long[[*by, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"]]
+    return _tag(long[[*by, *ex, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"]], by)
 
 
 def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None) -> pd.DataFrame:
@@ -327,7 +343,7 @@ def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *,
     wide = outcome_counts(df, by, scope=scope)
     wide["disclosed_or_partly"] = wide[["disclosed", "partly_disclosed"]].sum(axis=1, min_count=1)
     wide["disclosure_rate"] = rate(wide["disclosed_or_partly"], wide["total_processed"])
-    return wide[[*by, "n_reports", "disclosed", "partly_disclosed", "disclosed_or_partly", "total_processed", "disclosure_rate"]]
+    return _tag(wide[[*by, *_extras(wide, by), "n_reports", "disclosed", "partly_disclosed", "disclosed_or_partly", "total_processed", "disclosure_rate"]], by)
 
 
 def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -351,7 +367,8 @@ def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     rows = [r for r in cb.keys("requests", "row") if cb.attribute("requests", "row", r, "block") in groups and r in m.columns]
     frame = m[_meta_cols(m) + rows + (["total_processed"] if "total_processed" in m.columns else [])]
     summed = _group(frame, by, rows + ["total_processed"], scope)
-    long = summed.melt(id_vars=[*by, "n_reports", "total_processed"], value_vars=rows, var_name="reason", value_name="count")
+    ex = _extras(summed, by)
+    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total_processed"], value_vars=rows, var_name="reason", value_name="count")
     long["group"] = long["reason"].map(lambda r: cb.attribute("requests", "row", r, "block"))
     # A 2019 report has no other_* rows and a 2021 report no other_total: drop reasons a row's layout does not print.
     long = long[long["count"].notna() | ~long["reason"].str.startswith("other_")]
@@ -361,8 +378,8 @@ def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     order = {r: i for i, r in enumerate(cb.keys("requests", "row"))}
     long["group"] = pd.Categorical(long["group"], categories=list(REFUSAL_GROUPS), ordered=True)
     long = long.assign(_o=long["reason"].map(order)).sort_values([*by, "_o"], kind="stable").drop(columns="_o")
-    cols = [*by, "n_reports", "group", "reason", "count", "group_total", "share_of_group_total", "total_processed", "share_of_total_processed"]
-    return long[cols].reset_index(drop=True)
+    cols = [*by, *ex, "n_reports", "group", "reason", "count", "group_total", "share_of_group_total", "total_processed", "share_of_total_processed"]
+    return _tag(long[cols].reset_index(drop=True), by)
 
 
 # --------------------------------------------------------------------------- applicants
@@ -388,12 +405,13 @@ def applicant_mix(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, s
     m = report_matrix(df, "requests", row=row)
     cols = [c for c in (*APPLICANTS, "total") if c in m.columns]
     summed = _group(m[_meta_cols(m) + cols], by, cols, scope)
-    long = summed.melt(id_vars=[*by, "n_reports", "total"], value_vars=[c for c in APPLICANTS if c in cols],
+    ex = _extras(summed, by)
+    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total"], value_vars=[c for c in APPLICANTS if c in cols],
                        var_name="applicant", value_name="count")
     long["applicant"] = pd.Categorical(long["applicant"], categories=list(APPLICANTS), ordered=True)
     long["share_of_total"] = rate(long["count"], long["total"])
     long = long.sort_values([*by, "applicant"], kind="stable").reset_index(drop=True)
-    return long[[*by, "n_reports", "applicant", "count", "total", "share_of_total"]]
+    return _tag(long[[*by, *ex, "n_reports", "applicant", "count", "total", "share_of_total"]], by)
 
 
 def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -409,7 +427,7 @@ def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year
     by = _check_by(by)
     m = report_matrix(df, "requests", row=row)
     m["org_subtotal"] = _rowsum(m, [c for c in APPLICANTS if c.startswith("org_")])
-    return _group(m, by, ["natural_person", "org_subtotal", "total"], scope)
+    return _tag(_group(m, by, ["natural_person", "org_subtotal", "total"], scope), by)
 
 
 # --------------------------------------------------------------------------- review and litigation
@@ -450,7 +468,7 @@ def review_litigation(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     out["correction_rate"] = rate(out["corrected"], out["concluded"])
     out["case_type"] = pd.Categorical(out["case_type"], categories=list(CASE_TYPES), ordered=True)
     out = out.sort_values([*by, "case_type"], kind="stable").reset_index(drop=True)
-    return out[[*by, "n_reports", "case_type", *CASE_COLUMNS, "concluded", "correction_rate"]]
+    return _tag(out[[*by, *_extras(out, by), "n_reports", "case_type", *CASE_COLUMNS, "concluded", "correction_rate"]], by)
 
 
 # --------------------------------------------------------------------------- change and ranking

@@ -394,7 +394,9 @@ def _cycle():
 
 def _by_of(frame: pd.DataFrame, by, value_cols: Sequence[str]) -> list[str]:
     if by is None:
-        return [c for c in frame.columns if c not in value_cols]
+        if frame.attrs.get("by"):
+            return list(frame.attrs["by"])
+        return [c for c in frame.columns if c not in value_cols and c not in an.EXTRA_COLUMNS]
     return [by] if isinstance(by, str) else list(by)
 
 

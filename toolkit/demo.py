@@ -18,7 +18,7 @@ in the region, so analysis must never add an aggregate to its members.
 
 Examples:
     >>> panel = load_demo()
-    >>> panel["agency"].nunique() >= 40, sorted(panel["year"].unique())[:2]
+    >>> panel["agency"].nunique() >= 40, sorted(panel["year"].unique().tolist())[:2]
     (True, [2019, 2020])
     >>> sorted(panel["scope"].unique())
     ['agency', 'government_office', 'region_aggregate']
