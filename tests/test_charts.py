@@ -96,9 +96,9 @@ def test_chart_png_with_chinese_labels_warns_of_no_missing_glyph(tmp_path, huaia
     glyph = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     assert not glyph
     assert png.stat().st_size > 10_000
-    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert labels[:2] == ["予以公开", "部分公开"]
-    assert all(t.get_fontfamily()[0] == fonts.cjk_font().family for t in fig.legends[0].get_texts())
+    assert all(t.get_fontfamily()[0] == fonts.cjk_font().family for t in fig.axes[0].get_legend().get_texts())
 
 
 def test_svg_keeps_text_as_text(tmp_path, huaian):

@@ -14,7 +14,7 @@ colour-blind-safe palette; heatmaps use ``cividis``.
 Examples:
     >>> from toolkit import read_report, analysis
     >>> fig = outcome_bars(analysis.outcome_shares(read_report("data/raw/huaian-city-2024.pdf").data), lang="en")
-    >>> [t.get_text() for t in fig.legends[0].get_texts()][:2]
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()][:2]
     ['Disclosed', 'Partly disclosed']
 """
 
@@ -230,7 +230,7 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(an.derived_label("share_of_total_processed", lang))
-    fig.legend(*ax.get_legend_handles_labels(), ncols=6, loc="outside lower center", frameon=False, fontsize=8)
+    ax.legend(ncols=6, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
     if wide.empty:
         ax.text(0.5, 0.5, "无数据" if lang == "zh" else "No data", ha="center", transform=ax.transAxes)
     return _finish(fig, title or _t("outcomes", lang), source, lang)
@@ -359,13 +359,13 @@ def review_bars(review: pd.DataFrame, *, lang: str = "zh", title: str | None = N
             for c in agg.index]
     ax.set_yticks(y, rows)
     ax.invert_yaxis()
-    ax.set_xlabel(an.derived_label("cases", lang))
     for yi, (tot, r) in enumerate(zip(left, agg["correction_rate"])):
         note = "—" if pd.isna(r) else f"{r:.0%}"
         ax.text(tot, yi, f"  {an.derived_label('correction_rate', lang).split('（')[0].split(' (')[0]} {note}", va="center", fontsize=8)
     ax.margins(x=0.25)
-    ax.set_title(an.derived_label("correction_rate", lang), fontsize=8.5, fontweight="normal", loc="right", color="#444444")
-    fig.legend(*ax.get_legend_handles_labels(), ncols=4, loc="outside lower center", frameon=False, fontsize=8)
+    note = an.derived_label("correction_rate", lang)
+    ax.set_xlabel(f"{an.derived_label('cases', lang)}（{note}）" if lang == "zh" else f"{an.derived_label('cases', lang)} ({note})")
+    ax.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
     return _finish(fig, title or _t("review", lang), source, lang)
 
 
