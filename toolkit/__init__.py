@@ -21,6 +21,8 @@ from .coverage import coverage, coverage_matrix
 from .query import export, query
 from .version import PARSER_VERSION
 from .wide import proactive_table, requests_table, review_table, wide_table
+from . import analysis
+from .demo import load_demo, load_reports
 
 __all__ = [
     "Report",
@@ -45,5 +47,8 @@ __all__ = [
     "requests_table",
     "review_table",
     "wide_table",
+    "analysis",
+    "load_demo",
+    "load_reports",
 ]
 __version__ = "0.1.0"
