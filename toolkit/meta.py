@@ -19,6 +19,8 @@ _ORG_SUFFIX = re.compile(
     r"(?:局|委员会|委|办公室|办公厅|厅|政府|中心|办事处|街道|镇|乡|院|所|站|队|会|处|部|署|馆|办|集团|公司)$"
 )
 _REGION = re.compile(r"(?:[^省市县区旗镇乡州盟]{1,12}?(?:自治区|自治州|自治县|省|市|州|盟|地区|县|区|旗|街道|镇|乡))")
+# Words of an office's name that a place name never contains.
+_NOT_A_PLACE = re.compile(r"城乡|^城市$|和|局|委|办|厅|部|中心|政府")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 # Page chrome (navigation, footers) can surround the report on CMS pages.
 TITLE_LINES = 30
@@ -56,14 +58,14 @@ def level_of(agency: str | None) -> str:
     Examples:
         >>> level_of("天津市宁河区科学技术局"), level_of("上海市人民政府办公厅"), level_of("淮安市人民政府")
         ('county', 'province', 'city')
-        >>> level_of("某县某镇人民政府")
-        'township'
+        >>> level_of("某县某镇人民政府"), level_of("示例市住房和城乡建设局")
+        ('township', 'city')
     """
     if not agency:
         return "unknown"
-    name = agency
-    level = "unknown"
-    for m in _REGION.finditer(name):
+    level, pos = "unknown", 0
+    # Only the place names at the start of the name count: 住房和城乡建设局 is no township.
+    while (m := _REGION.match(agency, pos)) and not _NOT_A_PLACE.search(m.group(0)):
         unit = m.group(0)
         if unit.endswith(("省", "自治区")) or unit in _MUNICIPALITIES:
             level = "province"
@@ -73,8 +75,7 @@ def level_of(agency: str | None) -> str:
             level = "county"
         elif unit.endswith(("镇", "乡", "街道")):
             level = "township"
-        if not name.startswith(unit) and m.start() > 0 and level != "unknown":
-            break
+        pos = m.end()
     return level
 
 
