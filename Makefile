@@ -3,8 +3,8 @@
 VENV   := .venv
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
-STAMP  := $(VENV)/.installed-$(EXTRAS)
 EXTRAS ?= test
+STAMP  := $(VENV)/.installed-$(EXTRAS)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE := 1
@@ -33,6 +33,8 @@ notebooks: venv
 
 bench: venv
 	$(PY) benchmarks/readers.py
+	$(PY) benchmarks/readers_pdf_docx.py
+	$(PY) benchmarks/corpus.py --reports 2000
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis outputs test-artifacts

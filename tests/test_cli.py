@@ -57,3 +57,10 @@ def test_parse_reproduces_expected_cells_of_both_fixtures(tmp_path):
         assert len(merged) == len(want) == len(mine)
         assert (pd.to_numeric(merged["value_want"]).fillna(-1) == pd.to_numeric(merged["value_got"]).fillna(-1)).all()
         assert (merged["raw_want"] == merged["raw_got"]).all()
+
+
+def test_missing_path_is_one_line():
+    for command in ("parse", "validate"):
+        proc = run(command, "/no/such/reports")
+        assert proc.returncode == 2 and "Traceback" not in proc.stderr
+        assert proc.stderr.strip() == "error: /no/such/reports: no such file or folder"

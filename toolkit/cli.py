@@ -17,24 +17,6 @@ from .errors import ToolkitError
 from .report import read_report
 from .validate_cli import add_validate_parser
 
-REPORT_SUFFIXES = {".txt", ".htm", ".html", ".shtml", ".docx", ".doc", ".wps", ".pdf"}
-
-
-def iter_files(inputs: list[str]) -> list[Path]:
-    """Files named, and report files found under directories (sorted, hidden ones skipped)."""
-    files: list[Path] = []
-    for item in inputs:
-        p = Path(item)
-        if p.is_dir():
-            files += sorted(
-                f for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        else:
-            files.append(p)
-    return files
-
-
 def write_table(df: pd.DataFrame, out: str | None) -> None:
     """CSV (utf-8-sig, opens in Excel on Chinese Windows) or Parquet, by extension."""
     if out is None or out == "-":
@@ -159,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("toolkit: interrupted", file=sys.stderr)
         return 130
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:  # a mistyped path: one line, no traceback
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -145,10 +145,11 @@ def in_template(template_field: str, template: str) -> bool:
     return template_field in ("both", template)
 
 
-def layout(table: str, template: str) -> list[tuple[str | None, tuple[str, ...], tuple[str, ...]]]:
+@cache
+def layout(table: str, template: str) -> tuple[tuple[str | None, tuple[str, ...], tuple[str, ...]], ...]:
     """The official layout of a table in a template, derived from the codebook.
 
-    Returns a list of ``(block, row keys, column keys)``: one entry per
+    Returns ``(block, row keys, column keys)`` tuples: one per
     第二十条 block for ``proactive``; a single entry with block ``None`` for the
     other tables.
 
@@ -169,8 +170,8 @@ def layout(table: str, template: str) -> list[tuple[str | None, tuple[str, ...],
         return tuple(df["key"])
 
     if table == "proactive":
-        return [(b, pick("row", b), pick("column", b)) for b in pick("block")]
-    return [(None, pick("row"), pick("column"))]
+        return tuple((b, pick("row", b), pick("column", b)) for b in pick("block"))
+    return ((None, pick("row"), pick("column")),)
 
 
 class _CallableModule(type(sys.modules[__name__])):

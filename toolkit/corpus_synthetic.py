@@ -21,7 +21,6 @@ Files written into ``out_dir``::
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -150,63 +149,41 @@ def _perturbation(rng: np.random.Generator, fmt: str):
     )
 
 
-@contextlib.contextmanager
-def _memoized_layout():
-    """Memoize ``codebook.layout`` while generating: it is pure and, uncached, costs ~5x the rest.
-
-    (Proposed upstream: ``@functools.cache`` on :func:`toolkit.codebook.layout`.)
-    """
-    original = cb.layout
-    memo: dict = {}
-
-    def layout(table: str, template: str):
-        if (table, template) not in memo:
-            memo[table, template] = original(table, template)
-        return memo[table, template]
-
-    cb.layout = layout
-    try:
-        yield
-    finally:
-        cb.layout = original
-
-
 def _render_chunk(out_dir: str, plan: list[dict], perturb: bool) -> tuple[list[dict], pd.DataFrame]:
     """Specs, perturbations, rendering and files for a chunk of planned reports (one LibreOffice run for PDFs)."""
     from .render import render_many
     from .render.perturb import perturb_cells
     from .synthetic import report_spec
 
-    with _memoized_layout():
-        rows, truth, by_fmt = [], [], {}
-        for item in plan:
-            rng = np.random.default_rng(item["seed"])
-            spec = report_spec(rng, agency=item["agency"], year=item["year"], activity=item["activity_drawn"])
-            p = _perturbation(rng, item["format"]) if perturb else None
-            if p is not None:
-                spec.cells = perturb_cells(spec.cells, p, rng)
-            by_fmt.setdefault(item["format"], []).append((item, spec, p))
-        for fmt, group in by_fmt.items():
-            if fmt == "pdf":  # one LibreOffice run for the chunk's PDFs
-                from .render.docx import render_docx
-                from .render.pdf import docx_to_pdf
+    rows, truth, by_fmt = [], [], {}
+    for item in plan:
+        rng = np.random.default_rng(item["seed"])
+        spec = report_spec(rng, agency=item["agency"], year=item["year"], activity=item["activity_drawn"])
+        p = _perturbation(rng, item["format"]) if perturb else None
+        if p is not None:
+            spec.cells = perturb_cells(spec.cells, p, rng)
+        by_fmt.setdefault(item["format"], []).append((item, spec, p))
+    for fmt, group in by_fmt.items():
+        if fmt == "pdf":  # one LibreOffice run for the chunk's PDFs
+            from .render.docx import render_docx
+            from .render.pdf import docx_to_pdf
 
-                blobs = docx_to_pdf([render_docx(s, p, it["seed"] % 2**31) for it, s, p in group])
-            else:  # render_many takes one perturbation, so report by report
-                blobs = [render_many([s], fmt, p, it["seed"] % 2**31)[0] for it, s, p in group]
-            for (item, spec, p), blob in zip(group, blobs):
-                path = Path(out_dir, item["file"])
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(blob)
-                c = spec.cells
-                truth.append(pd.DataFrame({
-                    "file": item["file"], "agency": spec.agency, "year": spec.year,
-                    "table": c["table"].astype(str), "row": c["row"].astype(str), "column": c["column"].astype(str),
-                    "value": c["value"].astype(float), "raw": c["raw"].astype(str),
-                }))
-                rows.append({**{k: v for k, v in item.items() if k != "seed"},
-                             "templates": ";".join(f"{k}={v}" for k, v in sorted(spec.templates.items())),
-                             "perturbations": _describe(p), "size_bytes": len(blob)})
+            blobs = docx_to_pdf([render_docx(s, p, it["seed"] % 2**31) for it, s, p in group])
+        else:  # render_many takes one perturbation, so report by report
+            blobs = [render_many([s], fmt, p, it["seed"] % 2**31)[0] for it, s, p in group]
+        for (item, spec, p), blob in zip(group, blobs):
+            path = Path(out_dir, item["file"])
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(blob)
+            c = spec.cells
+            truth.append(pd.DataFrame({
+                "file": item["file"], "agency": spec.agency, "year": spec.year,
+                "table": c["table"].astype(str), "row": c["row"].astype(str), "column": c["column"].astype(str),
+                "value": c["value"].astype(float), "raw": c["raw"].astype(str),
+            }))
+            rows.append({**{k: v for k, v in item.items() if k != "seed"},
+                         "templates": ";".join(f"{k}={v}" for k, v in sorted(spec.templates.items())),
+                         "perturbations": _describe(p), "size_bytes": len(blob)})
     return rows, pd.concat(truth, ignore_index=True)
 
 

@@ -21,7 +21,7 @@ from .readers import read_document
 from .script import to_simplified
 from .sections import split_sections
 from .tables import map_document
-from .tidy import TIDY_COLUMNS
+from .tidy import TIDY_COLUMNS, TIDY_DTYPES
 from .values import parse_value
 
 ISSUE_COLUMNS = ("source_file", "code", "table", "location", "message")
@@ -123,26 +123,23 @@ def _read(path: Path, name: str, partial: bool) -> Report:
 
 def _tidy(mapping, meta: dict) -> pd.DataFrame:
     parsed = [parse_value(c.raw) for c in mapping.cells]
-    raw = [c.raw.strip(" \t\r\n\u00a0\u3000") for c in mapping.cells]
-    df = pd.DataFrame(
-        {
-            "report_id": meta["report_id"],
-            "agency": meta["agency"],
-            "year": pd.array([meta["year"]] * len(parsed), dtype="Int64"),
-            "scope": meta["scope"],
-            "table": cb.categorical([c.table for c in mapping.cells], "table"),
-            "row": cb.categorical([c.row for c in mapping.cells], "row"),
-            "column": cb.categorical([c.column for c in mapping.cells], "column"),
-            "value": pd.array([p.value for p in parsed], dtype="Float64"),
-            "raw": raw,
-            "unit": [p.unit for p in parsed],
-            "status": [p.status for p in parsed],
-            "template": [mapping.templates.get(c.table) for c in mapping.cells],
-            "source_file": meta["source_file"],
-            "source_sha256": meta["source_sha256"],
-            "format": meta["format"],
-            "location": [c.location for c in mapping.cells],
-        },
-        columns=list(TIDY_COLUMNS),
-    )
-    return df
+    n = len(parsed)
+    columns = {
+        "report_id": [meta["report_id"]] * n,
+        "agency": [meta["agency"]] * n,
+        "year": [meta["year"]] * n,
+        "scope": [meta["scope"]] * n,
+        "value": [p.value for p in parsed],
+        "raw": [c.raw.strip(" \t\r\n\u00a0\u3000") for c in mapping.cells],
+        "unit": [p.unit for p in parsed],
+        "status": [p.status for p in parsed],
+        "template": [mapping.templates.get(c.table) for c in mapping.cells],
+        "source_file": [meta["source_file"]] * n,
+        "source_sha256": [meta["source_sha256"]] * n,
+        "format": [meta["format"]] * n,
+        "location": [c.location for c in mapping.cells],
+    }
+    data = {name: pd.array(values, dtype=TIDY_DTYPES[name]) for name, values in columns.items()}
+    for axis in ("table", "row", "column"):
+        data[axis] = cb.categorical([getattr(c, axis) for c in mapping.cells], axis)
+    return pd.DataFrame(data, columns=list(TIDY_COLUMNS))

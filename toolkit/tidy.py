@@ -36,3 +36,11 @@ TIDY_COLUMNS = (
     "format",
     "location",
 )
+
+# Column dtypes (table/row/column are the codebook's ordered categoricals, see
+# toolkit.codebook.category_dtype). Every reader and the corpus loader use these.
+TIDY_DTYPES = {
+    "report_id": "str", "agency": "str", "year": "Int64", "scope": "str",
+    "value": "Float64", "raw": "str", "unit": "str", "status": "str", "template": "str",
+    "source_file": "str", "source_sha256": "str", "format": "str", "location": "str",
+}

@@ -74,13 +74,17 @@ def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], sh
 
 def validate_command(args) -> int:
     """Run ``toolkit validate``; returns the exit status."""
-    from .cli import iter_files  # the lead's file walker (same suffixes as `toolkit parse`)
+    from .corpus.files import discover  # the same file walker as `toolkit parse`
     from .quality import quality_summary
     from .report import read_report
     from .validate import run_checks
 
     reports, unreadable = [], []
-    files = iter_files(args.inputs)
+    try:
+        files = discover(args.inputs)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     for f in files:
         try:
             reports.append(read_report(f))

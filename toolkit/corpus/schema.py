@@ -12,16 +12,11 @@ import pandas as pd
 import pyarrow as pa
 
 from .. import codebook as cb
-from ..tidy import TIDY_COLUMNS
+from ..tidy import TIDY_COLUMNS, TIDY_DTYPES
 
 CATEGORY_AXES = ("table", "row", "column")
 
 # dtype of every tidy column other than the categoricals
-TIDY_DTYPES = {
-    "report_id": "str", "agency": "str", "year": "Int64", "scope": "str",
-    "value": "Float64", "raw": "str", "unit": "str", "status": "str", "template": "str",
-    "source_file": "str", "source_sha256": "str", "format": "str", "location": "str",
-}
 
 # Parquet/Arrow schema of a cells shard (``year`` lives in the hive path, not in the file).
 CELLS_ARROW = pa.schema(
