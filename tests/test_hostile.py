@@ -216,3 +216,18 @@ def test_structural_mutations_only_raise_toolkit_errors(tmp_path, data):
     path = tmp_path / f"structural{SUFFIX[fmt]}"
     path.write_bytes(mutate_structure(SEEDS[fmt], data.draw))
     _read_only_toolkit_errors(path)
+
+
+def test_a_file_that_takes_too_long_is_reported_and_the_batch_goes_on(tmp_path):
+    from hostile_cases import big_table_html
+
+    from toolkit import limits, read_reports
+
+    slow = tmp_path / "slow.html"  # 100,000 junk rows: seconds to read, where a real report takes milliseconds
+    slow.write_bytes(big_table_html(render(report_spec(5), "html"), rows=100_000))
+    for engine in ("serial", "process"):  # the caller's limits reach worker processes too
+        with limits.configured(timeout_seconds=1.5):
+            corpus = read_reports([slow, RAW / "ninghe-kejiju-2023.txt"], engine=engine, workers=2, progress=False)
+        assert list(corpus.errors["reason"]) == ["limit_exceeded"], (engine, corpus.errors["message"].tolist())
+        assert "longer than 1.5 s" in corpus.errors["message"].item()
+        assert corpus.data["source_file"].nunique() == 1 and len(corpus.data) == 200

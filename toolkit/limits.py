@@ -19,6 +19,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
+import threading
 from dataclasses import dataclass
 
 
@@ -65,3 +67,31 @@ def configured(**changes):
         yield configure(**changes)
     finally:
         _current = saved
+
+
+@contextlib.contextmanager
+def deadline(path: str, seconds: float | None = None):
+    """Raise :class:`~toolkit.errors.LimitExceededError` if the block runs longer than the timeout.
+
+    Uses a real-time interval timer, so it works where batch workers run files:
+    in the main thread of a process. Elsewhere (e.g. a Dask worker thread) the
+    block runs without a deadline. A reader stuck inside C code is interrupted
+    when control returns to Python.
+    """
+    from .errors import LimitExceededError
+
+    seconds = current().timeout_seconds if seconds is None else seconds
+    if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_timeout(signum, frame):
+        raise LimitExceededError(path, f"reading took longer than {seconds:g} s (toolkit.limits timeout_seconds)")
+
+    previous = signal.signal(signal.SIGALRM, on_timeout)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

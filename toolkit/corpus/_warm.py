@@ -16,3 +16,8 @@ for _table in cb.TABLES:
         cb.matchers(_table, _axis)
 for _axis in ("table", "row", "column"):
     cb.category_dtype(_axis)
+# Traditional-script detection builds its character class once (~50 ms): not a file's time.
+from ..script import _converter, _traditional_chars  # noqa: E402
+
+_traditional_chars()
+_converter()

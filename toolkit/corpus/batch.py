@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .. import limits
 from . import engines, shards
 from .files import discover
 from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
@@ -62,7 +63,8 @@ def _tasks(files: list[str], size: int, **common) -> list[ChunkTask]:
     for i in range(0, len(files), size):
         paths = files[i:i + size]
         cid = hashlib.sha1("\n".join(paths).encode()).hexdigest()[:16]
-        tasks.append(ChunkTask(order=(i // size,), chunk_id=cid, paths=paths, **common))
+        # The caller's limits travel with the task: worker processes do not share its settings.
+        tasks.append(ChunkTask(order=(i // size,), chunk_id=cid, paths=paths, limits=limits.current(), **common))
     return tasks
 
 

@@ -8,11 +8,13 @@ never holds the corpus.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from .. import limits
 from ..errors import ToolkitError
 from ..report import read_report
 from . import shards
@@ -32,6 +34,7 @@ class ChunkTask:
         force: parse even when the cache has an entry (and overwrite it).
         out_dir: write shards here and return no cells; ``None`` returns the cells.
         validate: run :func:`toolkit.validate.validate` on the chunk and count errors per file.
+        limits: the :class:`~toolkit.limits.Limits` in force where the batch was started.
     """
 
     order: tuple[int, ...]
@@ -41,6 +44,7 @@ class ChunkTask:
     force: bool = False
     out_dir: str | None = None
     validate: bool = False
+    limits: limits.Limits | None = None
 
     def split(self) -> list[ChunkTask]:
         """One task per file (to isolate a file that crashes its worker)."""
@@ -87,7 +91,8 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
     parsed_now = hit is None
     if hit is None:
         try:
-            report = read_report(path)
+            with limits.deadline(path):  # a file that hangs a reader is reported; the batch goes on
+                report = read_report(path)
         except ToolkitError as exc:
             outcome = ("failed", None, _error(path, exc))
         else:
@@ -121,6 +126,13 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
     """Parse a chunk; write its shards when ``task.out_dir`` is set."""
+    if task.limits is not None:
+        with limits.configured(**dataclasses.asdict(task.limits)):
+            return _run_chunk(task)
+    return _run_chunk(task)
+
+
+def _run_chunk(task: ChunkTask) -> ChunkResult:
     cache = ParseCache(task.cache_dir) if task.cache_dir else None
     rows, cells, errors = [], [], []
     parsed = cached = 0
