@@ -17,26 +17,12 @@ from toolkit.render.pdf import docx_to_pdf
 from toolkit.render.perturb import Perturbation, perturb_cells
 from toolkit.soffice import executable
 from toolkit.synthetic import report_spec
+from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 
-TEMPLATES = st.sampled_from(["2021", "2019", {"proactive": "2021", "requests": "2019", "review_litigation": "2021"}])
-ACTIVITY = st.sampled_from([0.0, 3.0, 40.0, 2000.0])
 # What a Word document can carry; encodings, HTML chrome and text wrapping are other formats' business.
-perturbations = st.builds(
-    Perturbation,
-    label_variants=st.booleans(),
-    split_spans=st.booleans(),
-    wrap_labels=st.booleans(),
-    fullwidth_digits=st.booleans(),
-    thousands=st.booleans(),
-    signed_change=st.booleans(),
-    nbsp_values=st.booleans(),
-    blank_zeros=st.sampled_from([0.0, 0.3, 1.0]),
-    na_zeros=st.sampled_from([0.0, 0.2]),
-    split_proactive=st.booleans(),
-    split_review=st.booleans(),
-)
+perturbations = perturbation_strategy()
 
 
 def _spec(seed: int, templates, activity: float, p: Perturbation):

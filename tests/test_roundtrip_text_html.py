@@ -10,36 +10,12 @@ from hypothesis import strategies as st
 
 from toolkit import read_report
 from toolkit.render.html import render_html
-from toolkit.render.perturb import Perturbation, perturb_cells
+from toolkit.render.perturb import perturb_cells
 from toolkit.render.text import render_text
 from toolkit.synthetic import report_spec
+from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
 
-TEMPLATES = st.sampled_from(
-    [
-        "2021",
-        "2019",
-        # mixed layout: 2021 table 二 beside a single-row （六）其他处理 in 三
-        {"proactive": "2021", "requests": "2019", "review_litigation": "2021"},
-    ]
-)
-
-perturbations = st.builds(
-    Perturbation,
-    label_variants=st.booleans(),
-    split_spans=st.booleans(),
-    wrap_labels=st.booleans(),
-    fullwidth_digits=st.booleans(),
-    thousands=st.booleans(),
-    signed_change=st.booleans(),
-    nbsp_values=st.booleans(),
-    blank_zeros=st.sampled_from([0.0, 0.3, 1.0]),
-    na_zeros=st.sampled_from([0.0, 0.2]),
-    encoding=st.sampled_from(["utf-8", "gbk"]),
-    charset_meta=st.booleans(),
-    chrome=st.booleans(),
-    split_proactive=st.booleans(),
-    split_review=st.booleans(),
-)
+perturbations = perturbation_strategy(web=True)
 
 
 def _read_back(tmp_path, name: str, content: bytes) -> pd.DataFrame:
@@ -62,7 +38,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(seed=st.integers(0, 2**32 - 1), templates=TEMPLATES, p=perturbations, activity=st.sampled_from([0.0, 3.0, 40.0, 2000.0]))
+@given(seed=st.integers(0, 2**32 - 1), templates=TEMPLATES, p=perturbations, activity=ACTIVITY)
 def test_html_round_trip(tmp_path, seed, templates, p, activity):
     rng = np.random.default_rng(seed)
     spec = report_spec(rng, templates=templates, year=2019 + seed % 6, activity=activity)
@@ -75,7 +51,7 @@ def test_html_round_trip(tmp_path, seed, templates, p, activity):
 
 
 @SETTINGS
-@given(seed=st.integers(0, 2**32 - 1), templates=TEMPLATES, p=perturbations, activity=st.sampled_from([0.0, 3.0, 40.0, 2000.0]))
+@given(seed=st.integers(0, 2**32 - 1), templates=TEMPLATES, p=perturbations, activity=ACTIVITY)
 def test_text_round_trip(tmp_path, seed, templates, p, activity):
     rng = np.random.default_rng(seed)
     spec = report_spec(rng, templates=templates, year=2019 + seed % 6, activity=activity)
