@@ -116,7 +116,7 @@ def short_label(key: str, lang: str = "zh", table: str = "requests", axis: str |
 
     Examples:
         >>> short_label("partly_disclosed"), short_label("withheld"), short_label("unable_not_held", "en")
-        ('部分公开', '不予公开', 'Cannot provide: not held by this agency')
+        ('部分公开', '不予公开', 'Not held')
         >>> short_label("corrected", table="review_litigation", axis="column")
         '结果纠正'
     """
@@ -125,7 +125,7 @@ def short_label(key: str, lang: str = "zh", table: str = "requests", axis: str |
     axes = [axis] if axis else ["row", "group", "column"]
     for ax in axes:
         if key in cb.keys(table, ax):
-            text = cb.label(table, ax, key, lang)
+            text = cb.label(table, ax, key, lang, short=True)
             if lang == "zh":
                 text = _PAREN.sub("", _NUMBERING.sub("", text.strip()))
             return text

@@ -4,7 +4,8 @@ The data lives in ``toolkit/data/codebook.csv`` (SPEC §8): every key with its
 Chinese and English label, the template it belongs to (``2019``, ``2021`` or
 ``both``), the block it sits in, its display order and the regular expression
 (over :func:`toolkit.normalise.label_key`) that maps a printed label to it, and
-for columns the ``kind`` of value a cell holds (``count``, ``amount``, ``signed``).
+for columns the ``kind`` of value a cell holds (``count``, ``amount``, ``signed``), and
+short chart labels (``short_zh``, ``short_en``) where the official label is long.
 Parsers, validation and charts all read it from here.
 """
 
@@ -96,13 +97,19 @@ def attribute(table: str, axis: str, key: str, field: str) -> str:
     return df.loc[df["key"] == key, field].iloc[0]
 
 
-def label(table: str, axis: str, key: str, lang: str = "zh") -> str:
-    """The display label of a key.
+def label(table: str, axis: str, key: str, lang: str = "zh", short: bool = False) -> str:
+    """The display label of a key; ``short`` gives the chart label where the official one is long.
 
     Examples:
         >>> label("requests", "column", "org_legal_service", "en")
         'Legal service providers'
+        >>> label("requests", "row", "other_fee_unpaid", short=True), label("requests", "row", "unable_not_held", "en", short=True)
+        ('逾期未缴费', 'Not held')
     """
+    if short:
+        text = attribute(table, axis, key, f"short_{lang}")
+        if text:
+            return text
     return attribute(table, axis, key, lang)
 
 
