@@ -9,46 +9,32 @@ Examples:
 
 from __future__ import annotations
 
+# read → normalise → tidy
 from . import codebook
-from .blanks import apply_blank_rule
 from .errors import ToolkitError
-from .quality import quality_summary
 from .report import Report, read_report
+
+# validate
+from .blanks import apply_blank_rule
+from .quality import quality_summary
 from .validate import ValidationResult, run_checks, validate
+
+# corpora
 from . import corpus
 from .corpus import Corpus, parse_to_parquet, read_reports
 from .coverage import coverage, coverage_matrix
 from .query import export, query
 from .version import PARSER_VERSION
 from .wide import proactive_table, requests_table, review_table, wide_table
+
+# analyse (charts and widgets stay submodules: they import matplotlib and ipywidgets)
 from . import analysis
 from .demo import load_demo, load_reports
 
 __all__ = [
-    "Report",
-    "ToolkitError",
-    "ValidationResult",
-    "apply_blank_rule",
-    "codebook",
-    "quality_summary",
-    "read_report",
-    "run_checks",
-    "validate",
-    "Corpus",
-    "PARSER_VERSION",
-    "corpus",
-    "coverage",
-    "coverage_matrix",
-    "export",
-    "parse_to_parquet",
-    "proactive_table",
-    "query",
-    "read_reports",
-    "requests_table",
-    "review_table",
-    "wide_table",
-    "analysis",
-    "load_demo",
-    "load_reports",
+    "Corpus", "PARSER_VERSION", "Report", "ToolkitError", "ValidationResult",
+    "analysis", "apply_blank_rule", "codebook", "corpus", "coverage", "coverage_matrix", "export",
+    "load_demo", "load_reports", "parse_to_parquet", "proactive_table", "quality_summary", "query",
+    "read_report", "read_reports", "requests_table", "review_table", "run_checks", "validate", "wide_table",
 ]
 __version__ = "0.1.0"
