@@ -29,7 +29,17 @@ from .wide import proactive_table, requests_table, review_table, wide_table
 
 # analyse (charts and widgets stay submodules: they import matplotlib and ipywidgets)
 from . import analysis
-from .demo import load_demo, load_reports
+
+
+def __getattr__(name: str):
+    # The demo loaders are imported on first use, so that `python -m toolkit.demo`
+    # does not find its own module already imported.
+    if name in ("load_demo", "load_reports"):
+        from . import demo
+
+        return getattr(demo, name)
+    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+
 
 __all__ = [
     "Corpus", "PARSER_VERSION", "Report", "ToolkitError", "ValidationResult",

@@ -551,6 +551,17 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     return panel
 
 
+def refresh(out: str | os.PathLike | None = None) -> Path:
+    """Re-read the committed report files into ``panel.parquet`` (after a parser change;
+    the report files and the ground truth stay as they are)."""
+    d = Path(out) if out is not None else demo_dir()
+    panel, failed = read_folder(d / REPORTS_DIR, root=d)
+    if len(failed):
+        raise RuntimeError(f"demo reports that do not read back: {failed.to_dict('records')}")
+    panel.to_parquet(d / PANEL_FILE, index=False)
+    return d / PANEL_FILE
+
+
 def check(out: str | os.PathLike | None = None) -> list[str]:
     """Re-read the committed report files; list every difference from the committed panel and truth."""
     d = Path(out) if out is not None else demo_dir()
@@ -578,12 +589,15 @@ def check(out: str | os.PathLike | None = None) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m toolkit.demo", description=__doc__.split("\n")[0])
-    ap.add_argument("command", choices=["build", "check", "info"])
+    ap.add_argument("command", choices=["build", "refresh", "check", "info"])
     ap.add_argument("--out", default=None, help="folder (default data/synthetic)")
     ap.add_argument("--seed", type=int, default=SEED)
     args = ap.parse_args(argv)
     if args.command == "build":
         print(build(args.out, args.seed))
+        return 0
+    if args.command == "refresh":
+        print(refresh(args.out))
         return 0
     if args.command == "check":
         problems = check(args.out)
