@@ -51,6 +51,7 @@ def render_docx(
     official: bool | None = None,
     push: int = 0,
     repeat_header: bool = False,
+    borders: bool = True,
 ) -> bytes:
     """A DOCX report printing ``spec.cells['raw']``.
 
@@ -62,6 +63,8 @@ def render_docx(
             and no layout perturbation asks for something the template lacks).
         push: filler paragraphs before section 三.
         repeat_header: repeat table 三's header rows on each page.
+        borders: draw the tables' rules; ``False`` prints every table
+            borderless (``w:val="nil"`` on table and cell borders).
 
     Examples:
         >>> from toolkit.synthetic import report_spec
@@ -78,8 +81,10 @@ def render_docx(
     if official:
         if set(spec.templates.values()) != {"2021"}:
             raise ValueError("the official template prints the 2021 layout only")
-        return _fill_template(spec, p, push, repeat_header)
-    return _generate(spec, p, rng, push, repeat_header)
+        data = _fill_template(spec, p, push, repeat_header)
+    else:
+        data = _generate(spec, p, rng, push, repeat_header)
+    return data if borders else remove_borders(data)
 
 
 # --- the official template, filled in ---------------------------------------------------------
@@ -197,6 +202,31 @@ def _repack(src: zipfile.ZipFile, document_xml: bytes) -> bytes:
             data = document_xml if info.filename == "word/document.xml" else src.read(info)
             dst.writestr(info.filename, data)
     return out.getvalue()
+
+
+_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV")
+
+
+def remove_borders(docx: bytes) -> bytes:
+    """The same document with every table printed without rules (borderless tables)."""
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    root = etree.fromstring(src.read("word/document.xml"))
+    for tag, parent in (("tblBorders", "tblPr"), ("tcBorders", "tcPr")):
+        for pr in root.iter(W + parent):
+            for old in pr.findall(W + tag):
+                pr.remove(old)
+            nil = etree.SubElement(pr, W + tag)
+            for side in _SIDES:
+                etree.SubElement(nil, W + side).set(W + "val", "nil")
+            if parent == "tblPr":  # schema order: tblBorders before shd/tblLayout/tblCellMar/tblLook
+                follow = [c for c in pr if c.tag in {W + t for t in ("shd", "tblLayout", "tblCellMar", "tblLook", "tblCaption", "tblDescription")}]
+                if follow:
+                    follow[0].addprevious(nil)
+            else:  # before shd/noWrap/tcMar/textDirection/tcFitText/vAlign/hideMark
+                follow = [c for c in pr if c.tag in {W + t for t in ("shd", "noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")}]
+                if follow:
+                    follow[0].addprevious(nil)
+    return _repack(src, etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 # --- generated layouts --------------------------------------------------------------------------
