@@ -6,8 +6,8 @@ and pdfplumber is ~15× slower. Library table finders are not used: on the
 Huaian report PyMuPDF's ``find_tables`` read the fee 96171.6 as "961716/.",
 while the characters themselves are right. We rebuild tables ourselves from the
 page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
-(:mod:`.pdf_stitch`). Tables printed without rules are not found yet: their
-text comes out as paragraphs, and read_report then reports the table missing.
+(:mod:`.pdf_stitch`). Tables printed without rules are rebuilt from the text
+and the header labels (:mod:`.pdf_unruled`).
 
 Refusals: a PDF whose pages carry no characters is a scan ("no text layer: OCR
 needed") and a password-protected one is "encrypted"; both raise
@@ -27,6 +27,7 @@ from ..document import Document
 from ..errors import CorruptFileError, LimitExceededError, UnreadablePDFError
 from .pdf_layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from .pdf_stitch import Part, assemble
+from .pdf_unruled import Unruled, extract
 
 # Page furniture that would otherwise split a paragraph or a table: "-4-", "- 4 -", "第4页 共6页", "4 / 6".
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|共)\s*\d{1,4}\s*页?)?[-—–_\s]*$")
@@ -150,14 +151,16 @@ def read(data: bytes, path: str) -> Document:
         max_pages = limits.current().max_pdf_pages  # a yearly report has 5–40 pages
         if n_pages > max_pages:
             raise LimitExceededError(path, f"{n_pages} pages (limit {max_pages}, toolkit.limits)")
-        items: list[tuple[int, list[Line | Part]]] = []
+        items: list[tuple[int, list[Line | Part | Unruled]]] = []
         n_chars = 0
+        carry: Unruled | None = None  # an unruled table running to the bottom of the last page
         for number in range(1, n_pages + 1):
             page = pdf[number - 1]
             try:
                 chars = page_chars(page)
                 n_chars += len(chars)
-                items.append((number, _page_items(number, chars, *page_rules(page))))
+                page_items, carry = _page_items(number, chars, *page_rules(page), carry)
+                items.append((number, page_items))
             finally:
                 page.close()
     except pdfium.PdfiumError as exc:
@@ -169,13 +172,22 @@ def read(data: bytes, path: str) -> Document:
     return Document(blocks=assemble(items), format="pdf", pages=n_pages)
 
 
-def _page_items(number: int, chars: list[Char], hs: list[Seg], vs: list[Seg]) -> list[Line | Part]:
-    """One page as text lines and table parts, top to bottom, page numbers dropped."""
+def _page_items(
+    number: int, chars: list[Char], hs: list[Seg], vs: list[Seg], carry: Unruled | None = None
+) -> tuple[list[Line | Part | Unruled], Unruled | None]:
+    """One page as text lines and table parts, top to bottom, page numbers dropped.
+
+    Text outside the ruled tables is searched for unruled ones (:mod:`.pdf_unruled`);
+    ``carry`` is such a table left open at the bottom of the previous page, and the
+    one left open at the bottom of this page is returned with the items.
+    """
     parts: list[Part] = []
     for grid in find_grids(hs, vs):
         chars = fill(grid, chars)
         parts.append(Part(page=number, grid=grid))
-    lines = [ln for ln in group_lines(chars) if not _PAGE_NUMBER.match(ln.text)]
-    items: list[Line | Part] = [*lines, *parts]
+    # Unruled tables first: a lone number in one of their cells looks like a page number.
+    lines, unruled, carry = extract(number, group_lines(chars), carry, _PAGE_NUMBER)
+    lines = [ln for ln in lines if not _PAGE_NUMBER.match(ln.text)]
+    items: list[Line | Part | Unruled] = [*lines, *parts, *unruled]
     items.sort(key=lambda it: it.grid.ys[0] if isinstance(it, Part) else it.y0)
-    return items
+    return items, carry

@@ -39,7 +39,7 @@ class Part:
 Row = list[tuple[GridCell, bool]]  # (cell, is this the cell's first row)
 
 
-def assemble(pages: list[tuple[int, list[Line | Part]]]) -> list[str | Table]:
+def assemble(pages: list[tuple[int, list]]) -> list[str | Table]:
     """Join lines into paragraphs and table parts into tables, in reading order."""
     blocks: list[str | list[Part]] = []
     lines: list[Line] = []
@@ -48,6 +48,11 @@ def assemble(pages: list[tuple[int, list[Line | Part]]]) -> list[str | Table]:
         left = min((it.x0 for it in items if isinstance(it, Line)), default=0.0)
         right = max((it.x1 for it in items if isinstance(it, Line)), default=0.0)
         for k, item in enumerate(items):
+            if not isinstance(item, (Part, Line)):  # an unruled table (pdf_unruled), rows built later
+                _flush(lines, blocks)
+                blocks.append(item)
+                open_table = None
+                continue
             if isinstance(item, Part):
                 _flush(lines, blocks)
                 if k == 0 and open_table is not None and _continues(open_table, item):
@@ -65,7 +70,11 @@ def assemble(pages: list[tuple[int, list[Line | Part]]]) -> list[str | Table]:
     _flush(lines, blocks)
     out: list[str | Table] = []
     for block in blocks:
-        out.append(block if isinstance(block, str) else _table(block, index=sum(isinstance(b, Table) for b in out) + 1))
+        index = sum(isinstance(b, Table) for b in out) + 1
+        if isinstance(block, (str, list)):
+            out.append(block if isinstance(block, str) else _table(block, index=index))
+        else:
+            out.append(block.to_table(index))
     return out
 
 
