@@ -115,7 +115,7 @@ def _stacks(frags: list[Frag], h: float) -> list[list[Frag]]:
             widths = [g.x1 - g.x0 for g in s] + [width]
             gap, ratio = f.y0 - last.y1, max(widths) / max(min(widths), 0.1)
             # 自然/人 on consecutive lines; 商业/企业 of equal width may have a line between them
-            close = (0 <= gap <= 0.9 * h and ratio <= 2.2) or (0 <= gap <= 2.2 * h and ratio <= 1.3)
+            close = (0 <= gap <= 0.9 * h and ratio <= 4.0) or (0 <= gap <= 2.2 * h and ratio <= 1.3)
             # 行政复议 over 其他结果 (same centre) are two labels, 其他 over 结果 one.
             if close and abs(f.cx - last.cx) <= 0.4 * h and not (names_something(_text(s)) and names_something(f.text)):
                 s.append(f)
@@ -371,6 +371,20 @@ def _names(kind: str, text: str) -> bool:
     return bool(key) and any(p.search(key) for axis in ("row", "group", "block", "furniture") for _, p in cb.matchers(kind, axis))
 
 
+def _rejoin(frags: list[Frag], h: float, kind: str) -> list[Frag]:
+    """Re-join a label a space cut on its line ("行 政许可"): the pieces together name a codebook entry, the left one alone does not."""
+    out: list[Frag] = []
+    for f in frags:
+        if out:
+            left = out[-1]
+            text = left.text + f.text
+            if f.x0 - left.x1 <= 1.5 * h and not _ITEM_START.match(squash(f.text)) and _names(kind, text) and not _names(kind, left.text) and not _names(kind, f.text):
+                out[-1] = _frag(left.chars + f.chars, f.page)
+                continue
+        out.append(f)
+    return out
+
+
 def _heading(line: Line) -> bool:
     """A report section heading (四、政府信息公开行政复议、行政诉讼情况): no table row."""
     return bool(_ITEM_START.match(squash(line.text))) and cb.match("report", "section", label_key(line.text)) is not None
@@ -389,8 +403,8 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
         host = None
         if not _ITEM_START.match(squash(f.text)):
             for c in chains:
-                last = c[-1]
-                if 0 <= f.y0 - last.y1 <= 0.9 * h and min(f.x1, last.x1) - max(f.x0, last.x0) > 0:
+                # The line right above (a justified line may be cut in two: 版 | 物).
+                if any(0 <= f.y0 - g.y1 <= 0.9 * h and min(f.x1, g.x1) - max(f.x0, g.x0) > 0 for g in c[-3:]):
                     host = c
                     break
         if host is not None:
@@ -505,7 +519,7 @@ def to_table(t: Unruled, index: int) -> Table:
         label_chars = [c for c in ln.chars if c.cx < left]
         value_chars = [c for c in ln.chars if c.cx >= left]
         if label_chars:
-            label_frags += fragments(Line(label_chars, 0, 0, 0, 0), page, GAP * h)
+            label_frags += _rejoin(fragments(Line(label_chars, 0, 0, 0, 0), page, GAP * h), h, hd.kind)
         if value_chars:
             values += fragments(Line(value_chars, 0, 0, 0, 0), page, GAP * h)
     cells = _label_cells(label_frags, h, hd.kind)
