@@ -220,6 +220,7 @@ class Unruled:
     lines: list[tuple[Line, int]] = field(default_factory=list)
     header_lines: list[tuple[Line, int]] = field(default_factory=list)
     offset: float = 0.0  # added to the y of the current page's lines
+    footer: re.Pattern[str] | None = None  # page numbers: furniture, not rows
     open: bool = False  # ran to the bottom of its last page
 
     @property
@@ -248,9 +249,6 @@ def _is_body(line: Line, value_left: float, h: float) -> bool:
     return sum(1 for c in line.chars if c.cx > value_left and _HAN.match(c.text) and c.text != "无") >= 2
 
 
-_FOOTER: re.Pattern[str] | None = None
-
-
 def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
     """Add the table's lines from ``lines[start]`` on; return the index after the last one.
 
@@ -266,12 +264,12 @@ def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
             break
         if i > start and _starts_header(lines, i, page, h):
             break
-        if _FOOTER is not None and _FOOTER.match(ln.text) and prev is not None and ln.y0 - prev.y1 > 1.5 * h:
+        if table.footer is not None and table.footer.match(ln.text) and prev is not None and ln.y0 - prev.y1 > 1.5 * h:
             break
         table.lines.append((_shift(ln, table.offset), page))
         prev = ln
         i += 1
-    table.open = all(_FOOTER is not None and _FOOTER.match(ln.text) for ln in lines[i:])
+    table.open = all(table.footer is not None and table.footer.match(ln.text) for ln in lines[i:])
     return i
 
 
@@ -291,14 +289,13 @@ def extract(
     matching ``page_number`` apart from the table (a gap above them) are page
     furniture, not rows.
     """
-    global _FOOTER
-    _FOOTER = page_number
     if not lines:
         return lines, [], carry
     h = _height(lines)
     out: list[Unruled] = []
     rest = list(lines)
     if carry is not None and carry.open:
+        carry.footer = page_number
         # Continuation at the top of this page: skip a repeated header, take rows.
         last_y = carry.lines[-1][0].y1 if carry.lines else carry.header.bottom + carry.offset
         start = 0
@@ -316,7 +313,7 @@ def extract(
         header = find_header(rest, number, h)
         if header is None:
             break
-        table = Unruled(header, number, h)
+        table = Unruled(header, number, h, footer=page_number)
         # Header lines: those touching the header's band, and the lines just above it.
         first = next(k for k, ln in enumerate(rest) if ln.y1 > header.top)
         while first > 0 and rest[first].y0 - rest[first - 1].y1 <= 0.9 * h and not _outside(rest[first - 1], h):
