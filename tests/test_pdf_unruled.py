@@ -49,9 +49,10 @@ def unruled_pdfs():
 
 # Known limits of reading without rules (see toolkit/readers/pdf_unruled.py):
 # numbers wrapped over several lines in narrow cells next to rows of one line,
-# a wrapped 表二 value, a 四 header whose labels wrap one character per line.
+# (thousands separators, full-width digits at activity 2000), a 四 header whose
+# labels wrap one character per line.
 KNOWN_FAILING = {
-    "mixed-wrapped-spans", "mixed-variants-na", "2021-push-20", "2019-push-25-repeat", "mixed-push-35",
+    "mixed-variants-na", "2021-push-20", "2019-push-25-repeat", "mixed-push-35",
 }
 
 

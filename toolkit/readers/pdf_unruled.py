@@ -155,15 +155,18 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
             head.append(lines[j])
             j += 1
         stacks = _stacks([f for ln in head for f in fragments(ln, page, GAP * h)], h)
-        content = next((s for s in stacks if cb.match("proactive", "furniture", label_key("".join(f.text for f in s)))), None)
+        # 信息内容 may be printed over two lines, with a wrapped row label right under it.
+        content = next((s[:k] for s in stacks for k in range(len(s), 0, -1)
+                        if cb.match("proactive", "furniture", label_key(_text(s[:k])))), None)
         cols = []
         for s in stacks:
             key = cb.match("proactive", "column", label_key("".join(f.text for f in s)))
             if key:
-                cols.append((key, min(f.x0 for f in s), max(f.x1 for f in s), s[0].cx, "".join(f.text for f in s)))
+                cols.append((key, min(f.x0 for f in s), max(f.x1 for f in s), s[0].cx, "".join(f.text for f in s), max(f.y1 for f in s)))
         if content is None or not cols:
             continue
         cols.sort(key=lambda c: c[3])
+        bottoms = [c[5] for c in cols]
         content_x1 = max(f.x1 for f in content)
         # The label column ends after the longest row label (labels start left of 信息内容's end).
         right = content_x1
@@ -175,7 +178,8 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
             m += 1
         caption = "".join(ln.text for ln in lines[k : k + n])
         content_text = "".join(f.text for f in content)
-        bottom = max(ln.y1 for ln in lines[k : j])
+        bottom = max([ln.y1 for ln in lines[k : k + n]] + [f.y1 for f in content] + bottoms)
+        cols = [c[:5] for c in cols]
         return Header("proactive", cols, lines[k].y0, bottom, [], caption, content_text, min(right + 0.1, cols[0][1]))
     return None
 
@@ -308,7 +312,7 @@ def extract(
             rest = rest[end:]
         else:
             carry.open = False
-    carry = None
+    carry = carry if carry is not None and carry.open else None  # a table over three pages stays open
     while True:
         header = find_header(rest, number, h)
         if header is None:
