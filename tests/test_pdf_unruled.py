@@ -47,13 +47,11 @@ def unruled_pdfs():
     return specs, docx_to_pdf(docs)
 
 
-# Known limits of reading without rules (see toolkit/readers/pdf_unruled.py):
-# numbers wrapped over several lines in narrow cells next to rows of one line,
-# (thousands separators, full-width digits at activity 2000), a 四 header whose
-# labels wrap one character per line.
-KNOWN_FAILING = {
-    "mixed-variants-na", "2021-push-20", "2019-push-25-repeat", "mixed-push-35",
-}
+# Known limit of reading without rules (see toolkit/readers/pdf_unruled.py):
+# multi-digit numbers wrapped over two or three lines in narrow cells (activity
+# 2000 with thousands separators or full-width digits) lose a piece to the row
+# above or below.
+KNOWN_FAILING = {"mixed-variants-na", "2019-push-25-repeat", "mixed-push-35"}
 
 
 @needs_soffice

@@ -125,6 +125,18 @@ def _stacks(frags: list[Frag], h: float) -> list[list[Frag]]:
     return stacks
 
 
+def _split_stack(stack: list[Frag], kind: str) -> list[list[Frag]]:
+    """Cut a stack where a block or group label ends and a column label begins.
+
+    A column label printed one character per line right under the centre of a
+    block label (复议后起诉 over 其/他/结/果) stacks onto it.
+    """
+    for i in range(1, len(stack)):
+        if _names(kind, _text(stack[:i])) and cb.match(kind, "column", label_key(_text(stack[i:]))):
+            return [stack[:i], stack[i:]]
+    return [stack]
+
+
 def find_header(lines: list[Line], page: int, h: float) -> Header | None:
     """The topmost header of table 二 (one block), 三 or 四 among a page's lines, or None."""
     found = [hd for hd in (_grid_header(lines, page, h), _block_header(lines, page, h)) if hd is not None]
@@ -191,7 +203,7 @@ def _grid_header(lines: list[Line], page: int, h: float) -> Header | None:
     for kind, need in (("requests", 7), ("review_litigation", 5)):
         keys = cb.keys(kind, "column")
         found = []
-        for s in stacks:
+        for s in (part for st in stacks for part in _split_stack(st, kind)):
             key = cb.match(kind, "column", label_key("".join(f.text for f in s)))
             if key:
                 found.append((key, s))
@@ -303,8 +315,9 @@ def extract(
         # Continuation at the top of this page: skip a repeated header, take rows.
         last_y = carry.lines[-1][0].y1 if carry.lines else carry.header.bottom + carry.offset
         start = 0
-        again = find_header(rest[:8], number, h)
-        if again is not None and again.kind == carry.header.kind and len(again.columns) == len(carry.header.columns):
+        again = find_header(rest[:20], number, h)
+        if (again is not None and again.kind == carry.header.kind and len(again.columns) == len(carry.header.columns)
+                and again.top - rest[0].y0 <= 6 * h):
             start = next((k for k, ln in enumerate(rest) if ln.y0 > again.bottom), len(rest))
         if start < len(rest) and not _is_body(rest[start], carry.header.value_left, h):
             carry.offset = last_y + 0.6 * h - rest[start].y0
