@@ -51,7 +51,7 @@ def unruled_pdfs():
 # multi-digit numbers wrapped over two or three lines in narrow cells (activity
 # 2000 with thousands separators or full-width digits) lose a piece to the row
 # above or below.
-KNOWN_FAILING = {"mixed-variants-na", "2019-push-25-repeat", "mixed-push-35"}
+KNOWN_FAILING = {"mixed-variants-na", "2019-push-25-repeat"}
 
 
 @needs_soffice

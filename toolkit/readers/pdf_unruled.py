@@ -33,6 +33,7 @@ from .pdf_layout import Char, Line, cell_text, group_lines, join_chars
 from .pdf_stitch import _ITEM_START, names_something
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_SEPARATOR = re.compile(r"^[,，.．]")
 GAP = 0.5  # × line height: a wider space between two characters separates two cells
 _VALUE = re.compile(r"^[+\-−]?[\d.,，]*%?$|^[/\-—–无]+$")
 
@@ -503,7 +504,7 @@ def _span_rows(s: LabelCell, leaves: list[LabelCell], h: float, kind: str) -> li
     return list(range(lo, hi + 1))
 
 
-def _row_of(v: Frag, leaves: list[LabelCell], h: float, placed: list[tuple[Frag, int, int]]) -> tuple[int | None, bool]:
+def _row_of(v: Frag, leaves: list[LabelCell], h: float, placed: list) -> tuple[int | None, bool]:
     """(row of a value token, whether it is printed beside that row's label)."""
     if not leaves:
         return None, False
@@ -553,13 +554,25 @@ def to_table(t: Unruled, index: int) -> Table:
     slots: list[list[list[Frag]]] = [[[] for _ in range(n)] for _ in leaves]
     # A number beside a leaf label is in its row; one outside every label is the
     # wrapped rest of the number right above it in its column, else in the nearest row.
-    placed: list[tuple[Frag, int, int]] = []  # (token, row, band)
-    for v in sorted(values, key=lambda v: (0 if _row_of(v, leaves, h, placed)[1] else 1, v.y0)):
-        r, _ = _row_of(v, leaves, h, placed)
+    placed: list[list] = []  # [token, row, band, beside its row's label]
+    for v in sorted(values, key=lambda v: v.y0):
+        r, beside = _row_of(v, leaves, h, placed)
         if r is None:
             break
-        b = hd.band(v.x0, v.x1)
-        placed.append((v, r, b))
+        placed.append([v, r, hd.band(v.x0, v.x1), beside])
+    # A piece starting with a separator (",840" under "3") is the rest of the number
+    # right above it: both go to the row of whichever piece sits beside a label.
+    for low in placed:
+        if not _SEPARATOR.match(low[0].text):
+            continue
+        ups = [up for up in placed if up[2] == low[2] and 0 <= low[0].y0 - up[0].y1 <= 0.9 * h]
+        if ups:
+            up = max(ups, key=lambda u: u[0].y1)
+            if low[3] and not up[3]:
+                up[1] = low[1]
+            else:
+                low[1] = up[1]
+    for v, r, b, _ in placed:
         slots[r][b].append(v)
     for row in slots:
         for cell in row:
