@@ -59,3 +59,31 @@ def test_truncated_other_group_label_beside_its_other_row():
     cells = _cells(map_document(Document(blocks=[_table(rows)], format="text"), "x.txt"))
     assert cells[("requests", "other_other", "natural_person")] == "1"
     assert ("requests", "other_total", "total") not in cells
+
+
+def test_review_three_blocks_run_together_into_one_table():
+    # Three 5-column tables with nothing between them are one table to Word/LibreOffice.
+    cols = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    rows = []
+    for i, name in enumerate(["行政复议", "未经复议直接起诉", "复议后起诉"]):
+        rows += [[name], cols, [str(10 * i + j) if j else "" for j in range(5)]]
+    cells = _cells(map_document(Document(blocks=[_table(rows)], format="pdf"), "x.pdf"))
+    assert cells[("review_litigation", "reconsideration", "upheld")] == ""
+    assert cells[("review_litigation", "litigation_direct", "corrected")] == "11"
+    assert cells[("review_litigation", "litigation_after_reconsideration", "total")] == "24"
+
+
+def test_row_label_cut_at_a_page_break_is_rejoined():
+    # A PDF page break cut "3.其他" after its number: values beside "3.", the rest of the label below.
+    header = [["", "申请人情况"], ["", "自然人", "法人或其他组织", "总计"], ["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    rows = header + [
+        ["", "（六）其他处理", "1.申请人无正当理由逾期不补正", *["0"] * 7],
+        ["", "（六）其他处理", "3.", "", "0", "—", "", "1", "", "1"],
+        ["", "（六）其他处理", "其他", *[""] * 7],
+        ["", "（七）总计", *["1"] * 7],
+    ]
+    mapping = map_document(Document(blocks=[_table(rows)], format="pdf"), "x.pdf")
+    cells = _cells(mapping)
+    assert cells[("requests", "other_other", "org_legal_service")] == "1"
+    assert cells[("requests", "other_other", "total")] == "1"
+    assert not [i for i in mapping.issues if i["code"] in ("unknown_row", "duplicate_row")]

@@ -222,12 +222,11 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
         col_keys = _leaf_keys(leaf[-n:], "requests", columns)
     except ValueError as exc:
         raise LayoutError(path, f"table 三 {exc}") from None
+    body = _join_cut_labels([row for i, row in enumerate(rows) if i > last_header and i not in header_idx], n)
     group: str | None = None
     seen: set[str] = set()
     found_keys: list[tuple[str, str]] = []
-    for i, row in enumerate(rows):
-        if i <= last_header or i in header_idx:
-            continue
+    for row in body:
         if len(row) <= n:
             # A label-only row (a group caption on its own line) or a short row.
             g = next((_group_of(c.text) for c in row if c.text and _group_of(c.text)), None)
@@ -273,6 +272,32 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
                 out.issue("row_missing", f"table 三 row {key} ({cb.label('requests', 'row', key)}) not found", "requests")
 
 
+def _join_cut_labels(rows: list[list[Cell]], n: int) -> list[list[Cell]]:
+    """Re-join a row label cut in two (at a page break): a row labelled only by its
+    number (``3.``) with values, followed by a row carrying the rest of the label
+    (``其他``) and no numbers, is one row."""
+    out: list[list[Cell]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if (
+            nxt is not None and len(row) > n and len(nxt) > n
+            and row[-n - 1].text and not label_key(row[-n - 1].text)  # nothing but numbering
+            and nxt[-n - 1].text and not any(parse_value(c.text).status == "number" for c in nxt[-n:])
+        ):
+            last = row[-n - 1]
+            joined = Cell(last.text + nxt[-n - 1].text, last.location, last.merged, last.span)
+            # A value cell cut in two keeps whichever half printed something (an NA dash, say).
+            values = [a if a.text or not b.text else b for a, b in zip(row[-n:], nxt[-n:])]
+            out.append([*row[: -n - 1], joined, *values])
+            i += 2
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
 def _row_key(label: str, group: str | None) -> str | None:
     """Codebook row key of a label; keys inside an outcome group need that group."""
     text = label_key(label)
@@ -292,38 +317,48 @@ def _row_key(label: str, group: str | None) -> str | None:
 
 
 def _map_review(tables: list[Table], out: Mapping, path: str) -> None:
+    """Table 四 as one 1×15 table, three 5-column tables, or those three run together
+    into one table (Word joins adjacent tables): each row of values belongs to the
+    block labels and header rows printed since the previous row of values."""
+    n = len(cb.keys("review_litigation", "column"))
+    done: list[str] = []
+    header_rows: list[list[Cell]] = []
+    for row in (r for table in tables for r in table.rows):
+        if len(row) >= n and all(_value_like(c) for c in row):
+            _map_review_values(row, header_rows, done, out, path)
+            header_rows = []
+        else:
+            header_rows.append(row)
+    if not done:
+        raise LayoutError(path, "table 四 has no row of values")
+    out.templates["review_litigation"] = "both"
+
+
+def _map_review_values(values: list[Cell], header_rows: list[list[Cell]], done: list[str], out: Mapping, path: str) -> None:
     columns = cb.keys("review_litigation", "column")
     n = len(columns)
-    blocks: list[str] = []
-    for table in tables:
-        data_rows = [r for r in table.rows if len(r) >= n and all(_value_like(c) for c in r)]
-        header_rows = [r for r in table.rows if not any(r is d for d in data_rows)]
-        order = []
-        for row in header_rows:
-            for c in row:
-                k = cb.match("review_litigation", "row", label_key(c.text)) if c.text and not c.merged else None
-                if k and k not in order:
-                    order.append(k)
-        if not data_rows:
-            raise LayoutError(path, "table 四 has no row of values")
-        values = data_rows[0]
-        width = len(order) * n
-        if not order or len(values) < width:
-            raise LayoutError(path, f"table 四 has {len(values)} value cells for blocks {order or 'none found'}")
-        leaf = max(header_rows, key=lambda r: sum(1 for k in _keys_of(r, "review_litigation", "column") if k))
-        if len(leaf) < width:
-            raise LayoutError(path, f"table 四 header has {len(leaf)} cells, need {width}")
-        slots = leaf[-width:]
-        for b, block in enumerate(order):
-            try:
-                above = [r[-width:][b * n : (b + 1) * n] for r in header_rows if r is not leaf and len(r) >= width]
-                col_keys = _leaf_keys(slots[b * n : (b + 1) * n], "review_litigation", columns, above)
-            except ValueError as exc:
-                raise LayoutError(path, f"table 四 {exc}") from None
-            if block in blocks:
-                out.issue("duplicate_row", f"table 四 block {block} printed twice; first kept", "review_litigation", values[0].location)
-                continue
-            blocks.append(block)
-            for col_key, cell in zip(col_keys, values[-width:][b * n : (b + 1) * n]):
-                out.cells.append(Mapped("review_litigation", block, col_key, cell.text, cell.location))
-    out.templates["review_litigation"] = "both"
+    order: list[str] = []  # block labels in reading order
+    for row in header_rows:
+        for c in row:
+            k = cb.match("review_litigation", "row", label_key(c.text)) if c.text and not c.merged else None
+            if k and k not in order:
+                order.append(k)
+    width = len(order) * n
+    if not order or len(values) < width:
+        raise LayoutError(path, f"table 四 has {len(values)} value cells for blocks {order or 'none found'}")
+    leaf = max(header_rows, key=lambda r: sum(1 for k in _keys_of(r, "review_litigation", "column") if k))
+    if len(leaf) < width:
+        raise LayoutError(path, f"table 四 header has {len(leaf)} cells, need {width}")
+    slots = leaf[-width:]
+    for b, block in enumerate(order):
+        try:
+            above = [r[-width:][b * n : (b + 1) * n] for r in header_rows if r is not leaf and len(r) >= width]
+            col_keys = _leaf_keys(slots[b * n : (b + 1) * n], "review_litigation", columns, above)
+        except ValueError as exc:
+            raise LayoutError(path, f"table 四 {exc}") from None
+        if block in done:
+            out.issue("duplicate_row", f"table 四 block {block} printed twice; first kept", "review_litigation", values[0].location)
+            continue
+        done.append(block)
+        for col_key, cell in zip(col_keys, values[-width:][b * n : (b + 1) * n]):
+            out.cells.append(Mapped("review_litigation", block, col_key, cell.text, cell.location))
