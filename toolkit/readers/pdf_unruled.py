@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from .. import codebook as cb
 from ..document import Cell, Table, location
 from ..normalise import label_key, squash
-from .pdf_layout import Char, Line, cell_text, group_lines, join_chars
+from .pdf_layout import Char, Line, cell_text, group_lines
 from .pdf_stitch import _ITEM_START, names_something
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -39,17 +39,10 @@ _VALUE = re.compile(r"^[+\-−]?[\d.,，]*%?$|^[/\-—–无]+$")
 
 
 @dataclass(slots=True)
-class Frag:
-    chars: list[Char]
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
+class Frag(Line):
+    """A text line on a page (a :class:`Line` that knows its page)."""
 
-    @property
-    def text(self) -> str:
-        return join_chars(self.chars)
+    page: int = 0
 
     @property
     def cx(self) -> float:
@@ -57,7 +50,7 @@ class Frag:
 
 
 def _frag(chars: list[Char], page: int) -> Frag:
-    return Frag(chars, page, min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars))
+    return Frag(chars, min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars), page)
 
 
 def fragments(line: Line, page: int, gap: float) -> list[Frag]:
@@ -549,7 +542,7 @@ def to_table(t: Unruled, index: int) -> Table:
             else:
                 leaves.append(LabelCell([_frag(ln.chars, values[0].page)]))
         if not leaves:
-            leaves = [LabelCell([Frag([], t.page, 0.0, hd.bottom, 0.0, hd.bottom)])]
+            leaves = [LabelCell([Frag([], 0.0, hd.bottom, 0.0, hd.bottom, t.page)])]
     spans = [c for c in cells if not c.leaf]
     slots: list[list[list[Frag]]] = [[[] for _ in range(n)] for _ in leaves]
     # A number beside a leaf label is in its row; one outside every label is the
