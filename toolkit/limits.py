@@ -69,6 +69,9 @@ def configured(**changes):
         _current = saved
 
 
+RETRY_SECONDS = 0.05
+
+
 @contextlib.contextmanager
 def deadline(path: str, seconds: float | None = None):
     """Raise :class:`~toolkit.errors.LimitExceededError` if the block runs longer than the timeout.
@@ -86,6 +89,9 @@ def deadline(path: str, seconds: float | None = None):
         return
 
     def on_timeout(signum, frame):
+        # The exception can land where Python ignores it (a GC callback, a __del__):
+        # fire again shortly until the block has really stopped.
+        signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
         raise LimitExceededError(path, f"reading took longer than {seconds:g} s (toolkit.limits timeout_seconds)")
 
     previous = signal.signal(signal.SIGALRM, on_timeout)
