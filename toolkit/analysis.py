@@ -47,9 +47,10 @@ META_COLUMNS = ("report_id", "agency", "year", "scope", "level", "region", "kind
 VOLUME_ROWS = ("new_received", "carried_in", "total_processed", "carried_forward")
 OUTCOMES = ("disclosed", "partly_disclosed", "withheld", "unable", "not_processed", "other")
 REFUSAL_GROUPS = ("withheld", "unable", "not_processed", "other")
-APPLICANTS = ("natural_person", "org_business", "org_research", "org_public_welfare", "org_legal_service", "org_other")
-CASE_TYPES = ("reconsideration", "litigation_direct", "litigation_after_reconsideration", "litigation_total")
-CASE_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+# Keys come from the codebook; only the derived litigation total is added here.
+APPLICANTS = tuple(k for k in cb.keys("requests", "column") if k != "total")
+CASE_TYPES = (*cb.keys("review_litigation", "row"), "litigation_total")
+CASE_COLUMNS = cb.keys("review_litigation", "column")
 
 #: Named rates: name → (numerator, denominator), both in codebook keys.
 RATES = {
