@@ -29,7 +29,7 @@ test: venv system-deps
 	$(VENV)/bin/pytest
 
 notebooks: venv
-	$(PY) -m toolkit.notebooks run notebooks --output-dir outputs
+	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs
 
 bench: venv
 	$(PY) benchmarks/readers.py

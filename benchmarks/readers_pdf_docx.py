@@ -1,7 +1,7 @@
 """Speed of the PDF and DOCX readers against their floor, and the PDF library comparison.
 
 Floor = what any reader of the same file with the same library must pay:
-- PDF: open with pypdfium2 and fetch every character with its box (toolkit.readers.pdf.page_chars);
+- PDF: open with pypdfium2 and fetch every character with its box (toolkit.read.formats.pdf.page_chars);
 - DOCX: unzip word/document.xml and parse it with lxml.
 Goal: the reader's median time ≤ 3× its floor.
 
@@ -30,10 +30,10 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from toolkit.readers import docx as docx_reader  # noqa: E402
-from toolkit.readers import pdf as pdf_reader  # noqa: E402
-from toolkit.render.docx import render_docx  # noqa: E402
-from toolkit.synthetic import report_spec  # noqa: E402
+from toolkit.read.formats import docx as docx_reader  # noqa: E402
+from toolkit.read.formats import pdf as pdf_reader  # noqa: E402
+from toolkit.synthetic.render.docx import render_docx  # noqa: E402
+from toolkit.synthetic.values import report_spec  # noqa: E402
 
 
 def median_ms(fn, repeat: int) -> float:

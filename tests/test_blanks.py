@@ -1,4 +1,4 @@
-"""The blank-cell rule (toolkit.blanks, SPEC §6.4), table-driven."""
+"""The blank-cell rule (toolkit.validation.blanks, SPEC §6.4), table-driven."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.blanks import apply_blank_rule
-from toolkit.report import read_report
+from toolkit.validation.blanks import apply_blank_rule
+from toolkit.read.report import read_report
 from toolkit.validation.frames import tidy_frame
 
 from conftest import FIXTURES, RAW

@@ -18,11 +18,11 @@ import numpy as np
 import pytest
 from matplotlib import font_manager as fm
 
-from toolkit import analysis as an
-from toolkit import charts, fonts, widgets
+from toolkit.analyse import measures as an
+from toolkit.analyse import charts, fonts, widgets
 from toolkit import codebook as cb
-from toolkit.demo import load_demo
-from toolkit.report import read_report
+from toolkit.synthetic.panel import load_demo
+from toolkit.read.report import read_report
 
 from conftest import RAW
 

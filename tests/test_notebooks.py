@@ -6,7 +6,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from toolkit import notebooks as nbk
+from toolkit.analyse import notebooks as nbk
 
 from conftest import ROOT
 
@@ -25,7 +25,7 @@ def test_the_curated_notebooks_are_there():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_without_outputs_with_a_parameters_cell(path):
     nb = nbformat.read(path, as_version=4)
-    assert nbk.is_stripped(nb), f"run `python -m toolkit.notebooks strip notebooks` before committing {path.name}"
+    assert nbk.is_stripped(nb), f"run `python -m toolkit.analyse.notebooks strip notebooks` before committing {path.name}"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", []), "the first code cell must be tagged `parameters`"
     assert "REPORTS = None" in code[0].source and "LANG = " in code[0].source

@@ -11,7 +11,7 @@ import pytest
 
 import toolkit
 from toolkit.corpus import load_cells, parse_to_parquet, read_reports
-from toolkit.corpus_synthetic import generate_corpus
+from toolkit.synthetic.corpus import generate_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from toolkit import read_report
-from toolkit.render.html import render_html
-from toolkit.render.perturb import perturb_cells
-from toolkit.render.text import render_text
-from toolkit.synthetic import report_spec
+from toolkit.synthetic.render.html import render_html
+from toolkit.synthetic.render.perturb import perturb_cells
+from toolkit.synthetic.render.text import render_text
+from toolkit.synthetic.values import report_spec
 from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
 
 perturbations = perturbation_strategy(web=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from toolkit.document import Cell, Document, Table
+from toolkit.read.document import Cell, Document, Table
 from toolkit.errors import LayoutError
-from toolkit.tables import map_document
+from toolkit.read.tables import map_document
 
 
 def _table(rows: list[list[str]], index: int = 1) -> Table:

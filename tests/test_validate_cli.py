@@ -9,11 +9,11 @@ import json
 import pandas as pd
 import pytest
 
-from toolkit.quality import quality_summary
-from toolkit.render.text import render_text
-from toolkit.report import read_report
-from toolkit.synthetic import report_spec
-from toolkit.validate_cli import add_validate_parser, validate_command
+from toolkit.validation.quality import quality_summary
+from toolkit.synthetic.render.text import render_text
+from toolkit.read.report import read_report
+from toolkit.synthetic.values import report_spec
+from toolkit.cli.validate import add_validate_parser, validate_command
 
 from conftest import RAW
 

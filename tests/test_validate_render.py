@@ -1,6 +1,6 @@
 """Identities broken in a rendered report file: render, change printed cells, read back, validate.
 
-A consistent random report (toolkit.synthetic) is printed by the text and HTML
+A consistent random report (toolkit.synthetic.values) is printed by the text and HTML
 renderers after changing the chosen cells; read_report reads it back and
 validate must name exactly the expected rule at exactly the expected cell.
 Why a table 三 case changes a cell *and* its row total, see tests/test_validate.py.
@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit.render.html import render_html
-from toolkit.render.perturb import Perturbation, perturb_cells
-from toolkit.render.text import render_text
-from toolkit.report import read_report
-from toolkit.synthetic import ReportSpec, _narrative, report_spec
-from toolkit.validate import validate
-from toolkit.values import parse_value
+from toolkit.synthetic.render.html import render_html
+from toolkit.synthetic.render.perturb import Perturbation, perturb_cells
+from toolkit.synthetic.render.text import render_text
+from toolkit.read.report import read_report
+from toolkit.synthetic.values import ReportSpec, _narrative, report_spec
+from toolkit.validation.api import validate
+from toolkit.read.values import parse_value
 
 from conftest import FIXTURES, expected_cells
 

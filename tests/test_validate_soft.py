@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from toolkit.narrative import extract_numbers
-from toolkit.report import read_report
-from toolkit.synthetic import consistent_values
-from toolkit.validate import run_checks, validate
+from toolkit.validation.narrative import extract_numbers
+from toolkit.read.report import read_report
+from toolkit.synthetic.values import consistent_values
+from toolkit.validation.api import run_checks, validate
 from toolkit.validation.frames import tidy_frame
 from toolkit.validation.soft import can_make_rules
 

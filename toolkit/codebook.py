@@ -3,7 +3,7 @@
 The data lives in ``toolkit/data/codebook.csv`` (SPEC §8): every key with its
 Chinese and English label, the template it belongs to (``2019``, ``2021`` or
 ``both``), the block it sits in, its display order and the regular expression
-(over :func:`toolkit.normalise.label_key`) that maps a printed label to it, and
+(over :func:`toolkit.read.normalise.label_key`) that maps a printed label to it, and
 for columns the ``kind`` of value a cell holds (``count``, ``amount``, ``signed``), and
 short chart labels (``short_zh``, ``short_en``) where the official label is long.
 Parsers, validation and charts all read it from here.
@@ -78,7 +78,7 @@ def match(table: str, axis: str, label: str) -> str | None:
     """First key whose pattern matches an already normalised label.
 
     Examples:
-        >>> from toolkit.normalise import label_key
+        >>> from toolkit.read.normalise import label_key
         >>> match("requests", "row", label_key("4.无正当理由大量反复申请"))
         'notproc_mass_repeat'
         >>> match("requests", "column", label_key("法人或其他组织")) is None

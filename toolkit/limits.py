@@ -81,7 +81,7 @@ def deadline(path: str, seconds: float | None = None):
     block runs without a deadline. A reader stuck inside C code is interrupted
     when control returns to Python.
     """
-    from .errors import LimitExceededError
+    from toolkit.errors import LimitExceededError
 
     seconds = current().timeout_seconds if seconds is None else seconds
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():

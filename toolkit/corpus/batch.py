@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import limits
-from . import engines, shards
-from .files import discover
-from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
-from .worker import ChunkResult, ChunkTask
+from toolkit import limits
+from toolkit.corpus import engines, shards
+from toolkit.corpus.files import discover
+from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
+from toolkit.corpus.worker import ChunkResult, ChunkTask
 
 PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
 
@@ -26,7 +26,7 @@ class Corpus:
     """What :func:`read_reports` returns. Unpacks as ``data, errors = read_reports(...)``.
 
     Attributes:
-        data: tidy cells of every report parsed (schema of :mod:`toolkit.tidy`), in file order.
+        data: tidy cells of every report parsed (schema of :mod:`toolkit.read.tidy`), in file order.
         errors: one row per file that could not be parsed: ``source_file``,
             ``error_class`` (the :class:`~toolkit.errors.ToolkitError` subclass),
             ``reason`` and ``message`` (one line naming the file).
@@ -139,7 +139,7 @@ def read_reports(
         scheduler: a scheduler address (``"tcp://host:8786"``) for ``engine="dask"``.
             Dask workers must see the files (and the cache folder) under the same paths.
         chunk_size: files per task (default: about four tasks per worker, at most 100 files).
-        validate: also run :func:`toolkit.validate.validate` and store each
+        validate: also run :func:`toolkit.validation.api.validate` and store each
             report's error count in ``files.n_validation_errors`` (slower).
         on_error: called with each error message as it arrives.
 

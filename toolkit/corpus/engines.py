@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from .worker import ChunkResult, ChunkTask, crashed_result, run_chunk
+from toolkit.corpus.worker import ChunkResult, ChunkTask, crashed_result, run_chunk
 
 ENGINES = ("process", "serial", "dask")
 

@@ -1,6 +1,6 @@
 """Column sets and dtypes of the batch outputs: cells (tidy), files and errors.
 
-The tidy columns and their order are :data:`toolkit.tidy.TIDY_COLUMNS`; this
+The tidy columns and their order are :data:`toolkit.read.tidy.TIDY_COLUMNS`; this
 module pins their dtypes so that a corpus read in memory, loaded back from
 Parquet shards or returned by DuckDB is the same frame (``table``, ``row`` and
 ``column`` are the codebook's ordered categoricals again after any round trip).
@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from .. import codebook as cb
-from ..tidy import TIDY_COLUMNS, TIDY_DTYPES
+from toolkit import codebook as cb
+from toolkit.read.tidy import TIDY_COLUMNS, TIDY_DTYPES
 
 CATEGORY_AXES = ("table", "row", "column")
 

@@ -28,7 +28,15 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .schema import CELLS_ARROW, ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, arrow_to_frame, conform_tidy
+from toolkit.corpus.schema import (
+    CELLS_ARROW,
+    ERROR_COLUMNS,
+    ERRORS_ARROW,
+    FILES_ARROW,
+    FILES_COLUMNS,
+    arrow_to_frame,
+    conform_tidy,
+)
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 

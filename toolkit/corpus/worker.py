@@ -14,12 +14,20 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .. import limits
-from ..errors import ToolkitError
-from ..report import read_report
-from . import shards
-from .cache import ParseCache
-from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, conform_tidy, empty_tidy, frame
+from toolkit import limits
+from toolkit.errors import ToolkitError
+from toolkit.read.report import read_report
+from toolkit.corpus import shards
+from toolkit.corpus.cache import ParseCache
+from toolkit.corpus.schema import (
+    ERROR_COLUMNS,
+    ERRORS_ARROW,
+    FILES_ARROW,
+    FILES_COLUMNS,
+    conform_tidy,
+    empty_tidy,
+    frame,
+)
 
 
 @dataclass
@@ -33,7 +41,7 @@ class ChunkTask:
         cache_dir: the :class:`~toolkit.corpus.cache.ParseCache` folder, or ``None``.
         force: parse even when the cache has an entry (and overwrite it).
         out_dir: write shards here and return no cells; ``None`` returns the cells.
-        validate: run :func:`toolkit.validate.validate` on the chunk and count errors per file.
+        validate: run :func:`toolkit.validation.api.validate` on the chunk and count errors per file.
         limits: the :class:`~toolkit.limits.Limits` in force where the batch was started.
     """
 
@@ -158,7 +166,7 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
 
 
 def _count_validation_errors(data: pd.DataFrame, rows: list[dict]) -> None:
-    from ..validate import validate  # imported lazily: only when asked for
+    from toolkit.validation.api import validate  # imported lazily: only when asked for
 
     issues = validate(data)
     counts = issues[issues["severity"] == "error"].groupby("source_file").size()

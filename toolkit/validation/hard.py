@@ -1,6 +1,6 @@
 """Hard checks H1–H5 (SPEC §5), the blank-rule flags and the 拆格 hint.
 
-Identities are evaluated on values after :func:`toolkit.blanks.apply_blank_rule`;
+Identities are evaluated on values after :func:`toolkit.validation.blanks.apply_blank_rule`;
 printed values are never changed. A failing identity is reported at one cell:
 
 * when one printed cell explains it (every identity through that cell fails
@@ -17,9 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
-from . import structure as st
-from .issues import cell_label, fmt, issue
+from toolkit.validation.blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
+from toolkit.validation import structure as st
+from toolkit.validation.issues import cell_label, fmt, issue
 
 TOL = 1e-6
 KEY = ["_rkey", "table", "row", "column"]

@@ -11,8 +11,8 @@ import math
 
 import pandas as pd
 
-from .. import codebook as cb
-from ..normalise import label_key
+from toolkit import codebook as cb
+from toolkit.read.normalise import label_key
 
 ISSUE_COLUMNS = (
     "report_id",

@@ -12,10 +12,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..narrative import extract_numbers, measure_targets
-from ..normalise import squash
-from . import structure as st
-from .issues import cell_label, fmt, issue
+from toolkit.validation.narrative import extract_numbers, measure_targets
+from toolkit.read.normalise import squash
+from toolkit.validation import structure as st
+from toolkit.validation.issues import cell_label, fmt, issue
 
 SCOPES = ("agency", "government_office", "region_aggregate")
 TOL = 1e-6
@@ -174,7 +174,7 @@ def can_make_rules(agency: str | None, level: str | None = None) -> bool | None:
     """
     if level and "_" in level:  # a level that names the unit itself, e.g. "county_department"
         return bool(_RULEMAKING_LEVEL.match(level))
-    if level in ("county", "township"):  # the level of the unit's government (toolkit.meta.level_of)
+    if level in ("county", "township"):  # the level of the unit's government (toolkit.read.meta.level_of)
         return False
     if not agency:
         return None

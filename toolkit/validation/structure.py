@@ -17,9 +17,9 @@ from functools import cache
 
 import pandas as pd
 
-from .. import codebook as cb
-from ..blanks import TOTAL
-from ..normalise import label_key
+from toolkit import codebook as cb
+from toolkit.validation.blanks import TOTAL
+from toolkit.read.normalise import label_key
 
 REQUESTS, PROACTIVE, REVIEW = cb.TABLES[1], cb.TABLES[0], cb.TABLES[2]
 
