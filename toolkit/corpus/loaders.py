@@ -46,7 +46,7 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
             ``agencies.csv``.
 
     Returns:
-        Tidy cells (:data:`toolkit.read.tidy.TIDY_COLUMNS`) plus ``level``, with the
+        Tidy cells (:data:`toolkit.read.tidy.TIDY_COLUMNS`), with the
         codebook's ordered categoricals. ``df.attrs["synthetic"]`` is True.
     """
     from toolkit import codebook as cb

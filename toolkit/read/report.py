@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import codebook as cb
-from toolkit.read import meta as meta_mod
-from toolkit import limits
+from toolkit import fields, limits
 from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError
+from toolkit.read import meta as meta_mod
 from toolkit.read.formats import read_document
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
@@ -24,7 +24,7 @@ from toolkit.read.tables import map_document
 from toolkit.read.tidy import TIDY_COLUMNS, TIDY_DTYPES
 from toolkit.read.values import parse_value
 
-ISSUE_COLUMNS = ("source_file", "code", "table", "location", "message")
+ISSUE_COLUMNS = fields.columns("parse_issues")
 
 
 @dataclass
@@ -129,6 +129,7 @@ def _tidy(mapping, meta: dict) -> pd.DataFrame:
         "agency": [meta["agency"]] * n,
         "year": [meta["year"]] * n,
         "scope": [meta["scope"]] * n,
+        "level": [meta["level"]] * n,
         "value": [p.value for p in parsed],
         "raw": [c.raw.strip(" \t\r\n\u00a0\u3000") for c in mapping.cells],
         "unit": [p.unit for p in parsed],

@@ -1,46 +1,19 @@
 """The tidy schema: one row per published cell, every value traceable to its source.
 
-Columns (in this order):
-- ``report_id``: stable id of the source file (first 16 hex digits of its sha256).
-- ``agency``, ``year``, ``scope``: report metadata (scope ∈ agency | government_office | region_aggregate).
-- ``table``, ``row``, ``column``: codebook keys, ordered categoricals.
-- ``value``: the number as printed (float; missing when the cell is blank or NA).
-- ``raw``: the cell text as printed, outer whitespace removed. Never lost.
-- ``unit``: a unit printed inside the cell (元, 万元, 件…), else missing.
-- ``status``: number | blank | na | invalid (text that is not a number).
-- ``template``: 2019 | 2021 | both: the layout this table was printed in.
-- ``source_file``, ``source_sha256``, ``format``: provenance.
-- ``location``: the cell in the source ("table 2, row 5, col 3[, page 4]").
+The columns, their order, dtypes and meanings are the ``cells`` rows of the
+field dictionary (``toolkit/data/fields.csv``, read by :mod:`toolkit.fields`).
+``table``, ``row`` and ``column`` are the codebook's ordered categoricals
+(:func:`toolkit.codebook.category_dtype`); every reader and the corpus loader
+use these names.
 
-Blank cells are kept missing here; :mod:`toolkit.validation.blanks` states the rule that
-validation and analysis apply to them.
+Blank cells are kept missing here; :mod:`toolkit.validation.blanks` states the
+rule that validation and analysis apply to them.
 """
 
 from __future__ import annotations
 
-TIDY_COLUMNS = (
-    "report_id",
-    "agency",
-    "year",
-    "scope",
-    "table",
-    "row",
-    "column",
-    "value",
-    "raw",
-    "unit",
-    "status",
-    "template",
-    "source_file",
-    "source_sha256",
-    "format",
-    "location",
-)
+from toolkit import fields
 
-# Column dtypes (table/row/column are the codebook's ordered categoricals, see
-# toolkit.codebook.category_dtype). Every reader and the corpus loader use these.
-TIDY_DTYPES = {
-    "report_id": "str", "agency": "str", "year": "Int64", "scope": "str",
-    "value": "Float64", "raw": "str", "unit": "str", "status": "str", "template": "str",
-    "source_file": "str", "source_sha256": "str", "format": "str", "location": "str",
-}
+TIDY_COLUMNS = fields.columns("cells")
+# dtypes of the columns other than the categorical axes
+TIDY_DTYPES = {c: t for c, t in fields.dtypes("cells").items() if t != "category"}

@@ -312,7 +312,7 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def read_folder(folder: str | os.PathLike, root: str | os.PathLike | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Read every report file under ``folder`` (sorted) into one tidy frame plus a ``level`` column.
+    """Read every report file under ``folder`` (sorted) into one tidy frame.
 
     ``source_file`` is written relative to ``root`` (default: ``folder``) so the
     frame does not depend on the working directory. Files that cannot be read
@@ -334,7 +334,6 @@ def read_folder(folder: str | os.PathLike, root: str | os.PathLike | None = None
             continue
         df = r.data
         df["source_file"] = _rel(f, root)
-        df["level"] = r.meta.get("level")
         frames.append(df)
     if not frames:
         raise FileNotFoundError(f"{folder}: no readable report files found")
@@ -424,13 +423,22 @@ clearly fictional.
 - `reports/…`: the rendered report files.
 - `ground_truth.parquet`: what each file was meant to say: `source_file, agency, year,
   table, row, column, value, raw` (`value` missing where the cell was printed blank).
-- `panel.parquet`: the tidy panel as read back by `toolkit.read_report` (plus `level`
+- `panel.parquet`: the tidy panel as read back by `toolkit.read_report` (`level`
   from the report metadata); `toolkit.load_demo()` returns it.
 - `agencies.csv`: the fictional agencies.
 
 `python -m toolkit.synthetic check` (and `tests/test_demo.py`) re-reads every file and
 asserts it gives exactly `panel.parquet` and agrees with `ground_truth.parquet`.
+
+## Columns of `panel.parquet` (from the field dictionary, `toolkit/data/fields.csv`)
+{_columns_md()}
 """
+
+
+def _columns_md() -> str:
+    from toolkit import fields
+
+    return "\n".join(f"- `{name}` ({label}): {meaning}" for name, label, meaning in fields.describe("cells"))
 
 
 def refresh(out: str | os.PathLike | None = None) -> Path:
@@ -441,6 +449,7 @@ def refresh(out: str | os.PathLike | None = None) -> Path:
     if len(failed):
         raise RuntimeError(f"demo reports that do not read back: {failed.to_dict('records')}")
     panel.to_parquet(d / PANEL_FILE, index=False)
+    (d / "DATA_CARD.md").write_text(data_card(panel, SEED), encoding="utf-8")
     return d / PANEL_FILE
 
 

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.read.meta import level_of
 from toolkit.read.tidy import TIDY_COLUMNS
 from toolkit.read.values import parse_value
 
@@ -54,9 +55,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "format": "csv",
         "location": [f"{t}/{r}/{c}" for t, r, c in df.itertuples(index=False)],
     })
-    if level is not None:
-        out["level"] = level
-    return out[[c for c in TIDY_COLUMNS] + (["level"] if level is not None else [])]
+    out["level"] = level if level is not None else level_of(agency)
+    return out[list(TIDY_COLUMNS)]
 
 
 def tidy_from_expected(path: str | Path, **meta) -> pd.DataFrame:
