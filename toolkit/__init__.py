@@ -38,11 +38,16 @@ def __getattr__(name: str):
         from . import demo
 
         return getattr(demo, name)
+    if name == "collect":
+        # The collector (httpx) loads on first use; the package is callable: toolkit.collect(urls, out_dir).
+        import importlib
+
+        return importlib.import_module(".collect", __name__)
     raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
 
 
 __all__ = [
-    "Corpus", "PARSER_VERSION", "Report", "ToolkitError", "ValidationResult",
+    "Corpus", "PARSER_VERSION", "collect", "Report", "ToolkitError", "ValidationResult",
     "analysis", "apply_blank_rule", "codebook", "corpus", "coverage", "coverage_matrix", "export",
     "load_demo", "load_reports", "parse_to_parquet", "proactive_table", "quality_summary", "query",
     "read_report", "read_reports", "requests_table", "review_table", "run_checks", "validate", "wide_table",
