@@ -31,7 +31,7 @@ from collections import deque
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import pandas as pd
 
@@ -71,8 +71,10 @@ def user_agent(contact: str | None) -> str:
         version = metadata.version("ogi-toolkit")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    extra = f"; +{contact.strip()}" if contact and contact.strip() else ""
-    return f"ogi-toolkit/{version} (政府信息公开年报 collector{extra})"
+    # A header is ASCII on one line: a non-ASCII contact is percent-encoded, line breaks are folded.
+    contact = quote(" ".join((contact or "").split()), safe="@:/.+-_~?=&#%;, ")
+    extra = f"; +{contact}" if contact else ""
+    return f"ogi-toolkit/{version} (OGI annual-report collector{extra})"
 
 
 def _check_url(url: str) -> str:

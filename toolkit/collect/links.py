@@ -34,8 +34,10 @@ ATTACHMENT_SUFFIXES = frozenset({".pdf", ".doc", ".docx", ".wps", ".xls", ".xlsx
                                  ".tiff"})
 # Text of a pagination link on Chinese CMS list pages (TRS, Hanweb, JCMS…).
 _NEXT_TEXT = re.compile(r"^\s*(下一页|下页|后一页|尾页|末页|上一页|上页|首页|next|last|»|›|>|>>|\d{1,4})\s*$", re.I)
-_PAGED_URL = re.compile(r"(index_\d+\.s?html?$|_\d+\.s?html?$|[?&](page|pageNo|pageIndex|pageNum|currentPage|p)=\d+)",
-                        re.I)
+# A paged list URL (a report page such as t20240115_1.html is not one: only index_N and page parameters count).
+_PAGED_URL = re.compile(r"(/index_\d+\.s?html?$|[?&](page|pageNo|pageIndex|pageNum|currentPage|p)=\d+)", re.I)
+# An attachment served by a script: its URL names no file type, the response does.
+_SCRIPT_SUFFIXES = frozenset({"", ".jsp", ".php", ".asp", ".aspx", ".ashx", ".do", ".action", ".cgi"})
 # TRS pages write their pager with a script call, e.g. createPageHTML(5, 0, "index", "html"): read, never run.
 _TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)['\"]?\s*,\s*['\"](\w+)['\"]\s*,"
                         r"\s*['\"](\w+)['\"]")
@@ -184,4 +186,4 @@ def is_attachment(link: Link) -> bool:
     """A link to a report file: by suffix, or 附件 with no suffix (the response then says what it is)."""
     if link.suffix in ATTACHMENT_SUFFIXES:
         return True
-    return not link.suffix and link.text.startswith(("附件", "下载附件", "附件下载"))
+    return link.suffix in _SCRIPT_SUFFIXES and link.text.startswith(("附件", "下载附件", "附件下载"))

@@ -14,7 +14,7 @@ Examples:
     'www.pingtan.gov.cn/zwgk/ndbg/202401/t20240115_1.html'
     >>> safe_relpath("http://127.0.0.1:8080/../../etc/passwd", ".txt")
     '127.0.0.1_8080/etc/passwd.txt'
-    >>> safe_relpath("https://x.gov.cn/down?id=7", ".pdf", disposition="../../年度报告.pdf")
+    >>> safe_relpath("https://x.gov.cn/down.jsp?id=7", ".pdf", disposition="../../年度报告.pdf")
     'x.gov.cn/down__年度报告__...pdf'
 """
 
@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 _UNSAFE = re.compile(r"[^\w.\-]+", re.U)
 _MAX_SEGMENT = 80  # bytes matter on disk (255 per name); CJK is 3 bytes a character in UTF-8
+_SCRIPTS = {".jsp", ".php", ".asp", ".aspx", ".ashx", ".do", ".action", ".cgi"}
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
@@ -72,6 +73,8 @@ def safe_relpath(url: str, suffix: str, disposition: str | None = None) -> str:
     segments = [s for s in segments if s]
     name = segments.pop() if segments else "index"
     stem, ext = _split(name)
+    if ext.lower() in _SCRIPTS:  # download.jsp?id=7: the script names no file type, the content does
+        ext = ""
     if disposition and not ext:
         d_stem, _ = _split(clean_segment(PurePosixPath(disposition.replace("\\", "/")).name))
         if d_stem:
