@@ -194,7 +194,8 @@ class Crawler:
         reason = self.client.check(item.url)
         if reason:
             kind = item.kind if item.kind != "start" else "report"
-            self._record(item, kind, None, error="off-site" if reason == "scheme" else reason)
+            detail = "robots.txt did not answer" if reason in ("timeout", "connection") else ""
+            self._record(item, kind, None, error="off-site" if reason == "scheme" else reason, detail=detail)
             return
         headers = {}
         if self.refresh and prev is not None and mf.good(prev["status"]) and self._file_there(prev):

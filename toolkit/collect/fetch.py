@@ -174,7 +174,10 @@ class PoliteClient:
             return "scheme"
         if origin_of(url) not in self.allowed:
             return "off-site"
-        if not self._robots_for(url).can_fetch(self.user_agent, url):
+        rp = self._robots_for(url)
+        if getattr(rp, "unreachable", ""):
+            return rp.unreachable  # the host did not answer at all: a failure, not a rule
+        if not rp.can_fetch(self.user_agent, url):
             return "robots"
         return ""
 
@@ -190,8 +193,11 @@ class PoliteClient:
         rp.allow_all = True
         got = self._request(robots_url, {})
         rp.allow_all = False
-        # RFC 9309: 4xx means no rules; an unreachable robots.txt (5xx, timeout) means keep out.
-        if got.error and not (got.status and 400 <= got.status < 500):
+        # RFC 9309: 4xx means no rules; a robots.txt that errs (5xx) means keep out; a host that does not
+        # answer at all is reported as the failure it is (timeout, connection) for each of its URLs.
+        if got.error in ("timeout", "connection"):
+            rp.unreachable = got.error
+        elif got.error and not (got.status and 400 <= got.status < 500):
             rp.disallow_all = True
         elif got.status == 200 and got.tmp_path is not None:
             lines = got.tmp_path.read_bytes()[:512 * 1024].decode("utf-8", errors="replace").splitlines()
@@ -209,8 +215,9 @@ class PoliteClient:
         for _hop in range(10):
             reason = self.check(current)
             if reason:
+                detail = "robots.txt did not answer" if reason in ("timeout", "connection") else ""
                 return Response(url, final_url=current, error=reason if reason != "scheme" else "off-site",
-                                fetched_at=_now())
+                                detail=detail, fetched_at=_now())
             got = self._request(current, headers or {}, tmp_dir)
             got.url = url
             if got.status in (301, 302, 303, 307, 308) and not got.error:
