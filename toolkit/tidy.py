@@ -11,6 +11,8 @@ Columns (in this order):
 - ``template``: 2019 | 2021 | both: the layout this table was printed in.
 - ``source_file``, ``source_sha256``, ``format``: provenance.
 - ``location``: the cell in the source ("table 2, row 5, col 3[, page 4]").
+- ``source_url``, ``fetched_at``: where and when a collected file was downloaded
+  (from ``manifest.csv`` of ``toolkit collect``; missing for other files).
 
 Blank cells are kept missing here; :mod:`toolkit.blanks` states the rule that
 validation and analysis apply to them.
@@ -35,6 +37,8 @@ TIDY_COLUMNS = (
     "source_sha256",
     "format",
     "location",
+    "source_url",
+    "fetched_at",
 )
 
 # Column dtypes (table/row/column are the codebook's ordered categoricals, see
@@ -43,4 +47,5 @@ TIDY_DTYPES = {
     "report_id": "str", "agency": "str", "year": "Int64", "scope": "str",
     "value": "Float64", "raw": "str", "unit": "str", "status": "str", "template": "str",
     "source_file": "str", "source_sha256": "str", "format": "str", "location": "str",
+    "source_url": "str", "fetched_at": "str",
 }

@@ -27,6 +27,7 @@ CELLS_ARROW = pa.schema(
 FILES_COLUMNS = (
     "source_file", "size_bytes", "mtime_ns", "sha256", "status", "report_id", "agency", "year",
     "scope", "level", "format", "templates", "n_cells", "n_issues", "n_validation_errors", "error_class",
+    "source_url", "fetched_at", "superseded_by",
 )
 FILES_ARROW = pa.schema(
     [
@@ -35,6 +36,9 @@ FILES_ARROW = pa.schema(
         ("agency", pa.string()), ("year", pa.int64()), ("scope", pa.string()), ("level", pa.string()),
         ("format", pa.string()), ("templates", pa.string()), ("n_cells", pa.int64()),
         ("n_issues", pa.int64()), ("n_validation_errors", pa.int64()), ("error_class", pa.string()),
+        # collected files (toolkit collect): provenance, and the file used instead of this one
+        # (status "superseded": a report page whose attachment holds the same report's tables, or the reverse)
+        ("source_url", pa.string()), ("fetched_at", pa.string()), ("superseded_by", pa.string()),
     ]
 )
 

@@ -53,6 +53,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "source_sha256": "",
         "format": "csv",
         "location": [f"{t}/{r}/{c}" for t, r, c in df.itertuples(index=False)],
+        "source_url": None,
+        "fetched_at": None,
     })
     if level is not None:
         out["level"] = level
