@@ -204,3 +204,47 @@ def test_unreachable_start_url_is_a_failure(tmp_path):
             "--retries", "1", "--timeout", "1")
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "http://127.0.0.1:9/ndbg/" in r.stderr
+
+
+def test_parse_collected_reports_carry_their_source_url(servers, doc_file, tmp_path):
+    agency, _ = servers
+    out = tmp_path / "col"
+    manifest = run_collect(agency, out)
+    shards = tmp_path / "shards"
+    r = cli("parse", str(out), "-o", str(shards), "--workers", "1", "-q")
+    from toolkit.corpus import load_cells, load_table
+
+    cells, files = load_cells(shards), load_table(shards, "files")
+    url_of = {r.path: (r.final_url, r.fetched_at) for r in manifest.itertuples() if r.path}
+    for f in files.itertuples():
+        rel = Path(f.source_file).resolve().relative_to(out.resolve()).as_posix()
+        assert (f.source_url, f.fetched_at) == url_of[rel]
+    status = {Path(f.source_file).name: (f.status, f.superseded_by if isinstance(f.superseded_by, str) else None)
+              for f in files.itertuples()}
+    # The huaian page only says "see the attachment": the PDF is the report, the page is superseded.
+    assert status["huaian-city-2024.pdf"] == ("parsed", None)
+    assert status["t20250120_2.html"][0] == "superseded"
+    assert status["t20250120_2.html"][1].endswith("huaian-city-2024.pdf")
+    assert status["t20200131_1.html"][0] == "parsed"  # the Shanghai page holds its tables itself
+    assert status["yunling.html"][0] == "superseded"
+    # Cells are those of the original files, each traced to the URL it came from.
+    expected = {"huaian-city-2024.pdf": mock.RAW / "huaian-city-2024.pdf",
+                "t20200131_1.html": mock.RAW / "shanghai-gov-office-2019.html"}
+    for name, original in expected.items():
+        got = cells[cells["source_file"].str.endswith(name)]
+        want = toolkit.read_report(original).data
+        key = ["table", "row", "column", "raw"]
+        assert got[key].astype(str).sort_values(key).reset_index(drop=True).equals(
+            want[key].astype(str).sort_values(key).reset_index(drop=True)), name
+        assert got["source_url"].str.startswith(agency.base).all() and got["fetched_at"].notna().all()
+    docx_cells = cells[cells["source_file"].str.endswith(".docx")]
+    assert len(docx_cells) and (docx_cells["source_url"] == agency.base + "/download.jsp?id=7").all()
+    assert r.returncode == 1  # the chrome-only pages (slow/big/fake) hold no report tables
+
+    # A second parse answers from the cache and still carries the provenance.
+    r2 = cli("parse", str(out), "-o", str(tmp_path / "cells.csv"), "--workers", "1", "-q", "--cache-dir",
+             str(shards / "_cache"))
+    import pandas as pd
+
+    again = pd.read_csv(tmp_path / "cells.csv", dtype=str, encoding="utf-8-sig")
+    assert again["source_url"].notna().all() and set(again["source_url"]) == set(cells["source_url"])
