@@ -28,12 +28,15 @@ from toolkit.version import PARSER_VERSION
 from toolkit.corpus.wide import proactive_table, requests_table, review_table, wide_table
 from toolkit.corpus.loaders import load_demo, load_reports
 
+# collect (a function: the package stays reachable as toolkit.collect's module via sys.modules)
+from toolkit.collect import collect
+
 # analyse (charts and widgets stay submodules: they import matplotlib and ipywidgets)
 from toolkit.analyse import measures as analysis
 
 
 __all__ = [
-    "Corpus", "PARSER_VERSION", "Report", "ToolkitError", "ValidationResult",
+    "Corpus", "PARSER_VERSION", "collect", "Report", "ToolkitError", "ValidationResult",
     "analysis", "apply_blank_rule", "codebook", "corpus", "coverage", "coverage_matrix", "export",
     "load_demo", "load_reports", "parse_to_parquet", "proactive_table", "quality_summary", "query",
     "read_report", "read_reports", "requests_table", "review_table", "run_checks", "validate", "wide_table",

@@ -32,6 +32,7 @@ class Limits:
     max_members: int = 5000  # DOCX: number of members in the archive
     max_pdf_pages: int = 300  # PDF: a report is a few pages; beyond this is not a report
     timeout_seconds: float = 120.0  # batch mode: a file that takes longer is reported and skipped
+    max_download_bytes: int = 100 * 1024 * 1024  # toolkit collect: a larger download is stopped and deleted
 
 
 _current = Limits()

@@ -1,4 +1,4 @@
-"""Command line: ``toolkit parse``, ``toolkit export``, ``toolkit validate``, ``toolkit codebook``.
+"""Command line: ``toolkit parse``, ``toolkit export``, ``toolkit validate``, ``toolkit codebook``, ``toolkit collect``.
 
 A file that fails gets one line on stderr naming it and the reason; the rest
 still run; the exit status is non-zero when any file failed.
@@ -131,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output")
     c.set_defaults(func=_codebook)
     add_validate_parser(sub)
+    from toolkit.collect.cli import add_parser as add_collect_parser
+
+    add_collect_parser(sub)
     return parser
 
 

@@ -58,13 +58,41 @@ def _chunk_size(n: int, workers: int, chunk_size: int | None) -> int:
     return max(1, min(100, math.ceil(n / (4 * workers))))
 
 
-def _tasks(files: list[str], size: int, **common) -> list[ChunkTask]:
+def _collected(files: list[str]) -> tuple[list[str], dict, dict]:
+    """Files from a collection (toolkit collect): each report page followed by its attachments, provenance, groups."""
+    from ..collect.manifest import provenance, report_groups
+
+    prov = provenance(files)
+    if not prov:
+        return files, {}, {}
+    groups = report_groups(files)
+    member = {a for atts in groups.values() for a in atts}
+    ordered = []
+    for f in files:
+        if f not in member:
+            ordered += [f, *groups.get(f, [])]
+    return ordered, prov, groups
+
+
+def _tasks(files: list[str], size: int, provenance: dict | None = None, groups: dict | None = None,
+           **common) -> list[ChunkTask]:
     tasks = []
-    for i in range(0, len(files), size):
-        paths = files[i:i + size]
+    member = {a: page for page, atts in (groups or {}).items() for a in atts}
+    i = 0
+    while i < len(files):
+        end = min(i + size, len(files))
+        while end < len(files) and files[end] in member:  # never split a report page from its attachments
+            end += 1
+        paths = files[i:end]
         cid = hashlib.sha1("\n".join(paths).encode()).hexdigest()[:16]
+        extra = {}
+        if provenance:
+            extra["provenance"] = {p: provenance[p] for p in paths if p in provenance}
+            extra["groups"] = {p: groups[p] for p in paths if p in (groups or {})}
         # The caller's limits travel with the task: worker processes do not share its settings.
-        tasks.append(ChunkTask(order=(i // size,), chunk_id=cid, paths=paths, limits=limits.current(), **common))
+        tasks.append(ChunkTask(order=(len(tasks),), chunk_id=cid, paths=paths, limits=limits.current(), **extra,
+                               **common))
+        i = end
     return tasks
 
 
@@ -155,10 +183,11 @@ def read_reports(
         0
     """
     t0 = time.perf_counter()
-    files = [str(p) for p in discover(paths_or_dirs)]
+    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
     workers = _workers(engine, workers, client)
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
-    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), cache_dir=cache, force=force, validate=validate)
+    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
+                   validate=validate)
     results: list[ChunkResult] = []
     stats = {"files": len(files), "parsed": 0, "cached": 0, "failed": 0}
     _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append)
@@ -223,7 +252,7 @@ def parse_to_parquet(
     t0 = time.perf_counter()
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    files = [str(p) for p in discover(paths_or_dirs)]
+    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
     workers = _workers(engine, workers, client)
     if cache_dir is True:
         cache_dir = out / "_cache"
@@ -234,7 +263,8 @@ def parse_to_parquet(
     todo, stale = shards.plan_resume(out, files)
     if stale:
         shards.drop_chunks(out, stale)
-    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), cache_dir=cache, force=force,
+    todo, _, _ = _collected(todo)  # a page and its attachments are parsed again together
+    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
                    out_dir=str(out), validate=validate)
     stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,
              "chunks": len(tasks)}

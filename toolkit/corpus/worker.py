@@ -53,11 +53,20 @@ class ChunkTask:
     out_dir: str | None = None
     validate: bool = False
     limits: limits.Limits | None = None
+    provenance: dict | None = None  # path -> (source_url, fetched_at) of collected files (toolkit collect)
+    groups: dict | None = None  # report page -> its attachments (one report: the attachment is preferred)
 
     def split(self) -> list[ChunkTask]:
         """One task per file (to isolate a file that crashes its worker)."""
-        return [replace(self, order=(*self.order, j), chunk_id=f"{self.chunk_id}-{j}", paths=[p])
-                for j, p in enumerate(self.paths)]
+        # A report page and its attachments stay together: which one is used depends on both.
+        units, member = [], {a: page for page, atts in (self.groups or {}).items() for a in atts}
+        for p in self.paths:
+            if p in member and units and member[p] in units[-1]:
+                units[-1].append(p)
+            else:
+                units.append([p])
+        return [replace(self, order=(*self.order, j), chunk_id=f"{self.chunk_id}-{j}", paths=u)
+                for j, u in enumerate(units)]
 
 
 @dataclass
@@ -140,14 +149,44 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return _run_chunk(task)
 
 
+def _with_provenance(row: dict, data: pd.DataFrame | None, source: tuple[str, str] | None):
+    # Always set from the current manifest (a cache entry may hold another copy's provenance).
+    url, when = source if source else (None, None)
+    row["source_url"], row["fetched_at"] = url, when
+    if data is not None:
+        data = data.assign(source_url=pd.array([url] * len(data), dtype="str"),
+                           fetched_at=pd.array([when] * len(data), dtype="str"))
+    return row, data
+
+
+def _superseded(row: dict, by: str) -> dict:
+    return {**row, "status": "superseded", "superseded_by": by, "error_class": None}
+
+
 def _run_chunk(task: ChunkTask) -> ChunkResult:
     cache = ParseCache(task.cache_dir) if task.cache_dir else None
-    rows, cells, errors = [], [], []
+    provenance, groups = task.provenance or {}, task.groups or {}
+    results: dict[str, tuple] = {}
     parsed = cached = 0
     for path in task.paths:
         row, data, err, now = parse_file(path, cache, task.force)
         parsed += now
         cached += not now
+        row, data = _with_provenance(row, data, provenance.get(path))
+        results[path] = (row, data, err)
+    # A report page and its attachments are one report: the first attachment that parsed is used,
+    # else the page; the other copies are recorded as superseded, not counted twice or as failures.
+    for page, atts in groups.items():
+        members = [p for p in (*atts, page) if p in results]
+        used = next((p for p in members if results[p][0]["status"] == "parsed"), None)
+        if used is None:
+            continue
+        for p in members:
+            if p != used:
+                results[p] = (_superseded(results[p][0], used), None, None)
+    rows, cells, errors = [], [], []
+    for path in task.paths:
+        row, data, err = results[path]
         rows.append(row)
         if data is not None:
             cells.append(data)

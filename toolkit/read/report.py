@@ -139,6 +139,8 @@ def _tidy(mapping, meta: dict) -> pd.DataFrame:
         "source_sha256": [meta["source_sha256"]] * n,
         "format": [meta["format"]] * n,
         "location": [c.location for c in mapping.cells],
+        "source_url": [None] * n,  # filled in by the corpus loader from a collector's manifest
+        "fetched_at": [None] * n,
     }
     data = {name: pd.array(values, dtype=TIDY_DTYPES[name]) for name, values in columns.items()}
     for axis in ("table", "row", "column"):

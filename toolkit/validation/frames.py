@@ -54,6 +54,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "source_sha256": "",
         "format": "csv",
         "location": [f"{t}/{r}/{c}" for t, r, c in df.itertuples(index=False)],
+        "source_url": None,
+        "fetched_at": None,
     })
     out["level"] = level if level is not None else level_of(agency)
     return out[list(TIDY_COLUMNS)]
