@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from toolkit.analyse import measures as an
-from toolkit.synthetic.panel import agencies_table, load_demo
+from toolkit.corpus.loaders import load_demo
+from toolkit.synthetic.panel import agencies_table
 from toolkit.read.report import read_report
 
 from conftest import RAW

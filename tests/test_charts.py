@@ -21,7 +21,7 @@ from matplotlib import font_manager as fm
 from toolkit.analyse import measures as an
 from toolkit.analyse import charts, fonts, widgets
 from toolkit import codebook as cb
-from toolkit.synthetic.panel import load_demo
+from toolkit.corpus.loaders import load_demo
 from toolkit.read.report import read_report
 
 from conftest import RAW

@@ -6,7 +6,7 @@ kernel (``figure_for(panel, "outcomes", agency=…)`` in a script or a static
 notebook) and is exported by :func:`toolkit.analyse.charts.save`.
 
 Examples:
-    >>> from toolkit.synthetic.panel import load_demo
+    >>> from toolkit.corpus.loaders import load_demo
     >>> fig = figure_for(load_demo(), "volumes", level="county", lang="en")
     >>> fig.axes[0].get_xlabel()
     'Year'
