@@ -16,7 +16,7 @@ from toolkit.synthetic.render.html import render_html
 from toolkit.synthetic.render.perturb import Perturbation, perturb_cells
 from toolkit.synthetic.render.text import render_text
 from toolkit.read.report import read_report
-from toolkit.synthetic.values import ReportSpec, _narrative, report_spec
+from toolkit.synthetic.values import ReportSpec, narrative_of, report_spec
 from toolkit.validation.api import validate
 from toolkit.read.values import parse_value
 
@@ -67,7 +67,7 @@ def test_break_in_rendered_report(tmp_path, fmt, changes, expected):
     assert findings(validate(read_back(tmp_path, spec, fmt))) == set()
     for change in changes:
         edit(spec, *change)
-    spec.narrative = _narrative(spec)  # the text restates the table as printed
+    spec.narrative = narrative_of(spec)  # the text restates the table as printed
     report = read_back(tmp_path, spec, fmt)
     issues = validate(report)
     assert findings(issues) == expected

@@ -12,7 +12,6 @@ Parsers, validation and charts all read it from here.
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -180,13 +179,3 @@ def layout(table: str, template: str) -> tuple[tuple[str | None, tuple[str, ...]
         return tuple((b, pick("row", b), pick("column", b)) for b in pick("block"))
     return ((None, pick("row"), pick("column")),)
 
-
-class _CallableModule(type(sys.modules[__name__])):
-    """Lets ``toolkit.codebook(lang="en")`` call :func:`codebook` while
-    ``toolkit.codebook`` stays this module for ``from toolkit.codebook import keys``."""
-
-    def __call__(self, lang: str = "zh") -> pd.DataFrame:
-        return codebook(lang)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -17,7 +17,7 @@ for _table in cb.TABLES:
 for _axis in ("table", "row", "column"):
     cb.category_dtype(_axis)
 # Traditional-script detection builds its character class once (~50 ms): not a file's time.
-from toolkit.read.script import _converter, _traditional_chars  # noqa: E402
+from toolkit.read.script import converter, traditional_chars  # noqa: E402
 
-_traditional_chars()
-_converter()
+traditional_chars()
+converter()

@@ -17,7 +17,7 @@ TRADITIONAL_SHARE = 0.02  # share of characters changed by conversion that marks
 
 
 @cache
-def _converter():
+def converter():
     import opencc
 
     return opencc.OpenCC("tw2sp")
@@ -27,7 +27,7 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 
 
 @cache
-def _traditional_chars() -> re.Pattern[str]:
+def traditional_chars() -> re.Pattern[str]:
     """A character class of the Han characters that exist only in traditional script."""
     import opencc
 
@@ -47,7 +47,7 @@ def is_traditional(text: str) -> bool:
     han = len(_HAN.findall(sample))
     if not han:
         return False
-    return len(_traditional_chars().findall(sample)) / han > TRADITIONAL_SHARE
+    return len(traditional_chars().findall(sample)) / han > TRADITIONAL_SHARE
 
 
 def to_simplified(doc: Document) -> Document:
@@ -55,7 +55,7 @@ def to_simplified(doc: Document) -> Document:
     sample = "".join(b if isinstance(b, str) else "".join(c.text for row in b.rows[:4] for c in row) for b in doc.blocks[:60])
     if not is_traditional(sample):
         return doc
-    convert = _converter().convert
+    convert = converter().convert
     for i, block in enumerate(doc.blocks):
         if isinstance(block, Table):
             for row in block.rows:

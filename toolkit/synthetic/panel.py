@@ -260,7 +260,7 @@ def build_specs(seed: int = SEED):
     Returns (list of (Agency, ReportSpec, fmt, perturbation)).
     """
     from toolkit.synthetic.render.perturb import Perturbation, perturb_cells
-    from toolkit.synthetic.values import _narrative, format_number, report_spec
+    from toolkit.synthetic.values import narrative_of, format_number, report_spec
 
     rng = np.random.default_rng(seed)
     agencies = _agencies()
@@ -277,7 +277,7 @@ def build_specs(seed: int = SEED):
             spec.cells = reweight(spec.cells, rng)
             spec.cells = chain(spec.cells, finals.get(a.slug), a.kind == "office" and a.level in ("province", "city"))
             finals[a.slug] = spec.cells
-            spec.narrative = _narrative(spec)
+            spec.narrative = narrative_of(spec)
             truth[(a.slug, year)] = spec.cells[["table", "row", "column", "value"]].copy()
             out.append([a, spec])
         for a in [a for a in agencies if a.kind == "aggregate"]:
@@ -289,7 +289,7 @@ def build_specs(seed: int = SEED):
             cells["value"] = cells["value"].round(6)
             cells["raw"] = cells["value"].map(format_number)
             spec.cells = cells
-            spec.narrative = _narrative(spec)
+            spec.narrative = narrative_of(spec)
             out.append([a, spec])
     index = {a.slug: i for i, a in enumerate(agencies)}
     result = []

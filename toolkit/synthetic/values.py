@@ -141,11 +141,11 @@ def report_spec(
     cells = consistent_values(rng, templates, activity)
     spec = ReportSpec(agency=agency, year=year, templates=dict(templates), cells=cells,
                       sign_off_date=f"{year + 1}年1月{int(rng.integers(5, 28))}日")
-    spec.narrative = _narrative(spec)
+    spec.narrative = narrative_of(spec)
     return spec
 
 
-def _narrative(spec: ReportSpec) -> dict[str, str]:
+def narrative_of(spec: ReportSpec) -> dict[str, str]:
     """Narrative sentences that state the table's own numbers (for W3-style checks)."""
     v = spec.value
     new, done, fwd = (int(v("requests", r, "total")) for r in ("new_received", "total_processed", "carried_forward"))
