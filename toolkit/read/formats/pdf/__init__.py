@@ -46,8 +46,34 @@ def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
         raise CorruptFileError(path, f"not a readable PDF ({exc})") from exc
 
 
+def _turn(page: pdfium.PdfPage):
+    """Map (x, y-from-top) in the page's unrotated space to the page as shown (``/Rotate``), or None.
+
+    WPS stores landscape pages as portrait pages with ``/Rotate 90`` and the
+    content drawn a quarter turn round; pdfium's character boxes and paths are
+    in the unrotated space, where the table would lie on its side.
+    """
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        return None
+    x0, y0, x1, y1 = page.get_mediabox()
+    w, h = x1 - x0, y1 - y0
+    if rotation == 90:
+        return lambda x, y: (h - y, x)
+    if rotation == 180:
+        return lambda x, y: (w - x, h - y)
+    return lambda x, y: (y, w - x)  # 270
+
+
+def _unrotated_height(page: pdfium.PdfPage) -> float:
+    if not page.get_rotation() % 180:
+        return page.get_height()
+    _, y0, _, y1 = page.get_mediabox()
+    return y1 - y0
+
+
 def page_chars(page: pdfium.PdfPage) -> list[Char]:
-    """Every printed (non-space) character with its box, y measured from the top.
+    """Every printed (non-space) character with its box, y measured from the top of the page as shown.
 
     The whole page text is fetched in one call and only the boxes one by one;
     this is the part the benchmark's floor measures.
@@ -63,7 +89,7 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         if len(text) != n:  # cannot happen for UTF-16 of n units, but never mis-align boxes
             text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(n))
         text = fold_compat(text)
-        height = page.get_height()
+        height = _unrotated_height(page)
         # Loose boxes span the glyph's advance and the font's ascent..descent: every
         # character of a line gets the same height and touching glyphs touch, which
         # makes line grouping and spacing simple (tight boxes of "1" and "." are slivers).
@@ -75,6 +101,11 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
                 continue  # pdfium's generated spaces/line breaks; layout decides spacing itself
             pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, ref)
             chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+        turn = _turn(page)
+        if turn is not None:
+            for c in chars:
+                (ax, ay), (bx, by) = turn(c.x0, c.y0), turn(c.x1, c.y1)
+                c.x0, c.y0, c.x1, c.y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
         return chars
     finally:
         textpage.close()
@@ -87,9 +118,10 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     other stroked paths (rectangles, whole grids drawn as one path) are walked
     segment by segment. Curves and diagonals are ignored: tables are not drawn
     with them. Raw pdfium calls: wrapping every text object in a Python helper
-    object would cost more than the rest of the page.
+    object would cost more than the rest of the page. On a turned page
+    (``/Rotate``) the rules are turned with it.
     """
-    height = page.get_height()
+    height = _unrotated_height(page)
     hs: list[Seg] = []
     vs: list[Seg] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -111,7 +143,16 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
             pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
             if stroke.value:
                 _path_rules(obj, height, hs, vs)
-    return hs, vs
+    turn = _turn(page)
+    if turn is None:
+        return hs, vs
+    turned_h: list[Seg] = []
+    turned_v: list[Seg] = []
+    for seg in hs:
+        _add_rule(turn(seg.lo, seg.pos), turn(seg.hi, seg.pos), turned_h, turned_v)
+    for seg in vs:
+        _add_rule(turn(seg.pos, seg.lo), turn(seg.pos, seg.hi), turned_h, turned_v)
+    return turned_h, turned_v
 
 
 def _path_rules(obj, height: float, hs: list[Seg], vs: list[Seg]) -> None:
