@@ -116,7 +116,7 @@ def _table(wr: _Writer, table: list[list[layout.RCell]], vertical: bool, header_
             if not cont and cell.rowspan > 1:
                 last = r + cell.rowspan - 1
                 short = len(lines[id(cell)]) - sum(height[r : last + 1])
-                if short > 0 and not (col in narrow):
+                if short > 0:  # vertical labels too: every character gets a row-label line
                     height[last] += short
     pieces = [(0, n)] if break_after is None else [(0, break_after), (break_after, n)]
     vertical_left: dict[int, list[str]] = {}  # a vertical label cut by the page break: its remaining characters

@@ -10,14 +10,18 @@ page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
 and the header labels (:mod:`.pdf_unruled`).
 
 Refusals: a PDF whose pages carry no characters is a scan ("no text layer: OCR
-needed") and a password-protected one is "encrypted"; both raise
-:class:`~toolkit.errors.UnreadablePDFError` rather than yield empty tables.
+needed"), and so is one whose characters are garbage (:func:`text_layer_usable`:
+CID fonts without a ToUnicode map give control and Latin-1 codes instead of
+Chinese); a password-protected one is "encrypted"; all raise
+:class:`~toolkit.errors.UnreadablePDFError` rather than yield empty or nonsense tables.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+import unicodedata
+from collections.abc import Iterable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -31,6 +35,39 @@ from toolkit.read.formats.pdf.unruled import Unruled, extract
 
 # Page furniture that would otherwise split a paragraph or a table: "-4-", "- 4 -", "第4页 共6页", "4 / 6".
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|共)\s*\d{1,4}\s*页?)?[-—–_\s]*$")
+
+
+# Below these shares a text layer is garbage, not a report: a Chinese report is
+# mostly Han characters (the Huaian report: 75 %), and a real text layer has
+# almost no control, private-use or unassigned code points (garbled CID text: most).
+MIN_HAN_SHARE = 0.10
+MAX_JUNK_SHARE = 0.20
+_JUNK_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def text_layer_usable(chars: Iterable[Char]) -> bool:
+    """Can the characters of a page or file be read as a Chinese report, or do they need OCR?
+
+    The one place that decides it. A font without a ToUnicode map (CID fonts,
+    Identity-H) yields glyph ids as text: control characters, private-use and
+    Latin-1 letters, and no Chinese. Such a text layer is unusable: the file
+    goes the way of a scan rather than be read as nonsense.
+
+    Examples:
+        >>> text_layer_usable([Char(c, 0, 0, 1, 1) for c in "一、本年新收政府信息公开申请数量 12 0"])
+        True
+        >>> text_layer_usable([Char(c, 0, 0, 1, 1) for c in "(\x1e\x92qr£¤¥A\x08\t&'"])
+        False
+    """
+    n = han = junk = 0
+    for c in chars:
+        for ch in c.text:
+            n += 1
+            if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+                han += 1
+            elif ch == "\ufffd" or unicodedata.category(ch) in _JUNK_CATEGORIES:
+                junk += 1
+    return n > 0 and han >= MIN_HAN_SHARE * n and junk <= MAX_JUNK_SHARE * n
 
 
 def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
@@ -194,12 +231,15 @@ def read(data: bytes, path: str) -> Document:
             raise LimitExceededError(path, f"{n_pages} pages (limit {max_pages}, toolkit.limits)")
         items: list[tuple[int, list[Line | Part | Unruled]]] = []
         n_chars = 0
+        sample: list[Char] = []  # characters the text-layer check looks at
         carry: Unruled | None = None  # an unruled table running to the bottom of the last page
         for number in range(1, n_pages + 1):
             page = pdf[number - 1]
             try:
                 chars = page_chars(page)
                 n_chars += len(chars)
+                if len(sample) < 4000:
+                    sample += chars[: 4000 - len(sample)]
                 page_items, carry = _page_items(number, chars, *page_rules(page), carry)
                 items.append((number, page_items))
             finally:
@@ -210,6 +250,9 @@ def read(data: bytes, path: str) -> Document:
         pdf.close()
     if n_chars == 0:
         raise UnreadablePDFError(path, f"no text layer: OCR needed ({n_pages} pages of images, no characters)")
+    if not text_layer_usable(sample):
+        raise UnreadablePDFError(path, f"no text layer: OCR needed (the text layer is garbled: fonts without a Unicode map, "
+                                       f"{len(sample)} characters checked, too few Chinese)")
     return Document(blocks=assemble(items), format="pdf", pages=n_pages)
 
 
