@@ -30,10 +30,10 @@ from toolkit.synthetic.values import ReportSpec
 # A TrueType CJK font (fonts-wqy-microhei): PyMuPDF subsets TrueType; Noto's CFF collection it embeds whole (14 MB a file).
 FONT_FILE = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
 SIZE = 10.5  # body and cell text
-PITCH = 14.0  # baseline to baseline, in the text and in every table row
+PITCH = 13.0  # baseline to baseline, in the text and in every table row
 VSIZE = 12.0  # vertical labels: a larger font, as in the WPS exports
 A4 = (595.0, 842.0)
-MARGIN = 72.0
+MARGIN = 54.0
 
 
 @cache
@@ -67,7 +67,7 @@ class _Writer:
         self.number += 1
         self.y = MARGIN
         footer = f"- {self.number} -"
-        self.text(w / 2 - _font().text_length(footer, 9) / 2, h - 40, footer, 9)
+        self.text(w / 2 - _font().text_length(footer, 9) / 2, h - 24, footer, 9)
 
     def text(self, x: float, baseline: float, s: str, size: float = SIZE) -> None:
         # WPS fills a white box behind every line of text (not a rule: filled, no stroke).
@@ -118,7 +118,15 @@ def _table(wr: _Writer, table: list[list[layout.RCell]], vertical: bool, header_
                 short = len(lines[id(cell)]) - sum(height[r : last + 1])
                 if short > 0:  # vertical labels too: every character gets a row-label line
                     height[last] += short
-    pieces = [(0, n)] if break_after is None else [(0, break_after), (break_after, n)]
+    # Page breaks: where the next row does not fit, and after ``break_after`` rows.
+    limit = wr.size[1] - 40
+    pieces, start, y = [], 0, wr.y
+    for r in range(n):
+        if r > max(start, header_rows - 1) and (r == break_after or y + height[r] * PITCH > limit):
+            pieces.append((start, r))
+            start, y = r, MARGIN + (sum(height[:header_rows]) * PITCH if repeat_header else 0)
+        y += height[r] * PITCH
+    pieces.append((start, n))
     vertical_left: dict[int, list[str]] = {}  # a vertical label cut by the page break: its remaining characters
     for p, (start, stop) in enumerate(pieces):
         rows = list(range(start, stop))
