@@ -26,6 +26,7 @@ import pandas as pd
 
 from toolkit.validation.blanks import apply_blank_rule
 from toolkit.validation import hard, soft
+from toolkit.validation.missing import missing_row_issues
 from toolkit.validation.issues import ISSUE_COLUMNS, checks_frame, issues_frame
 
 __all__ = ["validate", "run_checks", "ValidationResult", "ISSUE_COLUMNS"]
@@ -57,14 +58,14 @@ class ValidationResult:
         return self.issues[self.issues["severity"] == "warning"]
 
 
-def _coerce(data) -> tuple[pd.DataFrame, dict, dict]:
-    """Tidy cells, narrative sections and report metadata (by report_id) from a frame, a Report or many."""
+def _coerce(data) -> tuple[pd.DataFrame, dict, dict, dict]:
+    """Tidy cells, narrative sections, report metadata and reader issues (by report_id) from a frame, a Report or many."""
     if isinstance(data, pd.DataFrame):
-        return data, {}, {}
+        return data, {}, {}, {}
     if hasattr(data, "data") and isinstance(getattr(data, "data"), pd.DataFrame):
         data = [data]
     if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
-        frames, sections, metas = [], {}, {}
+        frames, sections, metas, reader_issues = [], {}, {}, {}
         for item in data:
             if isinstance(item, pd.DataFrame):
                 frames.append(item)
@@ -75,9 +76,11 @@ def _coerce(data) -> tuple[pd.DataFrame, dict, dict]:
             for rid in df["report_id"].dropna().unique():
                 sections[rid] = dict(secs)
                 metas[rid] = {k: v for k, v in (getattr(item, "meta", None) or {}).items() if k in _META}
+                if isinstance(getattr(item, "issues", None), pd.DataFrame):
+                    reader_issues[rid] = item.issues
         if not frames:
             raise ValueError("validate() got an empty collection; pass a tidy DataFrame or Report objects")
-        return pd.concat(frames, ignore_index=True), sections, metas
+        return pd.concat(frames, ignore_index=True), sections, metas, reader_issues
     raise TypeError(
         f"validate() takes a tidy DataFrame, a Report or a list of Reports, not {type(data).__name__}; "
         "to validate a file, use toolkit.read_report(path) first"
@@ -117,10 +120,11 @@ def _prepare(df: pd.DataFrame, report_meta: dict | None = None) -> tuple[pd.Data
 def run_checks(data, narratives: Mapping[str, Mapping[str, str]] | None = None, *,
                soft_checks: bool = True, blank_flags: bool = True) -> ValidationResult:
     """Run every check; see :func:`validate` for the arguments."""
-    df, sections, report_meta = _coerce(data)
+    df, sections, report_meta, reader_issues = _coerce(data)
     sections.update(narratives or {})
     cells, metas = _prepare(df, report_meta)
     issues, checks = [], []
+    issues += missing_row_issues(cells, metas, reader_issues)
     found, done = hard.identity_issues(cells, metas)
     issues += found
     checks += done

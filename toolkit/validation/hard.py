@@ -14,6 +14,8 @@ printed values are never changed. A failing identity is reported at one cell:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -74,13 +76,32 @@ def _suspects(members: pd.DataFrame) -> pd.DataFrame:
     return per_cell[(per_cell["n_fail"] == per_cell["n"]) & (per_cell["n_fail"] > 0) & (per_cell["n_implied"] == 1)]
 
 
+_LOCATION = re.compile(r"^table (\d+), row (\d+), col (\d+)")
+
+
+def _adjacent(a: dict, b: dict) -> bool:
+    """Were two member cells printed side by side, so that a number could have been split between them?
+
+    By where they were printed when both locations are known (same table, next
+    row or next column: a row the reader did not recognise lies between two
+    rows that are not adjacent); otherwise by their position in the identity
+    (二 and 三（七） of H1 are never adjacent).
+    """
+    la = _LOCATION.match(str(a.get("location") or ""))
+    lb = _LOCATION.match(str(b.get("location") or ""))
+    if la and lb:
+        (ta, ra, ca), (tb, rb, cb_) = (tuple(map(int, m.groups())) for m in (la, lb))
+        return ta == tb and abs(ra - rb) + abs(ca - cb_) == 1
+    return b["order"] - a["order"] == 1 or a["rule"] != "H1"
+
+
 def _split_hint(group: pd.DataFrame, d: float) -> str | None:
     """拆格: would merging two adjacent printed cells into one number make the identity hold?"""
     g = group.sort_values("order")
     rows = g.to_dict("records")
     for a, b in zip(rows, rows[1:]):
-        if a["rule"] == "H1" and b["order"] - a["order"] != 1:
-            continue  # 二 and 三（七） are not adjacent in print
+        if not _adjacent(a, b):
+            continue  # a digit cannot have slipped across a cell (or a lost row) between them
         va, vb = a["value_printed"], b["value_printed"]
         if a["status"] != "number" or b["status"] != "number" or va < 0 or vb < 0:
             continue

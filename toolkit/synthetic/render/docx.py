@@ -15,6 +15,14 @@ Two ways, because both occur in the wild and test different things:
 lower on the page and, once converted to PDF, breaks across pages at
 different rows; ``repeat_header`` marks table 三's three header rows as
 repeating on every page (``w:tblHeader``).
+
+``vertical`` prints table 三's row-spanning labels (三、本年度办理结果 and the
+group labels such as （三）不予公开) as vertical text, the way some WPS
+exports do: ``"narrow"`` makes their columns one character wide, so the label
+wraps one character per line; ``"rotated"`` sets ``w:textDirection`` (tbRl),
+so the label is drawn with a rotated text matrix. Rows are printed without
+top/bottom cell margins, so each label character shares its baseline with
+the row label beside it.
 """
 
 from __future__ import annotations
@@ -52,6 +60,7 @@ def render_docx(
     push: int = 0,
     repeat_header: bool = False,
     borders: bool = True,
+    vertical: str | None = None,
 ) -> bytes:
     """A DOCX report printing ``spec.cells['raw']``.
 
@@ -65,6 +74,8 @@ def render_docx(
         repeat_header: repeat table 三's header rows on each page.
         borders: draw the tables' rules; ``False`` prints every table
             borderless (``w:val="nil"`` on table and cell borders).
+        vertical: ``"narrow"`` or ``"rotated"``: table 三's row-spanning labels
+            as vertical text (generated layouts only).
 
     Examples:
         >>> from toolkit.synthetic.values import report_spec
@@ -76,14 +87,18 @@ def render_docx(
     p = p or Perturbation()
     rng = np.random.default_rng(seed)
     layout_changes = p.label_variants or p.split_spans or p.wrap_labels or p.split_proactive or p.split_review
+    if vertical not in (None, "narrow", "rotated"):
+        raise ValueError(f"vertical must be None, 'narrow' or 'rotated', not {vertical!r}")
     if official is None:
-        official = set(spec.templates.values()) == {"2021"} and not layout_changes
+        official = set(spec.templates.values()) == {"2021"} and not layout_changes and vertical is None
+    if official and vertical:
+        raise ValueError("vertical labels are printed in generated layouts only")
     if official:
         if set(spec.templates.values()) != {"2021"}:
             raise ValueError("the official template prints the 2021 layout only")
         data = _fill_template(spec, p, push, repeat_header)
     else:
-        data = _generate(spec, p, rng, push, repeat_header)
+        data = _generate(spec, p, rng, push, repeat_header, vertical)
     return data if borders else remove_borders(data)
 
 
@@ -232,7 +247,8 @@ def remove_borders(docx: bytes) -> bytes:
 # --- generated layouts --------------------------------------------------------------------------
 
 
-def _generate(spec: ReportSpec, p: Perturbation, rng: np.random.Generator, push: int, repeat_header: bool) -> bytes:
+def _generate(spec: ReportSpec, p: Perturbation, rng: np.random.Generator, push: int, repeat_header: bool,
+              vertical: str | None = None) -> bytes:
     def vary(label: str) -> str:
         if p.label_variants and rng.random() < 0.5:
             label = vary_label(label, rng)
@@ -258,7 +274,8 @@ def _generate(spec: ReportSpec, p: Perturbation, rng: np.random.Generator, push:
             # row-spanning header cell cut by a page break over the next row's
             # border, a rendering defect, not a layout we need to read. Table 三
             # may break anywhere, rows included: that is what the tests are after.
-            body.append(_table(t, p, rng, header_rows, keep_together=key != "requests"))
+            body.append(_table(t, p, rng, header_rows, keep_together=key != "requests",
+                               vertical=vertical if key == "requests" else None))
             body.append(_par(""))
     body += [_par(spec.agency, right=True), _par(spec.sign_off_date or "", right=True)]
     src = zipfile.ZipFile(io.BytesIO(template_bytes()))
@@ -332,25 +349,45 @@ def _grid(table: list[list[RCell]]) -> tuple[int, list[list[tuple[RCell, int, bo
     return width, placed
 
 
-def _widths(width: int, placed) -> list[int]:
-    """Column widths from the longest single-column label in each column; value columns narrow."""
+# A column that holds one CJK character per line: 10.5 pt glyph + LibreOffice's default cell margins.
+NARROW = 480
+
+
+def _vertical_columns(placed) -> set[int]:
+    """Grid columns of the row-spanning labels left of the row labels (block and group labels)."""
+    return {col for row in placed for cell, col, cont in row
+            if not cont and cell.rowspan > 1 and cell.colspan == 1 and not cell.is_value and col < 2}
+
+
+def _widths(width: int, placed, narrow: set[int] = frozenset()) -> list[int]:
+    """Column widths from the longest single-column label in each column; value columns narrow.
+
+    Columns in ``narrow`` are one character wide (vertical labels).
+    """
     weight = [3.0] * width
     for row in placed:
         for cell, col, cont in row:
             if not cont and cell.colspan == 1 and not cell.is_value:
                 longest = max((len(x) for x in cell.text.split("\n")), default=0)
                 weight[col] = max(weight[col], min(float(longest), 16.0) / 1.5)
-    total = sum(weight)
-    return [int(TEXT_WIDTH * w / total) for w in weight]
+    total = sum(w for c, w in enumerate(weight) if c not in narrow)
+    rest = TEXT_WIDTH - NARROW * len(narrow)
+    return [NARROW if c in narrow else int(rest * w / total) for c, w in enumerate(weight)]
 
 
-def _table(table: list[list[RCell]], p: Perturbation, rng, header_rows: int, keep_together: bool = False) -> str:
+def _table(table: list[list[RCell]], p: Perturbation, rng, header_rows: int, keep_together: bool = False,
+           vertical: str | None = None) -> str:
     width, placed = _grid(table)
-    widths = _widths(width, placed)
+    spans = _vertical_columns(placed) if vertical else set()
+    widths = _widths(width, placed, spans if vertical == "narrow" else set())
     border = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
     out = [f'<w:tbl><w:tblPr><w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/>'
-           f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>']
+           f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           # No top/bottom cell margins: a row's pitch is its line pitch, so a vertical
+           # label's characters sit on the baselines of the row labels beside it.
+           + ('<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/></w:tblCellMar>' if vertical else "")
+           + '</w:tblPr><w:tblGrid>']
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
     for i, row in enumerate(placed):
@@ -362,7 +399,11 @@ def _table(table: list[list[RCell]], p: Perturbation, rng, header_rows: int, kee
             cw = sum(widths[col : col + cell.colspan])
             keep_next = keep_together and i < len(placed) - 1
             content = _par("", keep_next=keep_next) if cont else _cell_paragraphs(cell, p, keep_next)
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{cw}" w:type="dxa"/>{span}{merge}<w:vAlign w:val="center"/></w:tcPr>{content}</w:tc>')
+            upright = vertical and col in spans and cell.rowspan > 1 and not cell.is_value
+            direction = '<w:textDirection w:val="tbRl"/>' if upright and vertical == "rotated" else ""
+            align = "top" if upright else "center"  # top: the label's first character on the first row's baseline
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{cw}" w:type="dxa"/>{span}{merge}{direction}'
+                       f'<w:vAlign w:val="{align}"/></w:tcPr>{content}</w:tc>')
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out)

@@ -10,14 +10,18 @@ page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
 and the header labels (:mod:`.pdf_unruled`).
 
 Refusals: a PDF whose pages carry no characters is a scan ("no text layer: OCR
-needed") and a password-protected one is "encrypted"; both raise
-:class:`~toolkit.errors.UnreadablePDFError` rather than yield empty tables.
+needed"), and so is one whose characters are garbage (:func:`text_layer_usable`:
+CID fonts without a ToUnicode map give control and Latin-1 codes instead of
+Chinese); a password-protected one is "encrypted"; all raise
+:class:`~toolkit.errors.UnreadablePDFError` rather than yield empty or nonsense tables.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+import unicodedata
+from collections.abc import Iterable
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -33,6 +37,39 @@ from toolkit.read.formats.pdf.unruled import Unruled, extract
 _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:/|共)\s*\d{1,4}\s*页?)?[-—–_\s]*$")
 
 
+# Below these shares a text layer is garbage, not a report: a Chinese report is
+# mostly Han characters (the Huaian report: 75 %), and a real text layer has
+# almost no control, private-use or unassigned code points (garbled CID text: most).
+MIN_HAN_SHARE = 0.10
+MAX_JUNK_SHARE = 0.20
+_JUNK_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+
+
+def text_layer_usable(chars: Iterable[Char]) -> bool:
+    """Can the characters of a page or file be read as a Chinese report, or do they need OCR?
+
+    The one place that decides it. A font without a ToUnicode map (CID fonts,
+    Identity-H) yields glyph ids as text: control characters, private-use and
+    Latin-1 letters, and no Chinese. Such a text layer is unusable: the file
+    goes the way of a scan rather than be read as nonsense.
+
+    Examples:
+        >>> text_layer_usable([Char(c, 0, 0, 1, 1) for c in "一、本年新收政府信息公开申请数量 12 0"])
+        True
+        >>> text_layer_usable([Char(c, 0, 0, 1, 1) for c in "(\x1e\x92qr£¤¥A\x08\t&'"])
+        False
+    """
+    n = han = junk = 0
+    for c in chars:
+        for ch in c.text:
+            n += 1
+            if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
+                han += 1
+            elif ch == "\ufffd" or unicodedata.category(ch) in _JUNK_CATEGORIES:
+                junk += 1
+    return n > 0 and han >= MIN_HAN_SHARE * n and junk <= MAX_JUNK_SHARE * n
+
+
 def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
     """Open a PDF, turning pdfium's error codes into the toolkit's one-line errors."""
     try:
@@ -46,8 +83,34 @@ def open_pdf(data: bytes, path: str) -> pdfium.PdfDocument:
         raise CorruptFileError(path, f"not a readable PDF ({exc})") from exc
 
 
+def _turn(page: pdfium.PdfPage):
+    """Map (x, y-from-top) in the page's unrotated space to the page as shown (``/Rotate``), or None.
+
+    WPS stores landscape pages as portrait pages with ``/Rotate 90`` and the
+    content drawn a quarter turn round; pdfium's character boxes and paths are
+    in the unrotated space, where the table would lie on its side.
+    """
+    rotation = page.get_rotation() % 360
+    if not rotation:
+        return None
+    x0, y0, x1, y1 = page.get_mediabox()
+    w, h = x1 - x0, y1 - y0
+    if rotation == 90:
+        return lambda x, y: (h - y, x)
+    if rotation == 180:
+        return lambda x, y: (w - x, h - y)
+    return lambda x, y: (y, w - x)  # 270
+
+
+def _unrotated_height(page: pdfium.PdfPage) -> float:
+    if not page.get_rotation() % 180:
+        return page.get_height()
+    _, y0, _, y1 = page.get_mediabox()
+    return y1 - y0
+
+
 def page_chars(page: pdfium.PdfPage) -> list[Char]:
-    """Every printed (non-space) character with its box, y measured from the top.
+    """Every printed (non-space) character with its box, y measured from the top of the page as shown.
 
     The whole page text is fetched in one call and only the boxes one by one;
     this is the part the benchmark's floor measures.
@@ -63,7 +126,7 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         if len(text) != n:  # cannot happen for UTF-16 of n units, but never mis-align boxes
             text = "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage.raw, i)) for i in range(n))
         text = fold_compat(text)
-        height = page.get_height()
+        height = _unrotated_height(page)
         # Loose boxes span the glyph's advance and the font's ascent..descent: every
         # character of a line gets the same height and touching glyphs touch, which
         # makes line grouping and spacing simple (tight boxes of "1" and "." are slivers).
@@ -75,6 +138,11 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
                 continue  # pdfium's generated spaces/line breaks; layout decides spacing itself
             pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, ref)
             chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+        turn = _turn(page)
+        if turn is not None:
+            for c in chars:
+                (ax, ay), (bx, by) = turn(c.x0, c.y0), turn(c.x1, c.y1)
+                c.x0, c.y0, c.x1, c.y1 = min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
         return chars
     finally:
         textpage.close()
@@ -87,9 +155,10 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     other stroked paths (rectangles, whole grids drawn as one path) are walked
     segment by segment. Curves and diagonals are ignored: tables are not drawn
     with them. Raw pdfium calls: wrapping every text object in a Python helper
-    object would cost more than the rest of the page.
+    object would cost more than the rest of the page. On a turned page
+    (``/Rotate``) the rules are turned with it.
     """
-    height = page.get_height()
+    height = _unrotated_height(page)
     hs: list[Seg] = []
     vs: list[Seg] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -111,7 +180,16 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
             pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
             if stroke.value:
                 _path_rules(obj, height, hs, vs)
-    return hs, vs
+    turn = _turn(page)
+    if turn is None:
+        return hs, vs
+    turned_h: list[Seg] = []
+    turned_v: list[Seg] = []
+    for seg in hs:
+        _add_rule(turn(seg.lo, seg.pos), turn(seg.hi, seg.pos), turned_h, turned_v)
+    for seg in vs:
+        _add_rule(turn(seg.pos, seg.lo), turn(seg.pos, seg.hi), turned_h, turned_v)
+    return turned_h, turned_v
 
 
 def _path_rules(obj, height: float, hs: list[Seg], vs: list[Seg]) -> None:
@@ -153,12 +231,15 @@ def read(data: bytes, path: str) -> Document:
             raise LimitExceededError(path, f"{n_pages} pages (limit {max_pages}, toolkit.limits)")
         items: list[tuple[int, list[Line | Part | Unruled]]] = []
         n_chars = 0
+        sample: list[Char] = []  # characters the text-layer check looks at
         carry: Unruled | None = None  # an unruled table running to the bottom of the last page
         for number in range(1, n_pages + 1):
             page = pdf[number - 1]
             try:
                 chars = page_chars(page)
                 n_chars += len(chars)
+                if len(sample) < 4000:
+                    sample += chars[: 4000 - len(sample)]
                 page_items, carry = _page_items(number, chars, *page_rules(page), carry)
                 items.append((number, page_items))
             finally:
@@ -169,6 +250,9 @@ def read(data: bytes, path: str) -> Document:
         pdf.close()
     if n_chars == 0:
         raise UnreadablePDFError(path, f"no text layer: OCR needed ({n_pages} pages of images, no characters)")
+    if not text_layer_usable(sample):
+        raise UnreadablePDFError(path, f"no text layer: OCR needed (the text layer is garbled: fonts without a Unicode map, "
+                                       f"{len(sample)} characters checked, too few Chinese)")
     return Document(blocks=assemble(items), format="pdf", pages=n_pages)
 
 
