@@ -122,7 +122,7 @@ def test_pdf_embeds_truetype_type42_fonts(tmp_path, huaian):
     doc = fitz.open(pdf)
     fonts_used = doc[0].get_fonts()
     assert fonts_used and all(f[1] in ("ttf", "cff") or f[2] in ("Type0", "TrueType") for f in fonts_used)
-    assert any("CJK" in f[3] for f in fonts_used)
+    assert any(fonts.cjk_font().family.replace(" ", "") in f[3] for f in fonts_used)  # the CJK font, embedded
     text = doc[0].get_text()
     assert "行政复议" in text and "结果纠正" in text  # extractable, i.e. real text
     assert "数据来源" in text

@@ -454,6 +454,24 @@ def save(fig: Figure, name: str, formats: Sequence[str] | None = None, *, out_di
     return paths
 
 
+def save_table(table: pd.DataFrame, name: str, *, out_dir: str | os.PathLike | None = None) -> Path:
+    """Write the table behind a figure as ``<out_dir>/<name>.csv`` (utf-8-sig) for spreadsheets.
+
+    Agency names and labels come from the web: text a spreadsheet would run as a
+    formula gets a leading ``'`` (:mod:`toolkit.spreadsheet`), printed blanks and
+    signed numbers stay as they are.
+    """
+    from toolkit.spreadsheet import write_csv
+
+    if not re.fullmatch(r"[\w.-]+", name):
+        raise ValueError(f"table name {name!r}: use letters, digits, '-', '_' or '.' only")
+    out = Path(out_dir) if out_dir is not None else figures_dir()
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.csv"
+    write_csv(table, path)
+    return path
+
+
 def describe_export(paths: Sequence[str | os.PathLike]) -> pd.DataFrame:
     """What an exported file holds: text kept as text (SVG ``<text>``), fonts embedded (PDF), size.
 

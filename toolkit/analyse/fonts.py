@@ -2,13 +2,20 @@
 
 Order of search:
 
-1. the PyPI package ``noto-cjk-sans-otc`` (a project dependency, SIL OFL):
+1. a CJK font with TrueType (``glyf``) outlines: Debian ``fonts-wqy-microhei``
+   (WenQuanYi Micro Hei, Apache 2.0 / GPLv3 with font exception, installed by
+   ``scripts/system-deps.sh``). matplotlib embeds a font in a PDF as
+   "TrueType" (Type 42) whatever its outlines; Noto CJK's outlines are CFF,
+   so its PDFs carry a CFF font under a TrueType label, which poppler reports
+   ("CID Type 0C (OT)", "Mismatch between font type and embedded font
+   file"). A glyf font is embedded as what it is: CID TrueType, text
+   selectable and searchable;
+2. the PyPI package ``noto-cjk-sans-otc`` (a project dependency, SIL OFL):
    its ``NotoSansCJK-Regular.ttc`` is registered with
    ``matplotlib.font_manager.fontManager.addfont``, which also sidesteps a
-   stale font cache;
-2. system fonts (Debian ``fonts-noto-cjk``, installed by
-   ``scripts/system-deps.sh``): well-known files, then families matplotlib
-   already knows.
+   stale font cache (fine for PNG and SVG; PDFs get the warning above);
+3. other system fonts (Debian ``fonts-noto-cjk``): well-known files, then
+   families matplotlib already knows.
 
 A font counts only if its character map covers :data:`PROBE` (common report
 characters), so a font that would draw boxes is never chosen. When none is
@@ -35,6 +42,10 @@ CJK_FAMILIES = (
     "WenQuanYi Zen Hei",
     "WenQuanYi Micro Hei",
 )
+#: CJK fonts with TrueType outlines, tried first (see the module docstring).
+TRUETYPE_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
 SYSTEM_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
@@ -54,6 +65,23 @@ class CJKFont:
     family: str
     path: str
     origin: str  # "pypi:noto-cjk-sans-otc" | "system"
+
+    @property
+    def truetype(self) -> bool:
+        """Whether the outlines are TrueType (``glyf``): a PDF then embeds the font without a type mismatch."""
+        return _has_glyf(self.path)
+
+
+@cache
+def _has_glyf(path: str) -> bool:
+    from fontTools.ttLib import TTCollection, TTFont
+
+    try:
+        if path.lower().endswith((".ttc", ".otc")):
+            return all("glyf" in face for face in TTCollection(path, lazy=True).fonts)
+        return "glyf" in TTFont(path, lazy=True)
+    except Exception:  # noqa: BLE001 - unreadable: not TrueType as far as we know
+        return False
 
 
 @cache
@@ -112,7 +140,7 @@ def cjk_font() -> CJKFont | None:
         >>> f is None or f.family.startswith(("Noto", "Source", "WenQuanYi"))
         True
     """
-    candidates: list[tuple[str, str]] = []
+    candidates: list[tuple[str, str]] = [(p, "system") for p in TRUETYPE_FILES]
     try:
         import noto_cjk_sans_otc  # type: ignore[import-not-found]
 
@@ -150,7 +178,7 @@ def resolve_lang(lang: str) -> str:
         raise ValueError(f"lang must be 'zh' or 'en', not {lang!r}")
     if lang == "zh" and cjk_font() is None:
         warnings.warn(
-            "no CJK font found (install the noto-cjk-sans-otc package or Debian fonts-noto-cjk): "
+            "no CJK font found (install Debian fonts-wqy-microhei, or the noto-cjk-sans-otc package): "
             "charts use English labels instead of Chinese",
             FontWarning,
             stacklevel=3,

@@ -106,7 +106,9 @@ def validate_command(args) -> int:
     if fmt == "text":
         text = _text(issues, summary, unreadable, getattr(args, "blanks", False))
     elif fmt == "csv":
-        text = issues.to_csv(index=False)
+        from toolkit.spreadsheet import protect_frame  # messages quote cells from the web: no formulas
+
+        text = protect_frame(issues).to_csv(index=False)
     else:
         recs = json.loads(issues.to_json(orient="records", force_ascii=False))
         text = json.dumps({"issues": recs, "summary": json.loads(summary.to_json(orient="records", force_ascii=False)),

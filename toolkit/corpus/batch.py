@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import limits
+from toolkit.spreadsheet import write_csv
 from toolkit.corpus import engines, shards
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
@@ -60,7 +61,7 @@ def _chunk_size(n: int, workers: int, chunk_size: int | None) -> int:
 
 def _collected(files: list[str]) -> tuple[list[str], dict, dict]:
     """Files from a collection (toolkit collect): each report page followed by its attachments, provenance, groups."""
-    from ..collect.manifest import provenance, report_groups
+    from toolkit.collect.manifest import provenance, report_groups
 
     prov = provenance(files)
     if not prov:
@@ -230,7 +231,8 @@ def parse_to_parquet(
     same ``out_dir`` after an interruption, or after files were added or
     changed: committed chunks whose files are unchanged are kept, everything
     else is parsed. The output mirrors the input: chunks holding files that are
-    no longer part of the input are removed. ``errors.csv`` (utf-8-sig) is
+    no longer part of the input are removed. ``errors.csv`` (utf-8-sig, spreadsheet-safe
+    text: :mod:`toolkit.spreadsheet`) is
     rewritten at the end. Read the result with :func:`toolkit.corpus.load_cells`,
     :func:`toolkit.query` or :func:`toolkit.coverage`.
 
@@ -270,6 +272,6 @@ def parse_to_parquet(
              "chunks": len(tasks)}
     _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats, lambda r: None)
     errors = shards.load_table(out, "errors")
-    errors.to_csv(out / "errors.csv", index=False, encoding="utf-8-sig")
+    write_csv(errors, out / "errors.csv")  # messages quote file names from the web: spreadsheet-safe
     stats["seconds"] = time.perf_counter() - t0
     return stats

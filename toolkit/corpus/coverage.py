@@ -1,7 +1,10 @@
 """Coverage: an agency × year matrix of what was found, parsed, failed or flagged.
 
 The input is the ``files`` table of a batch (``read_reports(...).files``, or a
-shard folder written by ``toolkit parse``): one row per file. Statuses:
+shard folder written by ``toolkit parse``): one row per file. A tidy cells
+frame (``read_reports(...).data``, ``read_report(...).data``) works too: it
+holds only reports that were read, so each of its files counts as ``parsed``
+(failures and parse issues live in the files table). Statuses:
 
 - ``parsed``: read, no parse issue, no validation error;
 - ``flagged``: read, but with parse issues (e.g. an unmapped row) or, when
@@ -28,9 +31,21 @@ UNIDENTIFIED = "(unidentified)"
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?!\d)")
 
 
+FILES_NEEDS = ("source_file", "agency", "year", "status", "n_issues", "n_validation_errors")
+TIDY_NEEDS = ("source_file", "agency", "year", "table", "row", "column")
+
+
 def _files(source) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
-        return source
+        if all(c in source.columns for c in FILES_NEEDS):
+            return source
+        if all(c in source.columns for c in TIDY_NEEDS):
+            return _files_of_tidy(source)
+        missing = [c for c in FILES_NEEDS if c not in source.columns]
+        raise ValueError(
+            "coverage needs a files table (read_reports(...).files: " + ", ".join(FILES_NEEDS) + "), "
+            "a tidy cells frame (" + ", ".join(TIDY_NEEDS) + "), a Corpus or a shard folder; "
+            f"this frame lacks {', '.join(missing)}")
     if hasattr(source, "files"):
         return source.files
     from toolkit.corpus.shards import load_table
@@ -40,11 +55,18 @@ def _files(source) -> pd.DataFrame:
     return load_table(source, "files")
 
 
+def _files_of_tidy(cells: pd.DataFrame) -> pd.DataFrame:
+    """One files row per source file of a tidy frame: read, so ``parsed``; no issue counts to flag it."""
+    cells = cells[["source_file", "agency", "year"]].astype({"source_file": str})
+    f = cells.groupby("source_file", sort=False).agg(agency=("agency", "first"), year=("year", "first")).reset_index()
+    return f.assign(status="parsed", n_issues=0, n_validation_errors=0)
+
+
 def file_status(source, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per file: ``source_file, agency, year, status`` (parsed | flagged | failed).
 
     Args:
-        source: a files table, a :class:`~toolkit.corpus.Corpus`, or a shard folder.
+        source: a files table, a tidy cells frame, a :class:`~toolkit.corpus.Corpus`, or a shard folder.
         manifest: optional ``source_file, agency, year`` used for files whose
             content gave none (failed files).
     """
@@ -114,6 +136,8 @@ def coverage_matrix(source, *, manifest: pd.DataFrame | None = None, expected: p
         >>> import toolkit
         >>> corpus = toolkit.corpus.read_reports("data/raw", engine="serial", progress=False)
         >>> coverage_matrix(corpus).loc["宁河区科学技术局", 2023]
+        'parsed'
+        >>> coverage_matrix(corpus.data).loc["淮安市人民政府", 2024]  # a tidy frame: its reports were read
         'parsed'
     """
     c = coverage(source, manifest=manifest, expected=expected)

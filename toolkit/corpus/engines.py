@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from toolkit.corpus.worker import ChunkResult, ChunkTask, crashed_result, run_chunk
+from toolkit.corpus.worker import ChunkResult, ChunkTask, crashed_result, run_chunk, watch_parent
 
 ENGINES = ("process", "serial", "dask")
 
@@ -58,7 +58,9 @@ def _process(tasks: list[ChunkTask], workers: int) -> Iterator[ChunkResult]:
     queue = deque(tasks)
     while queue:
         retry: list[ChunkTask] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        # Each worker exits when this process dies, whatever killed it (kill -9 included).
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_context(),
+                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             inflight: dict = {}
             broken = False
             while (queue or inflight) and not broken:

@@ -95,6 +95,11 @@ def query(sql: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data") -> Path:
     """Write a DataFrame as CSV (utf-8-sig, opens in Excel), XLSX or Parquet, by extension.
 
+    CSV and XLSX are made for spreadsheets (:mod:`toolkit.spreadsheet`): XLSX
+    strings are text cells, never formulas, and a CSV text field a spreadsheet
+    would evaluate (``=…``, ``@…``, ``+x``/``-x``) gets a leading ``'``;
+    Parquet keeps the exact printed text.
+
     Raises:
         ValueError: unknown extension, or more rows than an Excel sheet holds
             (export a wide table, a filtered query or Parquet instead).
@@ -105,11 +110,13 @@ def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "da
         >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
         True
     """
+    from toolkit.spreadsheet import write_csv, write_xlsx  # files for spreadsheets: text never runs as a formula
+
     path = Path(path)
     ext = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if ext == ".csv":
-        data.to_csv(path, index=False, encoding="utf-8-sig")
+        write_csv(data, path)
     elif ext == ".parquet":
         data.to_parquet(path, index=False)
     elif ext == ".xlsx":
@@ -119,10 +126,10 @@ def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "da
         out = data.copy()
         for c in out.columns:
             if isinstance(out[c].dtype, pd.CategoricalDtype):
-                out[c] = out[c].astype(str)
+                out[c] = out[c].astype(object).where(out[c].notna(), None)
             elif str(out[c].dtype) in ("Int64", "Float64"):
                 out[c] = out[c].astype("float64")
-        out.to_excel(path, index=False, sheet_name=sheet_name, engine="openpyxl")
+        write_xlsx({sheet_name: out}, path)
     else:
         raise ValueError(f"cannot export to {path}: use a .csv, .xlsx or .parquet file name")
     return path

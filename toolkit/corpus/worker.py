@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import select
+import threading
+import time
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -212,6 +215,40 @@ def _count_validation_errors(data: pd.DataFrame, rows: list[dict]) -> None:
     for row in rows:
         if row["status"] == "parsed":
             row["n_validation_errors"] = int(counts.get(row["source_file"], 0))
+
+
+def watch_parent(pid: int) -> None:
+    """Exit this worker process as soon as process ``pid`` (the batch driver) has died.
+
+    A pool worker blocks on its task queue, whose write end it holds itself, so
+    it never sees the driver go; with ``kill -9`` no handler in the driver runs
+    either. The worker therefore watches the driver: a pidfd that turns readable
+    when the process exits (Linux ≥ 5.3), else a poll of the pid. The
+    forkserver lives while a worker holds its "alive" pipe, so it follows.
+    Runs as the pool's ``initializer``, in a daemon thread.
+    """
+
+    def wait_then_exit() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:  # gone before this worker started
+            os._exit(1)
+        except (AttributeError, OSError):  # no pidfd here: poll
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:  # pragma: no cover - still there, owned by someone else
+                    pass
+                time.sleep(0.5)
+        os._exit(1)  # no cleanup to wait for: the driver that wanted the results is gone
+
+    threading.Thread(target=wait_then_exit, name="toolkit-watch-parent", daemon=True).start()
 
 
 def crashed_result(task: ChunkTask, exc: BaseException) -> ChunkResult:

@@ -40,6 +40,7 @@ from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render import layout
 from toolkit.synthetic.render.layout import RCell
 from toolkit.synthetic.render.perturb import Perturbation, vary_label, wrap
+from toolkit.synthetic.render.reproducible import zip_info
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % W_NS
@@ -215,7 +216,7 @@ def _repack(src: zipfile.ZipFile, document_xml: bytes) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = document_xml if info.filename == "word/document.xml" else src.read(info)
-            dst.writestr(info.filename, data)
+            dst.writestr(zip_info(info.filename), data)  # fixed time: the same document gives the same bytes
     return out.getvalue()
 
 

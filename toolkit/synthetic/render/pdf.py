@@ -11,13 +11,14 @@ from toolkit.read.formats import soffice
 from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.perturb import Perturbation
+from toolkit.synthetic.render.reproducible import fix_pdf
 
 
 def docx_to_pdf(documents: list[bytes], path: str = "docx→pdf") -> list[bytes]:
     """Convert DOCX documents to PDF, in order, with one LibreOffice run."""
     names = {f"doc{i:03d}.docx": data for i, data in enumerate(documents)}
     out = soffice.convert(names, "pdf:writer_pdf_Export", path)
-    return [out[name] for name in names]
+    return [fix_pdf(out[name]) for name in names]  # LibreOffice stamps the current time: fixed, for reproducible builds
 
 
 def render_pdf(spec: ReportSpec, p: Perturbation | None = None, seed: int = 0, **docx_options) -> bytes:
