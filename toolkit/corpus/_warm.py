@@ -1,4 +1,4 @@
-"""Imported once by the forkserver (see :func:`toolkit.corpus.engines._context`), so that every
+"""Imported once by the forkserver (see :func:`toolkit.corpus.engines.pool_context`), so that every
 worker process forks with the readers imported and the codebook's caches filled."""
 
 from __future__ import annotations

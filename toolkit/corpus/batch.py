@@ -260,7 +260,7 @@ def parse_to_parquet(
         cache_dir = out / "_cache"
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
     if force:
-        shards.drop_chunks(out, {shards._chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
+        shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
     shards.drop_chunks(out, None)  # shards of chunks that never committed
     todo, stale = shards.plan_resume(out, files)
     if stale:

@@ -13,7 +13,7 @@ import os
 import select
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -81,7 +81,6 @@ class ChunkResult:
     data: pd.DataFrame | None = None
     parsed: int = 0  # files read_report actually ran on (cache misses)
     cached: int = 0  # files answered from the cache
-    extra: dict = field(default_factory=dict)
 
 
 def _templates(t: dict) -> str:

@@ -3,7 +3,7 @@
 The title (``…2023年政府信息公开工作年度报告``, sometimes split over two lines)
 gives the year and usually the agency; a sign-off line (agency name above the
 date at the end) gives the agency's full name and wins when present. Scope and
-level are heuristics over the agency name (SPEC §5 W5) that a user can override.
+level are heuristics over the agency name (docs/format.md §5, W5).
 """
 
 from __future__ import annotations

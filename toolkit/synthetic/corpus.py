@@ -6,8 +6,8 @@ perturbed as real reports are (blank and NA cells, full-width digits, label
 variants, CMS page chrome, GBK encoding…), and printed by
 :mod:`toolkit.synthetic.render` as Tika-style text, HTML, DOCX or PDF. The printed values
 are kept as ground truth, so a batch read of the corpus can be compared
-cell by cell. Used by the corpus tests, the benchmarks and the notebooks' demo
-panel; the output folder must have ``synthetic`` in its path.
+cell by cell. Used by the corpus tests and the benchmarks (the notebooks' demo
+panel is built by :mod:`toolkit.synthetic.panel`); the output folder must have ``synthetic`` in its path.
 
 Files written into ``out_dir``::
 
@@ -337,9 +337,9 @@ def generate_corpus(
             bar.update(len(r))
 
         if workers > 1 and len(chunks) > 1:
-            from toolkit.corpus.engines import _context  # the batch loader's pool context (readers preloaded once)
+            from toolkit.corpus.engines import pool_context  # the batch loader's pool context (readers preloaded once)
 
-            with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
+            with ProcessPoolExecutor(workers, mp_context=pool_context()) as pool:
                 for result in pool.map(_render_chunk, [str(out)] * len(chunks), chunks, [perturb] * len(chunks)):
                     take(result)
         else:
