@@ -102,7 +102,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         >>> load_reports().attrs["synthetic"]
         True
         >>> load_reports("data/raw")["agency"].nunique()
-        3
+        4
     """
     if reports is None:
         panel = load_demo()
