@@ -28,8 +28,13 @@ lab: venv
 test: venv system-deps
 	$(VENV)/bin/pytest
 
+# `make notebooks REPORTS=folder LANG=zh|en`: parameters passed to every notebook. REPORTS is made
+# absolute (the notebooks run in notebooks/); LANG only when given on the command line, since the
+# shell's locale variable LANG (e.g. C.UTF-8) is no chart language.
+NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter command line,$(origin LANG)),-p LANG='"$(LANG)"')
+
 notebooks: venv
-	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs
+	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs $(NB_PARAMS)
 
 bench: venv
 	$(PY) benchmarks/readers.py
