@@ -13,7 +13,7 @@ from conftest import ROOT
 NOTEBOOKS = nbk.notebooks_in(ROOT / "notebooks")
 CELL_TIMEOUT = 120
 EXPECTED = ["00_quickstart", "10_request_volumes", "20_outcomes_and_refusals", "30_reconsideration_and_litigation",
-            "40_data_quality", "90_export_for_publication"]
+            "40_data_quality", "50_one_government_over_time", "90_export_for_publication"]
 
 pytestmark = pytest.mark.slow
 
