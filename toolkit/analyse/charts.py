@@ -180,7 +180,7 @@ def _wrap_words(text: str, width: int) -> str:
     lines, cur, used = [], "", 0
     for tok in _TOKEN.findall(text):
         w = sum(2 if ord(c) >= 0x2E80 else 1 for c in tok.rstrip())
-        if used + w > width and cur.strip():
+        if used + w > width and cur.strip() and tok[:1] not in "，。；、）：,.;:)":  # no line opens with punctuation
             lines.append(cur.rstrip())
             cur, used = "", 0
             tok = tok.lstrip()

@@ -61,7 +61,8 @@ def frame_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None
         return an.applicant_mix(df, by=by)
     if view == "review":
         return an.review_litigation(df, by=by)
-    return an.request_volumes(df, by=("agency", "year"), scope="members")
+    # one agency: its own reports whatever their scope; all agencies: members only, as the other views sum
+    return an.request_volumes(df, by=("agency", "year"), scope="all" if agency else "members")
 
 
 def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
