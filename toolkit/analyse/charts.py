@@ -274,7 +274,8 @@ def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None
     # name the agency beside its site when several agencies are shown, so no site is credited with another's report
     sites = sorted({publishers[a] if len(agencies) == 1 else f"{a} {publishers[a]}" for a in agencies if publishers.get(a)})
     where = label("caption.where", lang, sites=("、" if lang == "zh" else ", ").join(sites)) if sites else ""
-    parts.append(label("caption.real", lang, agencies=_agencies_text(agencies, lang) or "—", where=where, what=what))
+    shown = _names(agencies, lang) if agencies else []  # a name no font can draw becomes #n, as on the axes
+    parts.append(label("caption.real", lang, agencies=_agencies_text(shown, lang) or "—", where=where, what=what))
     return "".join(parts)
 
 
