@@ -257,6 +257,12 @@ def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None
         ids = frame["report_id"] if "report_id" in frame else frame.get("source_file", frame["agency"])
         info = {"n_reports": int(pd.Series(ids).nunique()), "agencies": sorted(frame["agency"].dropna().astype(str).unique()),
                 "years": sorted(int(y) for y in frame["year"].dropna().unique()), "scope": "all", "pooled": False}
+    if info and not info.get("pooled") and {"agency", "year"} <= set(frame.columns):
+        # a per-agency frame may have been filtered since it was summed: describe the rows it holds
+        rows = frame.dropna(subset=["agency"]).drop_duplicates(["agency", "year"])
+        n = rows["n_reports"].sum() if "n_reports" in rows else len(rows)
+        info.update(agencies=sorted(rows["agency"].astype(str).unique()), n_reports=int(n),
+                    years=sorted(int(y) for y in rows["year"].dropna().unique()))
     agencies = info.get("agencies") or []
     years = info.get("years") or []
     mode = mode or ("pooled" if info.get("pooled") else "each")
@@ -306,6 +312,8 @@ def _all_zero_panel(ax, what: str, lang: str) -> None:
     ax.cla()
     ax.set_xticks([])
     ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
     ax.text(0.5, 0.5, label("chart.all_zero", lang, what=what), ha="center", va="center", fontsize=12,
             color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
 
@@ -377,6 +385,9 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
     if "level" in by and len(by) == 1:
         wide = wide.reindex(an.level_order(wide.index))
     base = title or _title_with_years(_t("outcomes", lang), shares, lang)
+    if wide.empty and len(totals) and (totals.fillna(-1) == 0).all():
+        _all_zero_panel(ax, base, lang)  # reports that handled no request: a fact, not missing data
+        return _finish(fig, base, source or caption_of(shares, lang), lang)
     if wide.empty:
         no_data(fig, ax, base, _why_empty(shares, lang), lang)
         return _finish(fig, base, source or caption_of(shares, lang), lang)
@@ -567,11 +578,15 @@ def small_multiples(frame: pd.DataFrame, value: str, *, facet: str = "agency", l
         ax.bar(g["year"], g[value].fillna(0), color=OKABE_ITO[4])
         ax.set_title(_wrap(name, 22), fontsize=8.5, fontweight="normal")
         ax.tick_params(labelsize=7)
-        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=4))
+        years = sorted(int(y) for y in frame["year"].dropna().unique())
+        ax.set_xticks(years if len(years) <= 4 else years[:: -(-len(years) // 4)])
         if percent:
             ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         else:
             _counts(ax.yaxis)
+    top = frame[value].max()
+    if not percent and not (pd.notna(top) and top > 0):
+        axes[0, 0].set_ylim(0, 1)  # every bar is 0: show a 0–1 axis, not ±0.04
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.supylabel(short_label(value, lang), fontsize=9)
