@@ -202,3 +202,12 @@ def test_export_table_is_the_chart_data_in_the_chosen_language(raw):
     review = widgets.table_for(raw, "review", agency="平潭综合实验区", lang="zh")
     assert "行政复议" in set(review["案件类型"])
     assert widgets.agencies(raw)["agency"].tolist() == sorted(raw["agency"].astype(str).unique())
+
+
+def test_a_year_that_handled_nothing_keeps_its_bar_and_summed_years_are_named(sparse):
+    members = sparse[sparse["scope"].astype(str) != "region_aggregate"]
+    fig = charts.outcome_bars(an.outcome_shares(members, by=("year",)), lang="zh")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["2019", "2023"]
+    assert "共0件" in _texts(fig) and "共805件" in _texts(fig)
+    by_level = an.outcome_shares(members, by=("level",))
+    assert "年合计" in charts.caption_of(by_level, "zh") and "summed" in charts.caption_of(by_level, "en")

@@ -265,7 +265,7 @@ def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None
                     years=sorted(int(y) for y in rows["year"].dropna().unique()))
     agencies = info.get("agencies") or []
     years = info.get("years") or []
-    mode = mode or ("pooled" if info.get("pooled") else "each")
+    mode = mode or _default_mode(frame)
     parts = []
     if years:
         parts_years = label(f"caption.years_{mode}", lang, years=_years_text(years, lang))
@@ -335,12 +335,22 @@ def _n(v) -> str:
     return "—" if pd.isna(v) else f"{float(v):,.0f}"
 
 
+def _default_mode(frame: pd.DataFrame) -> str:
+    """'each' per agency, 'pooled' summed per year, 'all' when several years are summed into one row."""
+    info = frame.attrs.get("info") or {}
+    if not info.get("pooled"):
+        return "each"
+    if "year" not in (frame.attrs.get("by") or ["year"]) and len(info.get("years") or []) > 1:
+        return "all"
+    return "pooled"
+
+
 def _title_with_years(base: str, frame: pd.DataFrame, lang: str, mode: str | None = None) -> str:
     info = frame.attrs.get("info") or {}
     years = info.get("years") or (sorted(frame["year"].dropna().unique()) if "year" in frame else [])
     if not years:
         return base
-    mode = mode or ("pooled" if info.get("pooled") else "each")
+    mode = mode or _default_mode(frame)
     where = label(f"caption.years_{mode}", lang, years=_years_text(years, lang))
     return label("title.where", lang, title=base, where=where)
 
@@ -381,7 +391,11 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
     lang, fig, ax = _fig(lang, (8.5, max(2.8, 0.46 * shares[by].drop_duplicates().shape[0] + 1.9)))
     wide = shares.pivot_table(index=by, columns="outcome", values="share_of_total_processed", observed=False, dropna=False, sort=True)
     totals = shares.drop_duplicates(by).set_index(by)["total_processed"] if len(shares) else pd.Series(dtype=float)
-    wide = wide.dropna(how="all")
+    # a bar whose reports handled nothing stays, empty, with its total of 0: never silently dropped
+    keep = wide.notna().any(axis=1) | pd.Series([totals.get(k, np.nan) == 0 for k in wide.index], index=wide.index)
+    wide = wide[keep]
+    if not wide.notna().any(axis=1).any():
+        wide = wide.iloc[0:0]  # no share anywhere: the all-zero or no-data panel below says why
     if "level" in by and len(by) == 1:
         wide = wide.reindex(an.level_order(wide.index))
     base = title or _title_with_years(_t("outcomes", lang), shares, lang)
