@@ -21,6 +21,7 @@ from matplotlib import font_manager as fm
 from toolkit.analyse import measures as an
 from toolkit.analyse import charts, fonts, widgets
 from toolkit import codebook as cb
+from toolkit import labels
 from toolkit.corpus.loaders import load_demo
 from toolkit.read.report import read_report
 
@@ -43,9 +44,7 @@ def _rc():
 
 def _all_zh_labels() -> str:
     text = "".join(cb.codebook("zh")["label"])
-    text += "".join(zh for zh, _ in an.DERIVED_LABELS.values())
-    text += "".join(zh for zh, _ in charts.TITLES.values()) + "".join(zh for zh, _ in charts.VALUE_LABELS.values())
-    text += "".join(zh for zh, _ in widgets.VIEW_LABELS.values()) + charts.SOURCE_PREFIX["zh"]
+    text += "".join(labels.table()["zh"])
     text += "示例省市县青山绿水镇乡人民政府办公厅室教育公安自然资源局" + charts.source_of(load_demo(), "zh")
     return "".join(sorted({c for c in text if ord(c) > 0x2E80}))
 

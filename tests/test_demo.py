@@ -68,7 +68,7 @@ def test_committed_files_read_back_to_the_committed_panel_and_truth():
 
 def test_load_reports_reads_a_folder_of_real_reports():
     panel, files = loaders.load_reports(loaders.raw_dir(), with_files=True)
-    assert panel["agency"].nunique() == 3 and len(files) >= 3
+    assert panel["agency"].nunique() == 4 and len(files) >= 8
     assert panel.attrs["synthetic"] is False
 
 

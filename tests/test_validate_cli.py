@@ -76,7 +76,7 @@ def test_machine_formats(tmp_path, capsys, fmt):
 def test_directory_input(capsys):
     code, out = run(["validate", str(RAW)], capsys)
     assert code == 0, out
-    assert out.count("\n== ") + out.startswith("== ") == 3
+    assert out.count("\n== ") + out.startswith("== ") == 8
 
 
 def test_quality_summary_per_report_and_rule():

@@ -18,9 +18,16 @@ return) and follows three rules:
    ``share_of_<denominator>`` and the denominator is a column beside it;
    named rates are listed in :data:`RATES` with their numerator and denominator.
 
-Derived groups (SPEC §8): ``withheld`` = Σ withheld_*, ``unable`` = Σ unable_*,
-``not_processed`` = Σ notproc_*, ``other`` = other_total (2019 layout) or
-Σ other_* (2021), ``org_subtotal`` = Σ org_* (法人或其他组织).
+Derived groups (SPEC §8), read from the codebook's ``block`` column: each outcome
+group (``withheld``, ``unable``, ``not_processed``, ``other``) is the sum of the
+table 三 rows in its block; ``other`` is the 2019 layout's single row or the sum of
+the 2021 rows; ``org_subtotal`` (法人或其他组织) is the sum of the applicant
+columns other than natural persons. Labels come from :mod:`toolkit.labels`.
+
+Every frame returned records what it covers in ``attrs["info"]``: the reports,
+agencies and years summed, the ``scope`` applied, whether agencies were pooled,
+the agencies behind each pooled year (``members``), and how many aggregate
+reports the scope left out; charts build their captions from it.
 
 Examples:
     >>> from toolkit import read_report
@@ -37,6 +44,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.labels import label
+from toolkit.validation import structure as st
 from toolkit.validation.blanks import apply_blank_rule
 
 SCOPES = ("members", "aggregates", "all")
@@ -44,9 +53,12 @@ EXTRA_COLUMNS = ("scope", "level")  # carried beside per-report rows
 AGGREGATE_SCOPE = "region_aggregate"
 META_COLUMNS = ("report_id", "agency", "year", "scope", "level", "region", "kind", "format", "source_file")
 
-VOLUME_ROWS = ("new_received", "carried_in", "total_processed", "carried_forward")
-OUTCOMES = ("disclosed", "partly_disclosed", "withheld", "unable", "not_processed", "other")
-REFUSAL_GROUPS = ("withheld", "unable", "not_processed", "other")
+#: Administrative levels, top down: the order of every chart and table by level.
+LEVELS = ("province", "city", "county", "township", "unknown")
+VOLUME_ROWS = st.flow_rows()
+#: Outcome groups of table 三 from the codebook: the rows outside any block, then the blocks.
+REFUSAL_GROUPS = cb.keys("requests", "group")
+OUTCOMES = (*st.ungrouped_outcome_rows(), *REFUSAL_GROUPS)
 # Keys come from the codebook; only the derived litigation total is added here.
 APPLICANTS = tuple(k for k in cb.keys("requests", "column") if k != "total")
 CASE_TYPES = (*cb.keys("review_litigation", "row"), "litigation_total")
@@ -62,41 +74,40 @@ RATES = {
     "pct_change": ("value − previous year's value", "previous year's value"),
 }
 
-#: Labels of derived figures (not printed in reports, so not in the codebook).
-DERIVED_LABELS = {
-    "disclosed_or_partly": ("予以公开和部分公开", "Disclosed in full or in part"),
-    "disclosure_rate": ("公开率（予以公开+部分公开）/办理总数", "Disclosure rate (disclosed + partly) / total handled"),
-    "share_of_total_processed": ("占办理总数的比例", "Share of total handled"),
-    "share_of_group_total": ("占该类合计的比例", "Share of its group total"),
-    "share_of_total": ("占总计的比例", "Share of the total"),
-    "correction_rate": ("纠正率（结果纠正/已审结）", "Correction rate (corrected / concluded)"),
-    "concluded": ("已审结", "Concluded"),
-    "litigation_total": ("行政诉讼合计", "Litigation, all"),
-    "org_subtotal": ("法人或其他组织", "Legal persons or other organisations"),
-    "pct_change": ("同比变化", "Change on previous year"),
-    "received_total": ("新收和上年结转", "New and carried in"),
-    "year": ("年度", "Year"),
-    "agency": ("机关", "Agency"),
-    "count": ("件数", "Number"),
-    "requests": ("申请件数", "Requests"),
-    "cases": ("案件数", "Cases"),
-    "found": ("找到的报告数", "Reports found"),
-    "n_reports": ("报告数", "Reports"),
-}
 
 
 # --------------------------------------------------------------------------- helpers
 
 
 def derived_label(key: str, lang: str = "zh") -> str:
-    """Label of a derived figure (see :data:`DERIVED_LABELS`).
+    """Label of a derived figure (not printed in reports): :func:`toolkit.labels.label`.
 
     Examples:
         >>> derived_label("disclosure_rate", "en")
         'Disclosure rate (disclosed + partly) / total handled'
     """
-    zh, en = DERIVED_LABELS[key]
-    return zh if lang == "zh" else en
+    return label(key, lang)
+
+
+def block_rows(block: str, table: str = "requests") -> tuple[str, ...]:
+    """The rows of one codebook ``block`` (an outcome group), in print order.
+
+    Examples:
+        >>> block_rows("unable")
+        ('unable_not_held', 'unable_needs_creation', 'unable_unclear')
+    """
+    return tuple(r for r in cb.keys(table, "row") if cb.attribute(table, "row", r, "block") == block)
+
+
+def level_order(values) -> list:
+    """``values`` (levels) sorted top down: province, city, county, township, then anything else.
+
+    Examples:
+        >>> level_order(["city", "county", "province", "township"])
+        ['province', 'city', 'county', 'township']
+    """
+    rank = {lv: i for i, lv in enumerate(LEVELS)}
+    return sorted(values, key=lambda v: (rank.get(str(v), len(LEVELS)), str(v)))
 
 
 def rate(numerator, denominator):
@@ -196,12 +207,17 @@ def _scope_filter(frame: pd.DataFrame, by: list[str], scope: str | None) -> pd.D
             )
         return frame
     is_agg = frame["scope"].astype(str) == AGGREGATE_SCOPE
-    return frame[~is_agg] if scope == "members" else frame[is_agg]
+    kept = frame[~is_agg] if scope == "members" else frame[is_agg]
+    ids = frame["report_id"] if "report_id" in frame.columns else pd.Series(frame.index, index=frame.index)
+    kept.attrs["excluded_reports"] = int(ids[is_agg if scope == "members" else ~is_agg].nunique())
+    return kept
 
 
 def _group(frame: pd.DataFrame, by: list[str], values: list[str], scope: str) -> pd.DataFrame:
     """Sum ``values`` over reports within ``by`` (min_count=1: all-missing stays missing)."""
+    used = scope if scope is not None else ("all" if _per_report(by) else "members")
     frame = _scope_filter(frame, by, scope)
+    info = _info(frame, by, used)
     missing = [b for b in by if b not in frame.columns]
     if missing:
         raise ValueError(f"cannot group by {missing}: the data has no such column")
@@ -212,12 +228,34 @@ def _group(frame: pd.DataFrame, by: list[str], values: list[str], scope: str) ->
         extra = [c for c in EXTRA_COLUMNS if c in frame.columns and c not in by]
         for i, c in enumerate(extra):
             out.insert(i, c, g[c].first())
-    return out.reset_index()
+    out = out.reset_index()
+    out.attrs["info"] = info
+    return out
 
 
-def _tag(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """Record what one row is (``attrs["by"]``), for charts."""
+def _info(frame: pd.DataFrame, by: list[str], scope: str) -> dict:
+    """What a summed frame covers (for captions): reports, agencies, years, scope, members per pooled year."""
+    agencies = sorted({str(a) for a in frame["agency"].dropna()}) if "agency" in frame else []
+    years = sorted({int(y) for y in frame["year"].dropna()}) if "year" in frame else []
+    members = {}
+    if "year" in frame and "agency" in frame and not _per_report(by):
+        for y, g in frame.groupby("year", observed=True):
+            members[int(y)] = tuple(sorted({str(a) for a in g["agency"].dropna()}))
+    ids = frame["report_id"] if "report_id" in frame else frame.index
+    return {"n_reports": int(pd.Series(ids).nunique()), "agencies": agencies, "years": years, "scope": scope,
+            "pooled": not _per_report(by), "members": members,
+            "excluded_reports": int(frame.attrs.get("excluded_reports", 0))}
+
+
+def _tag(frame: pd.DataFrame, by: list[str], source: pd.DataFrame | None = None, info: dict | None = None) -> pd.DataFrame:
+    """Record what one row is (``attrs["by"]``), what it covers and where the data came from, for charts."""
     frame.attrs["by"] = list(by)
+    if info is not None:
+        frame.attrs["info"] = info
+    if source is not None:
+        for key in ("synthetic", "publishers"):
+            if key in getattr(source, "attrs", {}):
+                frame.attrs[key] = source.attrs[key]
     return frame
 
 
@@ -238,12 +276,14 @@ def _outcome_groups(m: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=m.index)
     out["disclosed"] = m.get("disclosed")
     out["partly_disclosed"] = m.get("partly_disclosed")
-    out["withheld"] = _rowsum(m, [r for r in rows if r.startswith("withheld_")])
-    out["unable"] = _rowsum(m, [r for r in rows if r.startswith("unable_")])
-    out["not_processed"] = _rowsum(m, [r for r in rows if r.startswith("notproc_")])
-    split = _rowsum(m, [r for r in rows if r.startswith("other_") and r != "other_total"])
-    single = m["other_total"] if "other_total" in m.columns else pd.Series(np.nan, index=m.index)
-    out["other"] = single.where(single.notna(), split)
+    for group in REFUSAL_GROUPS:
+        members = block_rows(group)
+        # A group printed as one row in the 2019 layout (（六）其他处理) and as sub-rows in 2021: use
+        # whichever the report printed, never both.
+        single = [r for r in members if cb.attribute("requests", "row", r, "template") == "2019"]
+        split = _rowsum(m, [r for r in members if r not in single])
+        one = _rowsum(m, single) if single else pd.Series(np.nan, index=m.index)
+        out[group] = one.where(one.notna(), split)
     return out
 
 
@@ -283,7 +323,7 @@ def request_volumes(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *,
             m[r] = np.nan
     out = _group(m, by, list(VOLUME_ROWS), scope)
     out["received_total"] = out[["new_received", "carried_in"]].sum(axis=1, min_count=1)
-    return _tag(out, by)
+    return _tag(out, by, df)
 
 
 # --------------------------------------------------------------------------- outcomes
@@ -303,7 +343,7 @@ def outcome_counts(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
     m = report_matrix(df, "requests", column=applicant)
     groups = _outcome_groups(m)
     frame = pd.concat([m[_meta_cols(m)], groups, m.get("total_processed", pd.Series(np.nan, index=m.index)).rename("total_processed")], axis=1)
-    return _tag(_group(frame, by, [*OUTCOMES, "total_processed"], scope), by)
+    return _tag(_group(frame, by, [*OUTCOMES, "total_processed"], scope), by, df)
 
 
 def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -323,12 +363,13 @@ def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
     """
     by = _check_by(by)
     wide = outcome_counts(df, by, scope=scope, applicant=applicant)
+    info = wide.attrs.get("info")
     ex = _extras(wide, by)
     long = wide.melt(id_vars=[*by, *ex, "n_reports", "total_processed"], value_vars=list(OUTCOMES), var_name="outcome", value_name="count")
     long["outcome"] = pd.Categorical(long["outcome"], categories=list(OUTCOMES), ordered=True)
     long["share_of_total_processed"] = rate(long["count"], long["total_processed"])
     long = long.sort_values([*by, "outcome"], kind="stable").reset_index(drop=True)
-    return _tag(long[[*by, *ex, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"]], by)
+    return _tag(long[[*by, *ex, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"]], by, df, info)
 
 
 def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None) -> pd.DataFrame:
@@ -344,7 +385,8 @@ def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *,
     wide = outcome_counts(df, by, scope=scope)
     wide["disclosed_or_partly"] = wide[["disclosed", "partly_disclosed"]].sum(axis=1, min_count=1)
     wide["disclosure_rate"] = rate(wide["disclosed_or_partly"], wide["total_processed"])
-    return _tag(wide[[*by, *_extras(wide, by), "n_reports", "disclosed", "partly_disclosed", "disclosed_or_partly", "total_processed", "disclosure_rate"]], by)
+    info = wide.attrs.get("info")
+    return _tag(wide[[*by, *_extras(wide, by), "n_reports", "disclosed", "partly_disclosed", "disclosed_or_partly", "total_processed", "disclosure_rate"]], by, df, info)
 
 
 def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -368,11 +410,12 @@ def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     rows = [r for r in cb.keys("requests", "row") if cb.attribute("requests", "row", r, "block") in groups and r in m.columns]
     frame = m[_meta_cols(m) + rows + (["total_processed"] if "total_processed" in m.columns else [])]
     summed = _group(frame, by, rows + ["total_processed"], scope)
+    info = summed.attrs.get("info")
     ex = _extras(summed, by)
     long = summed.melt(id_vars=[*by, *ex, "n_reports", "total_processed"], value_vars=rows, var_name="reason", value_name="count")
     long["group"] = long["reason"].map(lambda r: cb.attribute("requests", "row", r, "block"))
     # A 2019 report has no other_* rows and a 2021 report no other_total: drop reasons a row's layout does not print.
-    long = long[long["count"].notna() | ~long["reason"].str.startswith("other_")]
+    long = long[long["count"].notna() | (long["group"] != "other")]
     long["group_total"] = long.groupby([*by, "group"], observed=True, dropna=False)["count"].transform(lambda s: s.sum(min_count=1))
     long["share_of_group_total"] = rate(long["count"], long["group_total"])
     long["share_of_total_processed"] = rate(long["count"], long["total_processed"])
@@ -380,7 +423,7 @@ def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     long["group"] = pd.Categorical(long["group"], categories=list(REFUSAL_GROUPS), ordered=True)
     long = long.assign(_o=long["reason"].map(order)).sort_values([*by, "_o"], kind="stable").drop(columns="_o")
     cols = [*by, *ex, "n_reports", "group", "reason", "count", "group_total", "share_of_group_total", "total_processed", "share_of_total_processed"]
-    return _tag(long[cols].reset_index(drop=True), by)
+    return _tag(long[cols].reset_index(drop=True), by, df, info)
 
 
 # --------------------------------------------------------------------------- applicants
@@ -406,13 +449,14 @@ def applicant_mix(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, s
     m = report_matrix(df, "requests", row=row)
     cols = [c for c in (*APPLICANTS, "total") if c in m.columns]
     summed = _group(m[_meta_cols(m) + cols], by, cols, scope)
+    info = summed.attrs.get("info")
     ex = _extras(summed, by)
     long = summed.melt(id_vars=[*by, *ex, "n_reports", "total"], value_vars=[c for c in APPLICANTS if c in cols],
                        var_name="applicant", value_name="count")
     long["applicant"] = pd.Categorical(long["applicant"], categories=list(APPLICANTS), ordered=True)
     long["share_of_total"] = rate(long["count"], long["total"])
     long = long.sort_values([*by, "applicant"], kind="stable").reset_index(drop=True)
-    return _tag(long[[*by, *ex, "n_reports", "applicant", "count", "total", "share_of_total"]], by)
+    return _tag(long[[*by, *ex, "n_reports", "applicant", "count", "total", "share_of_total"]], by, df, info)
 
 
 def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -427,8 +471,9 @@ def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year
     """
     by = _check_by(by)
     m = report_matrix(df, "requests", row=row)
-    m["org_subtotal"] = _rowsum(m, [c for c in APPLICANTS if c.startswith("org_")])
-    return _tag(_group(m, by, ["natural_person", "org_subtotal", "total"], scope), by)
+    person = APPLICANTS[0]  # the codebook's first applicant column: 自然人; the others are organisations
+    m["org_subtotal"] = _rowsum(m, [c for c in APPLICANTS if c != person])
+    return _tag(_group(m, by, [person, "org_subtotal", "total"], scope), by, df)
 
 
 # --------------------------------------------------------------------------- review and litigation
@@ -465,11 +510,12 @@ def review_litigation(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     parts.append(lit.assign(case_type="litigation_total"))
     frame = pd.concat(parts, ignore_index=True)
     out = _group(frame, [*by, "case_type"], list(CASE_COLUMNS), scope)
+    info = out.attrs.get("info")
     out["concluded"] = out["total"] - out["pending"]
     out["correction_rate"] = rate(out["corrected"], out["concluded"])
     out["case_type"] = pd.Categorical(out["case_type"], categories=list(CASE_TYPES), ordered=True)
     out = out.sort_values([*by, "case_type"], kind="stable").reset_index(drop=True)
-    return _tag(out[[*by, *_extras(out, by), "n_reports", "case_type", *CASE_COLUMNS, "concluded", "correction_rate"]], by)
+    return _tag(out[[*by, *_extras(out, by), "n_reports", "case_type", *CASE_COLUMNS, "concluded", "correction_rate"]], by, df, info)
 
 
 # --------------------------------------------------------------------------- change and ranking

@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,17 @@ from pathlib import Path
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
 DEFAULT_TIMEOUT = 180
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def plain(text: str) -> str:
+    """``text`` without ANSI colour codes (tracebacks from a kernel carry them).
+
+    Examples:
+        >>> plain("\x1b[0;31mValueError\x1b[0m: bad")
+        'ValueError: bad'
+    """
+    return _ANSI.sub("", text)
 
 
 def versions() -> str:
@@ -104,9 +117,22 @@ def execute(path: str | os.PathLike, *, parameters: dict | None = None, output_d
         env["TOOLKIT_FIGURES_DIR"] = str(Path(output_dir).resolve() / "figures")
     if figure_formats:
         env["TOOLKIT_FIGURE_FORMATS"] = figure_formats
-    with _env(env):
+    # The kernel process writes its own log lines ("Kernel is running over TCP without encryption",
+    # "KeyboardInterrupt caught in kernel" at shutdown) to the terminal: they are not the notebook's
+    # output, so they go to a log file, shown only if the kernel itself fails.
+    with _env(env), tempfile.TemporaryFile("w+") as log:
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent.resolve())}})
-        client.execute()
+        try:
+            client.execute(stdout=log, stderr=log)
+        except Exception as exc:
+            from nbclient.exceptions import CellExecutionError
+
+            if not isinstance(exc, CellExecutionError):
+                log.seek(0)
+                tail = plain(log.read()).strip().splitlines()[-5:]
+                raise RuntimeError(f"{path.name}: the kernel failed: {plain(str(exc)).strip()}"
+                                   + ("".join(f"\n  kernel: {line}" for line in tail))) from exc
+            raise
     if output_dir is not None:
         out = Path(output_dir) / "notebooks"
         out.mkdir(parents=True, exist_ok=True)
@@ -120,9 +146,9 @@ def problems(nb) -> list[str]:
     for i, cell in enumerate(nb.cells):
         for o in cell.get("outputs", []):
             if o.get("output_type") == "error":
-                found.append(f"cell {i}: {o.get('ename')}: {o.get('evalue')}")
+                found.append(plain(f"cell {i}: {o.get('ename')}: {o.get('evalue')}"))
             elif o.get("output_type") == "stream" and o.get("name") == "stderr":
-                found.append(f"cell {i}: stderr: {o.get('text', '').strip()[:300]}")
+                found.append(plain(f"cell {i}: stderr: {o.get('text', '').strip()[:300]}"))
     return found
 
 
@@ -174,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
             nb = execute(p, parameters=params, output_dir=args.output_dir, timeout=args.timeout)
             found = problems(nb)
         except Exception as exc:  # noqa: BLE001 - report and go on with the next notebook
-            found = [f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"]
+            lines = [ln for ln in plain(str(exc)).strip().splitlines() if ln.strip()]
+            found = [f"{type(exc).__name__}: {lines[-1] if lines else ''}"]
         print(f"{p.name}: {'ok' if not found else 'FAILED'} ({time.time() - t:.1f} s)")
         for line in found:
             print(f"  {line}")

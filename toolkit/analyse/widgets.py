@@ -19,18 +19,12 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from toolkit import labels
 from toolkit.analyse import measures as an
 from toolkit.analyse import charts
+from toolkit.labels import label
 
 VIEWS = ("outcomes", "refusals", "volumes", "applicants", "review", "heatmap")
-VIEW_LABELS = {
-    "outcomes": ("办理结果", "Outcomes"),
-    "refusals": ("未予公开原因", "Refusal reasons"),
-    "volumes": ("申请数量趋势", "Request volumes"),
-    "applicants": ("申请人构成", "Applicants"),
-    "review": ("复议和诉讼", "Reconsideration & litigation"),
-    "heatmap": ("机关×年度热图", "Agency × year heatmap"),
-}
 ALL = "(all)"
 
 
@@ -38,51 +32,126 @@ def _pick(value):
     return None if value in (None, "", ALL) else value
 
 
+def _where(agency, level, year, lang: str) -> str:
+    parts = [agency, charts._value_name(level, lang) if level else None, year]
+    return " · ".join(str(x) for x in parts if x)
+
+
+def frame_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
+              year: int | None = None) -> pd.DataFrame:
+    """The analysis frame :func:`figure_for` draws for one view and selection (the data of the chart).
+
+    Without an agency, reports are summed by year over member agencies only (aggregate reports
+    are never added to their members); with an agency, its own reports are shown year by year,
+    whatever their scope.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    agency, level, year = _pick(agency), _pick(level), _pick(year)
+    df = an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None)
+    df.attrs = dict(panel.attrs)
+    by = ("agency", "year") if agency else ("year",)
+    if view == "outcomes":
+        return an.outcome_shares(df, by=by)
+    if view == "refusals":
+        return an.refusal_breakdown(df, by=by)
+    if view == "volumes":
+        return an.request_volumes(df, by=by)
+    if view == "applicants":
+        return an.applicant_mix(df, by=by)
+    if view == "review":
+        return an.review_litigation(df, by=by)
+    # one agency: its own reports whatever their scope; all agencies: members only, as the other views sum
+    return an.request_volumes(df, by=("agency", "year"), scope="all" if agency else "members")
+
+
 def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
                year: int | None = None, lang: str = "zh", source: str | None = None):
     """The chart of one ``view`` of the panel for the selected agency, level and year.
 
-    Without an agency, reports are summed by year over member agencies only
-    (aggregate reports are never added to their members); with an agency, its
-    own reports are shown year by year.
+    Draws :func:`frame_for`; a selection with no report draws a "no data" panel (and warns).
 
     Args:
         panel: tidy cells (a report, a corpus or :func:`toolkit.load_demo`).
         view: one of :data:`VIEWS`.
         agency, level, year: selectors (None or ``"(all)"`` = all).
         lang: ``"zh"`` or ``"en"``.
-        source: caption (default: from the panel, :func:`toolkit.analyse.charts.source_of`).
+        source: caption (default: what the chart shows, :func:`toolkit.analyse.charts.caption_of`).
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     agency, level, year = _pick(agency), _pick(level), _pick(year)
     lang_drawn = charts.fonts.resolve_lang(lang)
-    source = source if source is not None else charts.source_of(panel, lang_drawn)
-    df = an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None)
-    by = ("agency", "year") if agency else ("year",)
-    where = " · ".join(str(x) for x in (agency, charts.VALUE_LABELS.get(level, (level, level))[0 if lang_drawn == "zh" else 1] if level else None, year) if x)
-    title_suffix = f"：{where}" if (where and lang_drawn == "zh") else (f": {where}" if where else "")
-    if df.empty:
-        raise ValueError(f"no reports match agency={agency!r}, level={level!r}, year={year!r}")
+    where = _where(agency, level, year, lang_drawn)
+    base = label(f"title.{view}", lang_drawn) if view != "heatmap" else None
+    title = label("title.where", lang_drawn, title=base, where=where) if (where and base) else None
+    if an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None).empty:
+        lang_drawn, fig, ax = charts._fig(lang_drawn)
+        what = where or label(f"view.{view}", lang_drawn)
+        charts.no_data(fig, ax, what, label("chart.why_empty", lang_drawn), lang_drawn)
+        return charts._finish(fig, base or label(f"view.{view}", lang_drawn), source, lang_drawn)
+    frame = frame_for(panel, view, agency=agency, level=level, year=year)
     if view == "outcomes":
-        shares = an.outcome_shares(df, by=by)
-        return charts.outcome_bars(shares, by=list(by[-1:]) if agency else ["year"], lang=lang_drawn, source=source,
-                                   title=charts._t("outcomes", lang_drawn) + title_suffix)
+        return charts.outcome_bars(frame, by=["year"], lang=lang_drawn, source=source, title=title)
     if view == "refusals":
-        return charts.refusal_bars(an.refusal_breakdown(df, by=by), lang=lang_drawn, source=source,
-                                   title=charts._t("refusals", lang_drawn) + title_suffix)
+        return charts.refusal_bars(frame, lang=lang_drawn, source=source, title=title)
     if view == "volumes":
-        return charts.trend_lines(an.request_volumes(df, by=by), list(an.VOLUME_ROWS), lang=lang_drawn, source=source,
-                                  title=charts._t("volumes", lang_drawn) + title_suffix)
+        return charts.trend_lines(frame, list(an.VOLUME_ROWS), lang=lang_drawn, source=source, title=title)
     if view == "applicants":
-        return charts.applicant_bars(an.applicant_mix(df, by=by), lang=lang_drawn, source=source,
-                                     title=charts._t("applicants", lang_drawn) + title_suffix)
+        return charts.applicant_bars(frame, lang=lang_drawn, source=source, title=title)
     if view == "review":
-        return charts.review_bars(an.review_litigation(df, by=by), lang=lang_drawn, source=source,
-                                  title=charts._t("review", lang_drawn) + title_suffix)
-    vols = an.request_volumes(df, by=("agency", "year"), scope="members")
-    return charts.heatmap(vols, "new_received", lang=lang_drawn, source=source,
-                          title=an.derived_label("requests", lang_drawn) + " · " + charts.short_label("new_received", lang_drawn) + title_suffix)
+        return charts.review_bars(frame, lang=lang_drawn, source=source, title=title)
+    heat_title = label("title.heatmap", lang_drawn, measure=charts.short_label("new_received", lang_drawn))
+    return charts.heatmap(frame, "new_received", lang=lang_drawn, source=source,
+                          title=label("title.where", lang_drawn, title=heat_title, where=where) if where else None)
+
+
+#: Key-valued columns of the exported tables, translated with the chart's labels.
+_KEY_COLUMNS = ("outcome", "group", "reason", "applicant", "case_type", "level", "scope")
+
+
+def table_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
+              year: int | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The data of the chart :func:`figure_for` draws, with headers and key values in ``lang``.
+
+    Examples:
+        >>> from toolkit.synthetic.panel import load_demo
+        >>> t = table_for(load_demo(), "review", level="county", lang="zh")
+        >>> list(t.columns[:3])
+        ['年度', '报告数', '案件类型']
+    """
+    frame = frame_for(panel, view, agency=agency, level=level, year=year).copy()
+    for col in _KEY_COLUMNS:
+        if col in frame.columns:
+            table = "review_litigation" if col == "case_type" else "requests"
+            axis = "column" if col == "applicant" else None
+            frame[col] = [charts._value_name(v, lang) if col in ("level", "scope")
+                          else charts.short_label(str(v), lang, table, axis) for v in frame[col].astype(str)]
+    return frame.rename(columns={c: _header(c, lang) for c in frame.columns})
+
+
+def _header(column: str, lang: str) -> str:
+    if labels.has(column):
+        return label(column, lang)
+    return charts.short_label(column, lang)
+
+
+def agencies(panel: pd.DataFrame) -> pd.DataFrame:
+    """The agencies a notebook can draw (for ``AGENCY``): name, scope, years and number of reports.
+
+    Examples:
+        >>> from toolkit.synthetic.panel import load_demo
+        >>> agencies(load_demo()).columns.tolist()
+        ['agency', 'scope', 'years', 'n_reports']
+    """
+    cols = [c for c in ("agency", "scope", "year", "source_file") if c in panel.columns]
+    per = panel[cols].drop_duplicates().astype({"agency": str})
+    rows = []
+    for a, g in per.groupby("agency", sort=True):
+        rows.append({"agency": a, "scope": ", ".join(sorted(g["scope"].astype(str).unique())) if "scope" in g else "",
+                     "years": charts._years_text(g["year"].dropna().astype(int).tolist(), "en"),
+                     "n_reports": g["source_file"].nunique() if "source_file" in g else len(g)})
+    return pd.DataFrame(rows, columns=["agency", "scope", "years", "n_reports"])
 
 
 def export_name(view: str, agency=None, level=None, year=None, lang: str = "zh") -> str:
@@ -117,13 +186,13 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
 
     layout = w.Layout(width="auto")
     style = {"description_width": "initial"}
-    view_dd = w.Dropdown(options=[(f"{VIEW_LABELS[v][0]} / {VIEW_LABELS[v][1]}", v) for v in views], value=view,
-                         description="图表 Chart", style=style, layout=layout)
-    agency_dd = w.Dropdown(options=options("agency"), value=agency or ALL, description="机关 Agency", style=style, layout=layout)
-    level_dd = w.Dropdown(options=options("level"), value=level or ALL, description="层级 Level", style=style, layout=layout)
-    year_dd = w.Dropdown(options=options("year"), value=year or ALL, description="年度 Year", style=style, layout=layout)
+    view_dd = w.Dropdown(options=[(f"{label('view.' + v, 'zh')} / {label('view.' + v, 'en')}", v) for v in views], value=view,
+                         description=label("widget.chart"), style=style, layout=layout)
+    agency_dd = w.Dropdown(options=options("agency"), value=agency or ALL, description=label("widget.agency"), style=style, layout=layout)
+    level_dd = w.Dropdown(options=options("level"), value=level or ALL, description=label("widget.level"), style=style, layout=layout)
+    year_dd = w.Dropdown(options=options("year"), value=year or ALL, description=label("widget.year"), style=style, layout=layout)
     lang_tb = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang, style={"button_width": "70px"})
-    export_btn = w.Button(description="导出 Export", icon="download", tooltip="PNG, SVG, PDF → outputs/figures")
+    export_btn = w.Button(description=label("widget.export"), icon="download", tooltip="PNG, SVG, PDF → outputs/figures")
     status = w.HTML()
     out = w.Output()
     for widget, cls in ((view_dd, "toolkit-view"), (agency_dd, "toolkit-agency"), (level_dd, "toolkit-level"),
@@ -156,7 +225,7 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
             return []
         sel = selection()
         paths = charts.save(box.figure, export_name(view_dd.value, sel["agency"], sel["level"], sel["year"], sel["lang"]), out_dir=out_dir)
-        status.value = "已导出 Exported: " + ", ".join(p.name for p in paths)
+        status.value = label("widget.exported", "zh", files=", ".join(p.name for p in paths))
         return paths
 
     for widget in (view_dd, agency_dd, level_dd, year_dd, lang_tb):

@@ -110,7 +110,12 @@ def coverage(source, *, manifest: pd.DataFrame | None = None, expected: pd.DataF
                agency  year  found  parsed  failed
         0  上海市人民政府办公厅  2019      1       1       0
         1    宁河区科学技术局  2023      1       1       0
-        2     淮安市人民政府  2024      1       1       0
+        2     平潭综合实验区  2019      1       1       0
+        3     平潭综合实验区  2022      1       1       0
+        4     平潭综合实验区  2023      1       1       0
+        5     平潭综合实验区  2024      1       1       0
+        6     平潭综合实验区  2025      1       1       0
+        7     淮安市人民政府  2024      1       1       0
     """
     st = file_status(source, manifest)
     counts = pd.crosstab([st["agency"], st["year"]], st["status"]).reindex(columns=list(STATUSES[:3]), fill_value=0)

@@ -85,6 +85,50 @@ def files_of(panel: pd.DataFrame, issues: pd.DataFrame | None = None) -> pd.Data
     return f.reset_index()
 
 
+SOURCES_FILE = "SOURCES.csv"
+#: The administrative level of a SOURCES.csv ``level`` (which names the unit, e.g. ``county_department``).
+_SOURCE_LEVEL = {"central": "province", "state": "province", "province": "province", "city": "city",
+                 "prefecture": "city", "county": "county", "township": "township"}
+
+
+def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame:
+    """Add what a folder's ``SOURCES.csv`` states about its reports, and a ``level`` column if missing.
+
+    A curated folder (such as ``data/raw``) lists each file's agency, level, scope and URL. Its
+    ``scope`` and ``level`` replace what the reader guessed from the agency's name (the name
+    平潭综合实验区 does not say that its report covers the whole zone), and the sites the
+    reports were published on go to ``attrs["publishers"]`` ({agency: host}), which chart captions
+    cite instead of a local path. Without a SOURCES.csv nothing is replaced.
+    """
+    from urllib.parse import urlparse
+
+    from toolkit.read.meta import level_of
+
+    panel = panel.copy()
+    if "level" not in panel.columns and "agency" in panel.columns:
+        panel["level"] = panel["agency"].map(lambda a: level_of(a) if isinstance(a, str) else "unknown")
+    path = Path(folder) / SOURCES_FILE if Path(folder).is_dir() else Path(folder).parent / SOURCES_FILE
+    publishers: dict[str, str] = {}
+    if path.exists():
+        src = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        by_file = src.set_index("file")
+        name = panel["source_file"].astype(str).map(lambda p: Path(p).name)
+        known = name.isin(by_file.index)
+        if "scope" in by_file:
+            stated = name[known].map(by_file["scope"])
+            panel.loc[known & stated.reindex(panel.index).ne("").fillna(False), "scope"] = stated
+        if "level" in by_file:
+            lv = name[known].map(by_file["level"]).map(lambda v: _SOURCE_LEVEL.get(str(v).split("_")[0], ""))
+            panel.loc[known & lv.reindex(panel.index).ne("").fillna(False), "level"] = lv
+        if "url" in by_file:
+            for agency, file in zip(panel.loc[known, "agency"], name[known]):
+                host = urlparse(by_file.at[file, "url"]).netloc if by_file.at[file, "url"] else ""
+                if host:
+                    publishers[str(agency)] = host
+    panel.attrs["publishers"] = publishers
+    return panel
+
+
 def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False):
     """The panel the notebooks analyse: the demo (``None``), a folder of your reports, or a tidy frame.
 
@@ -102,7 +146,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         >>> load_reports().attrs["synthetic"]
         True
         >>> load_reports("data/raw")["agency"].nunique()
-        3
+        4
     """
     if reports is None:
         panel = load_demo()
@@ -119,9 +163,9 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     failed = failed.rename(columns={"message": "error"}) if "error" not in failed.columns and "message" in failed.columns else failed
     for rec in failed.to_dict("records"):
         print(rec.get("error") or rec, file=sys.stderr)
+    panel = with_sources(panel, folder)
     panel.attrs["n_failed"] = len(failed)
     panel.attrs["synthetic"] = False
-    panel.attrs["source"] = str(folder)
     if with_files:
         return panel, files
     return panel

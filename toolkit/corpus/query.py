@@ -81,9 +81,11 @@ def query(sql: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         >>> query("SELECT year, sum(value) AS applications FROM cells WHERE \\"table\\" = 'requests' "
         ...       "AND \\"row\\" = 'new_received' AND \\"column\\" = 'total' GROUP BY year ORDER BY year", out)
            year  applications
-        0  2019         859.0
-        1  2023           0.0
-        2  2024        3119.0
+        0  2019         882.0
+        1  2022          74.0
+        2  2023          81.0
+        3  2024        3337.0
+        4  2025         154.0
     """
     con = connect(data_dir)
     try:

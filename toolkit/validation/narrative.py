@@ -1,6 +1,6 @@
 """Numbers the narrative sections state about requests, reconsideration and litigation (for W3).
 
-Reports restate their tables in prose: "共受理政府信息公开申请859件", "答复3050件
+Reports restate their tables in prose ("现行有效行政规范性文件393件" restates table 二): "共受理政府信息公开申请859件", "答复3050件
 （含上年度结转申请34件，另有103件顺延到下年度答复）", "行政复议7件，诉讼9件",
 "予以公开及部分公开258件". :func:`extract_numbers` finds such statements;
 :func:`measure_targets` says which table cells each one restates. Outcome-group
@@ -34,7 +34,12 @@ def _short(table: str, axis: str, key: str) -> str:
 def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(measure, pattern) in matching order; group 'n' is the number. Earlier matches claim their text."""
     disclosed, partly = _short("requests", "row", "disclosed"), _short("requests", "row", "partly_disclosed")
+    docs = "(?:行政)?规范性文件"
     pats = [
+        # table 二's normative documents (W3: "现行有效行政规范性文件393件" against 现行有效件数)
+        ("docs_in_force", rf"现行有效(?:的)?{docs}{_GAP}{{0,6}}?(?P<n>\d+)件"),
+        ("docs_issued", rf"制发(?:的)?{docs}{_GAP}{{0,6}}?(?P<n>\d+)件"),
+        ("docs_repealed", rf"废止(?:的)?{docs}{_GAP}{{0,6}}?(?P<n>\d+)件"),
         ("review_and_litigation", rf"行政复议(?:和|及|与|、)?(?:提起)?行政诉讼{_GAP}{{0,12}}?(?P<n>\d+)件"),
         ("disclosed_or_partly", rf"{disclosed}(?:及|和|与|、|或)?{partly}{_GAP}{{0,6}}?(?P<n>\d+)件"),
         ("carried_in", rf"(?:上一?年度?|去年)(?:结转|转结){_GAP}{{0,10}}?(?P<n>\d+)件"),
@@ -92,7 +97,7 @@ def measure_targets(measure: str) -> list[list[tuple[str, str, str]]]:
         >>> measure_targets("litigation")
         [[('review_litigation', 'litigation_direct', 'total'), ('review_litigation', 'litigation_after_reconsideration', 'total')]]
     """
-    req, rev, tot = st.REQUESTS, st.REVIEW, st.TOTAL
+    req, rev, tot, pro = st.REQUESTS, st.REVIEW, st.TOTAL, st.PROACTIVE
 
     def cells(table, rows):
         return [(table, r, tot) for r in rows]
@@ -106,6 +111,9 @@ def measure_targets(measure: str) -> list[list[tuple[str, str, str]]]:
         "litigation": [cells(rev, st.litigation_blocks())],
         "review_and_litigation": [cells(rev, st.review_blocks())],
         "disclosed_or_partly": [cells(req, st.ungrouped_outcome_rows())],
+        "docs_in_force": [[(pro, st.NORMATIVE_DOCS, st.IN_FORCE)]],
+        "docs_issued": [[(pro, st.NORMATIVE_DOCS, st.ISSUED)]],
+        "docs_repealed": [[(pro, st.NORMATIVE_DOCS, st.REPEALED)]],
     }
     if measure in flows:
         return flows[measure]

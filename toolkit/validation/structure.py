@@ -34,6 +34,7 @@ NEW_PUBLISHED, TOTAL_PUBLIC = "new_published", "total_public"
 ISSUED, REPEALED, IN_FORCE = "issued", "repealed", "in_force"
 PREV_YEAR_ITEMS, CHANGE = "prev_year_items", "change"
 RULES_ROW = "rules"  # 规章 (W2)
+NORMATIVE_DOCS = "normative_docs"  # 行政规范性文件 (W1 in-force chain, W3)
 
 # What a cell may hold (H5): the codebook's ``kind`` of each column.
 COUNT, AMOUNT, SIGNED = "count", "amount", "signed"
@@ -44,7 +45,7 @@ _ROLES = [
     (REQUESTS, "row", CARRIED_FORWARD), (REQUESTS, "column", TOTAL), (REVIEW, "column", TOTAL),
     (PROACTIVE, "column", NEW_PUBLISHED), (PROACTIVE, "column", TOTAL_PUBLIC), (PROACTIVE, "column", ISSUED),
     (PROACTIVE, "column", REPEALED), (PROACTIVE, "column", IN_FORCE), (PROACTIVE, "column", PREV_YEAR_ITEMS),
-    (PROACTIVE, "column", CHANGE), (PROACTIVE, "row", RULES_ROW),
+    (PROACTIVE, "column", CHANGE), (PROACTIVE, "row", RULES_ROW), (PROACTIVE, "row", NORMATIVE_DOCS),
 ]
 _missing = [f"{t}/{a}/{k}" for t, a, k in _ROLES if k not in cb.keys(t, a)]
 if _missing:
