@@ -65,7 +65,10 @@ def fragments(line: Line, page: int, gap: float) -> list[Frag]:
 
 
 def _height(lines: list[Line]) -> float:
-    hs = sorted(ln.y1 - ln.y0 for ln in lines) or [10.0]
+    # The text's height, over characters, not lines: a note printed one character
+    # per line in a larger font (WPS) would otherwise set it, and the header's
+    # column labels, printed a few points apart, would join.
+    hs = sorted(c.y1 - c.y0 for ln in lines for c in ln.chars) or [10.0]
     return max(hs[len(hs) // 2], 1.0)
 
 
@@ -259,6 +262,14 @@ def _is_body(line: Line, value_left: float, h: float) -> bool:
     return sum(1 for c in line.chars if c.cx > value_left and _HAN.match(c.text) and c.text != "无") >= 2
 
 
+def _continues_column(line: Line, above: Line, h: float) -> bool:
+    """Is ``line`` one character printed right under a character of ``above`` (text one character per line)?"""
+    if len(line.chars) != 1:
+        return False
+    ch = line.chars[0]
+    return any(abs(ch.cx - c.cx) <= 0.4 * h and ch.y0 - c.y0 >= 0.6 * h and ch.y0 - c.y1 <= 0.9 * h for c in above.chars)
+
+
 def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
     """Add the table's lines from ``lines[start]`` on; return the index after the last one.
 
@@ -274,7 +285,10 @@ def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
             break
         if i > start and _starts_header(lines, i, page, h):
             break
-        if table.footer is not None and table.footer.match(ln.text) and prev is not None and ln.y0 - prev.y1 > 1.5 * h:
+        # A page number: apart from the table, or the page's last line a little apart from it.
+        last = i == len(lines) - 1 and ln.x1 - ln.x0 < 4 * h
+        if (table.footer is not None and table.footer.match(ln.text) and prev is not None
+                and ln.y0 - prev.y1 > (0.9 if last else 1.5) * h):
             break
         table.lines.append((_shift(ln, table.offset), page))
         prev = ln
@@ -331,6 +345,9 @@ def extract(
             first -= 1
         header.top = min(header.top, rest[first].y0)
         after = next((k for k, ln in enumerate(rest) if ln.y0 > header.bottom), len(rest))
+        # A header note printed one character per line (WPS) runs on below the column labels.
+        while after < len(rest) and _continues_column(rest[after], rest[after - 1], h):
+            after += 1
         table.header_lines = [(ln, number) for ln in rest[first:after]]
         end = _take_rows(table, rest, after, number)
         rest = rest[:first] + rest[end:]
@@ -406,6 +423,7 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
     and the text below both name a codebook entry (规章 | 行政规范性文件, or
     行政规范 | 性文件 below 规章), never inside one label (…重新出具已 | 获取信息).
     """
+    columns, frags = _vertical_columns(frags, h)
     chains: list[list[Frag]] = []
     for f in sorted(frags, key=lambda f: (f.y0, f.x0)):
         host = None
@@ -419,17 +437,51 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
             host.append(f)
         else:
             chains.append([f])
-    cells: list[LabelCell] = []
+    cells: list[LabelCell] = [LabelCell(col) for col in columns]
     for chain in chains:
         start = 0
         for i in range(1, len(chain)):
-            if _names(kind, _text(chain[start:i])) and _names(kind, _text(chain[i:])):
+            # A numbered label's next lines are its wrap (its siblings start with their numbers).
+            numbered = _ITEM_START.match(squash(_text(chain[start:i])))
+            if not numbered and _names(kind, _text(chain[start:i])) and _names(kind, _text(chain[i:])):
                 cells.append(LabelCell(chain[start:i]))
                 start = i
         cells.append(LabelCell(chain[start:]))
     for c in cells:
         c.leaf = not any(d is not c and d.x0 >= c.x1 - 1 and min(c.y1, d.y1) - max(c.y0, d.y0) > 0 for d in cells)
     return cells
+
+
+def _vertical_columns(frags: list[Frag], h: float) -> tuple[list[list[Frag]], list[Frag]]:
+    """Labels printed one character per line in a merged cell: (their cells, the other fragments).
+
+    Single characters stacked at the same x, line after line, are one cell's
+    text read top to bottom, whatever row labels share their baselines; they
+    are taken out before row labels are joined, so that neither chains into the
+    other. Group labels stacked in one column ((四)…(五)…(六)…) are cut where
+    an item starts.
+    """
+    single = sorted((f for f in frags if len(f.chars) == 1), key=lambda f: f.y0)
+    runs: list[list[Frag]] = []
+    for f in single:
+        # The next line: a larger font's boxes may overlap the line above a little (WPS).
+        run = next((r for r in runs if abs(f.cx - r[-1].cx) <= 0.4 * h and f.y0 - r[-1].y0 >= 0.6 * h
+                    and f.y0 - r[-1].y1 <= 0.9 * h), None)
+        if run is not None:
+            run.append(f)
+        else:
+            runs.append([f])
+    runs = [r for r in runs if len(r) >= 3]
+    taken = {id(f) for r in runs for f in r}
+    columns: list[list[Frag]] = []
+    for run in runs:
+        start = 0
+        for i in range(1, len(run)):
+            if _ITEM_START.match(squash(_text(run[i:]))):
+                columns.append(run[start:i])
+                start = i
+        columns.append(run[start:])
+    return columns, [f for f in frags if id(f) not in taken]
 
 
 _NUMBER = (
