@@ -11,6 +11,11 @@ Columns (in this order):
 - ``template``: 2019 | 2021 | both: the layout this table was printed in.
 - ``source_file``, ``source_sha256``, ``format``: provenance.
 - ``location``: the cell in the source ("table 2, row 5, col 3[, page 4]").
+- ``method``: how the cell was read: ``text`` (a text layer or markup) or ``ocr``
+  (a scan or photograph, :mod:`toolkit.readers.ocr`).
+- ``confidence``: for ``ocr``, the recogniser's lowest per-character confidence in
+  the cell (0–1; missing for a cell with no characters); missing for ``text``. A
+  cell below :data:`toolkit.readers.ocr.LOW_CONFIDENCE` is listed in the issues.
 
 Blank cells are kept missing here; :mod:`toolkit.blanks` states the rule that
 validation and analysis apply to them.
@@ -35,6 +40,8 @@ TIDY_COLUMNS = (
     "source_sha256",
     "format",
     "location",
+    "method",
+    "confidence",
 )
 
 # Column dtypes (table/row/column are the codebook's ordered categoricals, see
@@ -43,4 +50,5 @@ TIDY_DTYPES = {
     "report_id": "str", "agency": "str", "year": "Int64", "scope": "str",
     "value": "Float64", "raw": "str", "unit": "str", "status": "str", "template": "str",
     "source_file": "str", "source_sha256": "str", "format": "str", "location": "str",
+    "method": "str", "confidence": "Float64",
 }

@@ -20,7 +20,7 @@ CATEGORY_AXES = ("table", "row", "column")
 
 # Parquet/Arrow schema of a cells shard (``year`` lives in the hive path, not in the file).
 CELLS_ARROW = pa.schema(
-    [(c, pa.float64() if c == "value" else pa.string()) for c in TIDY_COLUMNS if c != "year"]
+    [(c, pa.float64() if c in ("value", "confidence") else pa.string()) for c in TIDY_COLUMNS if c != "year"]
 )
 
 # one row per file seen by the batch (the coverage and resume source)

@@ -9,8 +9,9 @@ page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
 (:mod:`.pdf_stitch`). Tables printed without rules are rebuilt from the text
 and the header labels (:mod:`.pdf_unruled`).
 
-Refusals: a PDF whose pages carry no characters is a scan ("no text layer: OCR
-needed") and a password-protected one is "encrypted"; both raise
+A page without characters that shows a picture is a scan: it is read by OCR
+(:mod:`.ocr`) into the same characters and rules. Refusals: a PDF in which not
+even OCR finds text, and a password-protected one ("encrypted"), raise
 :class:`~toolkit.errors.UnreadablePDFError` rather than yield empty tables.
 """
 
@@ -154,12 +155,20 @@ def read(data: bytes, path: str) -> Document:
         items: list[tuple[int, list[Line | Part | Unruled]]] = []
         n_chars = 0
         carry: Unruled | None = None  # an unruled table running to the bottom of the last page
+        ocr_pages: list[int] = []
         for number in range(1, n_pages + 1):
             page = pdf[number - 1]
             try:
                 chars = page_chars(page)
+                hs, vs = page_rules(page)
+                if not chars:  # no text layer: a scanned page is read from its picture
+                    from .ocr import read_pdf_page
+
+                    chars, hs, vs = read_pdf_page(page, path)
+                    if chars:
+                        ocr_pages.append(number)
                 n_chars += len(chars)
-                page_items, carry = _page_items(number, chars, *page_rules(page), carry)
+                page_items, carry = _page_items(number, chars, hs, vs, carry)
                 items.append((number, page_items))
             finally:
                 page.close()
@@ -168,8 +177,8 @@ def read(data: bytes, path: str) -> Document:
     finally:
         pdf.close()
     if n_chars == 0:
-        raise UnreadablePDFError(path, f"no text layer: OCR needed ({n_pages} pages of images, no characters)")
-    return Document(blocks=assemble(items), format="pdf", pages=n_pages)
+        raise UnreadablePDFError(path, f"no text: no text layer, and OCR found no characters on its {n_pages} pages")
+    return Document(blocks=assemble(items), format="pdf", pages=n_pages, ocr_pages=tuple(ocr_pages))
 
 
 def _page_items(
