@@ -573,18 +573,31 @@ def ocr_issues(tidy, templates: dict, found: set) -> list[dict]:
     have = set(zip(tidy["table"].astype(str), tidy["row"].astype(str), tidy["column"].astype(str)))
     for table in sorted(found):
         template = templates.get(table)
-        if template not in ("2019", "2021"):
-            continue
-        for _, rows, cols in cb.layout(table, template):
-            for row in rows:
-                gone = [col for col in cols if (table, row, col) not in have]
-                if len(gone) == len(cols):
-                    out.append({"code": "row_missing", "table": table, "location": None,
-                                "message": f"{table}/{row}: row not shown in the picture(s), its cells are missing"})
-                elif gone:
-                    out.append({"code": "cell_missing", "table": table, "location": None,
-                                "message": f"{table}/{row}: cells {', '.join(gone)} not shown in the picture(s), missing"})
+        # "both": the rows shown are common to the 2019 and 2021 layouts, so the
+        # layout-specific rows not shown are listed with the layout they belong to.
+        layouts = (template,) if template in ("2019", "2021") else ("2021", "2019")
+        seen: set[str] = set()
+        for tmpl in layouts:
+            for _, rows, cols in cb.layout(table, tmpl):
+                for row in rows:
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                    only = "" if len(layouts) == 1 or _in_both(table, row) else f" (a row of the {tmpl} layout)"
+                    gone = [col for col in cols if (table, row, col) not in have]
+                    if len(gone) == len(cols):
+                        out.append({"code": "row_missing", "table": table, "location": None,
+                                    "message": f"{table}/{row}: row not shown in the picture(s){only}, its cells are missing"})
+                    elif gone:
+                        out.append({"code": "cell_missing", "table": table, "location": None,
+                                    "message": f"{table}/{row}: cells {', '.join(gone)} not shown in the picture(s){only}, missing"})
     return out
+
+
+def _in_both(table: str, row: str) -> bool:
+    from .. import codebook as cb
+
+    return all(row in rows for tmpl in ("2019", "2021") for _, rows, _ in cb.layout(table, tmpl))
 
 
 def _isna(v) -> bool:
