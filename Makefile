@@ -34,6 +34,7 @@ notebooks: venv
 bench: venv
 	$(PY) benchmarks/readers.py
 	$(PY) benchmarks/readers_pdf_docx.py
+	$(PY) benchmarks/ocr.py
 	$(PY) benchmarks/corpus.py --reports 2000
 
 clean:
