@@ -318,6 +318,31 @@ def _split(box: _Piece, cells: list[tuple[float, float, float, float]], margin: 
     return pieces
 
 
+def _text_lines(ink: np.ndarray, p: _Piece, em: float) -> list[_Piece]:
+    """A piece taller than a line cut into its lines of ink.
+
+    The detector boxes a label printed one character per line (narrow header
+    cells: 结/果/维/持) as one tall box; the recogniser reads one line, so such a
+    box squashed to its height is misread. Cut where no ink row is.
+    """
+    if p.y1 - p.y0 < 1.6 * em:
+        return [p]
+    rows = np.count_nonzero(ink[p.y0 : p.y1, p.x0 : p.x1], axis=1) > 0
+    runs: list[list[int]] = []
+    for y, on in enumerate(rows):
+        if not on:
+            continue
+        if runs and y - runs[-1][1] <= max(1, int(em * 0.12)):
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    runs = [r for r in runs if r[1] - r[0] >= 0.25 * em]
+    if len(runs) < 2:
+        return [p]
+    pad = int(em * 0.15)
+    return [_Piece(p.x0, max(p.y0, p.y0 + a - pad), p.x1, min(p.y1, p.y0 + b + 1 + pad)) for a, b in runs]
+
+
 def _has_ink(ink: np.ndarray, p: _Piece, em: float) -> bool:
     """Enough ink for a character: more than a speck of noise or a rule's stub."""
     region = ink[p.y0 : p.y1, p.x0 : p.x1]
@@ -481,6 +506,7 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     cells = _interiors(hs, vs, k)
     margin = max(2.0, em / 10)
     pieces = [p for b in boxes for p in _split(b, cells, margin)]
+    pieces = [line for p in pieces for line in _text_lines(text_ink, p, em)]
     pieces = [p for p in pieces if _has_ink(text_ink, p, em)]
     covered = np.zeros_like(ink)
     for p in pieces:
