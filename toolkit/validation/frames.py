@@ -53,6 +53,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "source_sha256": "",
         "format": "csv",
         "location": [f"{t}/{r}/{c}" for t, r, c in df.itertuples(index=False)],
+        "method": "text",
+        "confidence": pd.array([None] * len(df), dtype="Float64"),
     })
     if level is not None:
         out["level"] = level
