@@ -32,6 +32,7 @@ and never a guessed number.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -397,6 +398,7 @@ REC_HEIGHT = 48  # the recogniser's input height
 REC_MIN_WIDTH = 320  # ... and the width it pads every crop to
 STRIP_WIDTH = 1600  # a strip of short crops read as one line
 GAP = 40  # px between two crops in a strip: a clear blank for the CTC decoder
+SECOND_LOOK = 0.7  # a crop read less surely than this in a strip is read again on its own
 
 
 def recognise(crops: list[np.ndarray], path: str) -> list[tuple[str, list[float]]]:
@@ -444,13 +446,45 @@ def recognise(crops: list[np.ndarray], path: str) -> list[tuple[str, list[float]
             text_i = "".join(c for c, _ in got).strip()
             if text_i:
                 out[i] = ("".join(c for c, _ in got), [c for _, c in got])
-    again = [i for i in range(len(crops)) if out[i] is None]
+    # Read again on its own: a crop that got nothing in its strip, and one read
+    # unsurely there (a "0" as the letter "O"); keep the surer of the two readings.
+    again = [i for i in range(len(crops)) if out[i] is None or min(out[i][1]) < SECOND_LOOK]
     if again:
         results, _ = rec([crops[i] for i in again], return_word_box=True)
         for i, (text, _score, *info) in zip(again, results):
             chars = _positions(text, info)
-            out[i] = ("".join(c for c, _, _ in chars), [c for _, _, c in chars])
+            alone = ("".join(c for c, _, _ in chars), [c for _, _, c in chars])
+            if out[i] is None or (alone[1] and min(alone[1]) > min(out[i][1])):
+                out[i] = alone
+    for i, got in enumerate(out):
+        if got and _LOOKALIKE.fullmatch(got[0]) and not _DIGITS.fullmatch(got[0]):
+            out[i] = _digits_reading(rec, crops[i]) or got
     return out  # type: ignore[return-value]
+
+
+# A reading made only of digits and the letters that look like them ("O" for 0,
+# "l" for 1) is decoded again over digits alone, from the recogniser's own
+# probabilities; it replaces the letters only when that decoding is sure enough.
+_LOOKALIKE = re.compile(r"[0-9.,OoDQlI|]+")
+_DIGITS = re.compile(r"[0-9.,]+")
+
+
+def _digits_reading(rec, crop: np.ndarray) -> tuple[str, list[float]] | None:
+    h, w = crop.shape[:2]
+    norm = rec.resize_norm_img(crop, max(REC_MIN_WIDTH / REC_HEIGHT, w / max(h, 1)))[np.newaxis]
+    probs = rec.session(norm.astype(np.float32))[0][0]  # time steps × classes, softmax
+    chars = rec.postprocess_op.character
+    allowed = [0] + [k for k, c in enumerate(chars) if c in "0123456789.,"]
+    best = np.asarray(allowed)[probs[:, allowed].argmax(axis=1)]
+    text, confs, prev = [], [], 0
+    for t, k in enumerate(best):
+        if k != 0 and k != prev:
+            text.append(chars[k])
+            confs.append(float(probs[t, k]))
+        prev = k
+    if not text or min(confs) < LOW_CONFIDENCE:
+        return None
+    return "".join(text), confs
 
 
 def _strip(parts: list[np.ndarray], spans: list[tuple[int, int, int]], width: int):
