@@ -58,6 +58,7 @@ notebooks: system-deps-lab venv
 bench: venv-test
 	$(PY) benchmarks/readers.py
 	$(PY) benchmarks/readers_pdf_docx.py
+	$(PY) benchmarks/ocr.py
 	$(PY) benchmarks/corpus.py --reports 2000
 
 clean:

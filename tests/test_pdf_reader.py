@@ -139,7 +139,7 @@ def _image_only_pdf() -> bytes:
 
 
 REFUSALS = {
-    "scanned": (_image_only_pdf, UnreadablePDFError, "no text layer: OCR needed"),
+    "scanned": (_image_only_pdf, UnreadablePDFError, "OCR found no characters"),  # a picture without text
     "truncated": (lambda: HUAIAN.read_bytes()[:4000], CorruptFileError, "not a readable PDF"),
     "garbage": (lambda: b"%PDF-1.7\n" + b"\x00garbage" * 100, CorruptFileError, "not a readable PDF"),
 }

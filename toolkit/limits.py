@@ -31,6 +31,7 @@ class Limits:
     max_compression_ratio: float = 200.0  # DOCX: uncompressed / compressed, per member (XML ~10:1 is normal)
     max_members: int = 5000  # DOCX: number of members in the archive
     max_pdf_pages: int = 300  # PDF: a report is a few pages; beyond this is not a report
+    max_image_pixels: int = 60_000_000  # a picture (scan, photo, PDF page) larger than this is refused undecoded; A4 at 600 dpi is 35 M
     timeout_seconds: float = 120.0  # batch mode: a file that takes longer is reported and skipped
     max_download_bytes: int = 100 * 1024 * 1024  # toolkit collect: a larger download is stopped and deleted
 

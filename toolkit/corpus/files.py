@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-REPORT_SUFFIXES = frozenset({".txt", ".htm", ".html", ".shtml", ".docx", ".doc", ".wps", ".pdf"})
+REPORT_SUFFIXES = frozenset({".txt", ".htm", ".html", ".shtml", ".docx", ".doc", ".wps", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 
 
 def discover(paths_or_dirs: str | os.PathLike | Iterable[str | os.PathLike]) -> list[Path]:

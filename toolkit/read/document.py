@@ -26,6 +26,7 @@ class Cell:
     location: str
     merged: bool = False
     span: int = 1
+    confidence: float | None = None  # OCR'd cells: the lowest confidence of its characters (0–1)
 
 
 @dataclass(slots=True)
@@ -44,6 +45,7 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # reader-level warnings
+    ocr_pages: tuple[int, ...] = ()  # pages read from a picture by OCR (toolkit.read.formats.ocr)
 
     @property
     def tables(self) -> list[Table]:

@@ -52,6 +52,9 @@ def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
         path: the report file. Its format is detected from its content.
         partial: return what was found when a table is missing (listed in
             ``issues``) instead of raising :class:`~toolkit.errors.TableMissingError`.
+            A scan or photograph (read by OCR) is always read this way: a picture
+            of part of a report gives the cells it shows, and the tables and rows
+            it does not show are listed in ``issues`` as missing.
 
     Raises:
         ToolkitError: (and only its subclasses) with a one-line message naming
@@ -89,6 +92,7 @@ def _read(path: Path, name: str, partial: bool) -> Report:
     doc = to_simplified(read_document(data, name))
     html_title = next((n.split(": ", 1)[1] for n in doc.notes if n.startswith("title: ")), None)
     mapping = map_document(doc, name)
+    partial = partial or bool(doc.ocr_pages)
     sections, preamble = split_sections(doc.paragraphs)
     meta = meta_mod.extract(doc.paragraphs, html_title)
     found = {c.table for c in mapping.cells}
@@ -115,15 +119,23 @@ def _read(path: Path, name: str, partial: bool) -> Report:
         templates=dict(mapping.templates),
         preamble="\n".join(preamble),
     )
-    tidy = _tidy(mapping, meta)
+    tidy = _tidy(mapping, meta, doc)
+    if doc.ocr_pages:
+        from .readers.ocr import ocr_issues
+
+        issues += ocr_issues(tidy, mapping.templates, found)
     issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
     issues_df.insert(0, "source_file", name)
     return Report(data=tidy, meta=meta, sections=sections, issues=issues_df)
 
 
-def _tidy(mapping, meta: dict) -> pd.DataFrame:
+def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:
     parsed = [parse_value(c.raw) for c in mapping.cells]
     n = len(parsed)
+    # OCR'd cells: their confidence (by location, unique per printed cell) and method.
+    ocr_pages = set(doc.ocr_pages) if doc is not None else set()
+    conf = {c.location: c.confidence for t in doc.tables for row in t.rows for c in row} if ocr_pages else {}
+    methods = ["ocr" if ocr_pages and _page_of(c.location) in ocr_pages else "text" for c in mapping.cells]
     columns = {
         "report_id": [meta["report_id"]] * n,
         "agency": [meta["agency"]] * n,
@@ -141,8 +153,16 @@ def _tidy(mapping, meta: dict) -> pd.DataFrame:
         "location": [c.location for c in mapping.cells],
         "source_url": [None] * n,  # filled in by the corpus loader from a collector's manifest
         "fetched_at": [None] * n,
+        "method": methods,
+        "confidence": [conf.get(c.location) if m == "ocr" else None for c, m in zip(mapping.cells, methods)],
     }
     data = {name: pd.array(values, dtype=TIDY_DTYPES[name]) for name, values in columns.items()}
     for axis in ("table", "row", "column"):
         data[axis] = cb.categorical([getattr(c, axis) for c in mapping.cells], axis)
     return pd.DataFrame(data, columns=list(TIDY_COLUMNS))
+
+
+def _page_of(location: str) -> int | None:
+    """The page named in a cell location ("table 2, row 5, col 3, page 4" → 4)."""
+    head, _, page = location.rpartition(", page ")
+    return int(page) if head and page.isdigit() else None

@@ -56,6 +56,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "location": [f"{t}/{r}/{c}" for t, r, c in df.itertuples(index=False)],
         "source_url": None,
         "fetched_at": None,
+        "method": "text",
+        "confidence": pd.array([None] * len(df), dtype="Float64"),
     })
     out["level"] = level if level is not None else level_of(agency)
     return out[list(TIDY_COLUMNS)]

@@ -120,6 +120,22 @@ def _split_hint(group: pd.DataFrame, d: float) -> str | None:
     return None
 
 
+def _ocr_hint(group: pd.DataFrame) -> str | None:
+    """An identity over OCR'd cells: name them to be checked against the scan (a misread digit, not a split cell)."""
+    if "method" not in group or not group["method"].eq("ocr").any():
+        return None
+    ocr = group[group["method"].eq("ocr")]
+    if "confidence" in ocr:  # least sure first: the likeliest misreading
+        ocr = ocr.sort_values("confidence", na_position="first")
+    zh = "、".join(f"「{cell_label(t, r, c)}」{fmt(v)}" for t, r, c, v in zip(ocr["table"], ocr["row"], ocr["column"], _values(ocr)))
+    en = "; ".join(f"{cell_label(t, r, c, 'en')} {fmt(v)}" for t, r, c, v in zip(ocr["table"], ocr["row"], ocr["column"], _values(ocr)))
+    return f"请对照扫描件核对这些单元格：{zh} / check these cells against the scan: {en}"
+
+
+def _values(cells: pd.DataFrame) -> list[float | None]:
+    return [float(v) if pd.notna(v) else None for v in cells["value_printed"]]
+
+
 def identity_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[dict]]:
     """Issues and check records for H1–H4."""
     inst, members = evaluate_identities(cells)
@@ -163,7 +179,7 @@ def identity_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[
         zh, en = label("msg.identity", "zh", **f), label("msg.identity", "en", **f)
         out.append(issue(meta, table=table, row=row, column=column, rule=rule, severity="error",
                          expected=expected, observed=observed, zh=zh, en=en,
-                         hint=_split_hint(group, d), location=cell.get("location")))
+                         hint=_ocr_hint(group) or _split_hint(group, d), location=cell.get("location")))
     return out, checks
 
 

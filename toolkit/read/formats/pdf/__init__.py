@@ -9,11 +9,13 @@ page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
 (:mod:`.pdf_stitch`). Tables printed without rules are rebuilt from the text
 and the header labels (:mod:`.pdf_unruled`).
 
-Refusals: a PDF whose pages carry no characters is a scan ("no text layer: OCR
-needed"), and so is one whose characters are garbage (:func:`text_layer_usable`:
-CID fonts without a ToUnicode map give control and Latin-1 codes instead of
-Chinese); a password-protected one is "encrypted"; all raise
-:class:`~toolkit.errors.UnreadablePDFError` rather than yield empty or nonsense tables.
+Refusals: a PDF whose characters are garbage (:func:`text_layer_usable`: CID fonts
+without a ToUnicode map give control and Latin-1 codes instead of Chinese) is
+refused with "no text layer: OCR needed"; a page without characters that shows a
+picture is a scan and is read by OCR (:mod:`toolkit.read.formats.ocr`) into the
+same characters and rules. A PDF in which not even OCR finds text, and a
+password-protected one ("encrypted"), raise :class:`~toolkit.errors.UnreadablePDFError`
+rather than yield empty or nonsense tables.
 """
 
 from __future__ import annotations
@@ -233,14 +235,22 @@ def read(data: bytes, path: str) -> Document:
         n_chars = 0
         sample: list[Char] = []  # characters the text-layer check looks at
         carry: Unruled | None = None  # an unruled table running to the bottom of the last page
+        ocr_pages: list[int] = []
         for number in range(1, n_pages + 1):
             page = pdf[number - 1]
             try:
                 chars = page_chars(page)
+                hs, vs = page_rules(page)
+                if not chars:  # no text layer: a scanned page is read from its picture
+                    from toolkit.read.formats.ocr import read_pdf_page
+
+                    chars, hs, vs = read_pdf_page(page, path)
+                    if chars:
+                        ocr_pages.append(number)
                 n_chars += len(chars)
-                if len(sample) < 4000:
+                if len(sample) < 4000 and number not in ocr_pages:
                     sample += chars[: 4000 - len(sample)]
-                page_items, carry = _page_items(number, chars, *page_rules(page), carry)
+                page_items, carry = layout_page(number, chars, hs, vs, carry)
                 items.append((number, page_items))
             finally:
                 page.close()
@@ -249,14 +259,14 @@ def read(data: bytes, path: str) -> Document:
     finally:
         pdf.close()
     if n_chars == 0:
-        raise UnreadablePDFError(path, f"no text layer: OCR needed ({n_pages} pages of images, no characters)")
-    if not text_layer_usable(sample):
+        raise UnreadablePDFError(path, f"no text: no text layer, and OCR found no characters on its {n_pages} pages")
+    if sample and not text_layer_usable(sample):
         raise UnreadablePDFError(path, f"no text layer: OCR needed (the text layer is garbled: fonts without a Unicode map, "
                                        f"{len(sample)} characters checked, too few Chinese)")
-    return Document(blocks=assemble(items), format="pdf", pages=n_pages)
+    return Document(blocks=assemble(items), format="pdf", pages=n_pages, ocr_pages=tuple(ocr_pages))
 
 
-def _page_items(
+def layout_page(
     number: int, chars: list[Char], hs: list[Seg], vs: list[Seg], carry: Unruled | None = None
 ) -> tuple[list[Line | Part | Unruled], Unruled | None]:
     """One page as text lines and table parts, top to bottom, page numbers dropped.

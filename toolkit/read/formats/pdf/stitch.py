@@ -184,11 +184,18 @@ def _table(parts: list[Part], index: int) -> Table:
                     location(index, r, cell.c0 + 1, page),
                     merged=not first or cell.continues is not None,
                     span=cell.c1 - cell.c0 + 1,
+                    confidence=_confidence(cell.root()),
                 )
                 for cell, first in row
             ]
         )
     return Table(rows=out, index=index, page=parts[0].page)
+
+
+def _confidence(cell: GridCell) -> float | None:
+    """The lowest confidence of an OCR'd cell's characters (:mod:`.ocr`); None for a text layer or an empty cell."""
+    confs = [ch.conf for ch in cell.chars if hasattr(ch, "conf")]
+    return min(confs) if confs else None
 
 
 def _pairs(last: Row, first: Row) -> list[tuple[GridCell | None, GridCell]]:

@@ -1,0 +1,204 @@
+"""OCR of scans and photographs (toolkit.read.formats.ocr): a synthetic report printed by
+LibreOffice, rasterised, turned by about a degree and a half, put on grey paper with
+noise, then read back through the same grid/stitch path as text PDFs.
+
+The scans are made here (session fixture, cached in a tmp folder), not committed.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from toolkit import limits, read_report, validate
+from toolkit.errors import CorruptFileError, LimitExceededError, ToolkitError
+from toolkit.read.formats import ocr
+from toolkit.synthetic.render.docx import render_docx
+from toolkit.synthetic.render.pdf import docx_to_pdf
+from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages, png
+from toolkit.soffice import executable
+from toolkit.synthetic import report_spec
+
+needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
+
+ANGLES = (0.9, -1.3, 1.4)  # degrees per page: under 1.5°, both directions
+KEY = ["table", "row", "column"]
+
+
+@pytest.fixture(scope="session")
+def printed(tmp_path_factory):
+    """A filled report (generated layout: table 三 starts on the page of table 二) as a text PDF."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    if executable() is None:
+        pytest.skip("LibreOffice (soffice) not installed; `make test` installs it")
+    spec = report_spec(11, activity=40.0)
+    pdf = docx_to_pdf([render_docx(spec, None, 11, official=False)])[0]
+    return spec, pdf, tmp_path_factory.mktemp("scans")
+
+
+def _scan(printed, dpi: int):
+    spec, pdf, folder = printed
+    path = folder / f"scan-{dpi}.pdf"
+    if not path.exists():
+        pages = [degrade(p, angle=a, seed=i) for i, (p, a) in enumerate(zip(pdf_pages(pdf, dpi), ANGLES))]
+        path.write_bytes(image_pdf(pages, dpi))
+    return spec, path
+
+
+@pytest.fixture(scope="session")
+def photo(printed):
+    """Page 1 as a photograph (PNG, 200 dpi, turned 1.2°): table 二 and the top of table 三."""
+    spec, pdf, folder = printed
+    path = folder / "page1.png"
+    if not path.exists():
+        path.write_bytes(png(degrade(pdf_pages(pdf, 200)[0], angle=1.2, paper=200, noise=14.0, seed=7)))
+    return spec, path
+
+
+def _compare(spec, report) -> pd.DataFrame:
+    got = report.data.astype({"table": str, "row": str, "column": str})
+    merged = spec.cells.merge(got, on=KEY, how="left", suffixes=("_true", "_got"), indicator=True)
+    return merged
+
+
+def _assert_exact(merged: pd.DataFrame) -> None:
+    want = merged["value_true"].astype(float)
+    have = merged["value_got"].astype("Float64").astype(float)
+    same = (want == have) | (want.isna() & have.isna())
+    assert same.all(), merged.loc[~same, ["table", "row", "column", "raw_true", "raw_got", "confidence", "location"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_scanned_pdf_reads_every_cell_exactly(printed, dpi):
+    spec, path = _scan(printed, dpi)
+    report = read_report(path)
+    merged = _compare(spec, report)
+    assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", KEY]
+    _assert_exact(merged)
+    assert len(report.data) == len(spec.cells)
+    assert report.meta["agency"] == spec.agency and report.meta["year"] == spec.year
+    assert report.data["method"].eq("ocr").all()
+    conf = report.data["confidence"].dropna()
+    assert len(conf) > 0.6 * len(report.data) and conf.between(0, 1).all()
+    assert report.data["location"].str.fullmatch(r"table \d+, row \d+, col \d+, page \d+").all()
+    assert not report.issues["code"].isin(["table_missing", "row_missing", "cell_missing", "ocr_unreadable"]).any()
+
+
+def test_photo_of_one_page_gives_its_cells_and_reports_the_rest_missing(photo):
+    spec, path = photo
+    report = read_report(path)
+    assert report.meta["format"] == "image"
+    merged = _compare(spec, report)
+    shown = merged[merged["_merge"] == "both"]
+    _assert_exact(shown)  # every cell on the picture, exactly
+    tables = set(shown["table"])
+    assert "proactive" in tables and "requests" in tables
+    assert (merged.loc[merged["table"] == "proactive", "_merge"] == "both").all()
+    # The rest is reported missing, row by row (table 三's lower rows) or whole (table 四).
+    issues = report.issues
+    assert "review_litigation" in set(issues.loc[issues["code"] == "table_missing", "table"])
+    unseen = merged[merged["_merge"] != "both"]
+    assert len(unseen) > 0
+    said = " ".join(issues.loc[issues["code"].isin(["row_missing", "cell_missing"]), "message"])
+    for table, row in unseen.loc[unseen["table"] == "requests", ["table", "row"]].drop_duplicates().itertuples(index=False):
+        assert f"{table}/{row}:" in said, (table, row)
+    assert not issues["message"].str.contains("review_litigation/").any()  # a table not shown is one issue, not 30
+
+
+def test_photo_is_written_by_toolkit_parse(photo, tmp_path):
+    from toolkit.cli import main
+
+    spec, path = photo
+    out = tmp_path / "cells.csv"
+    assert main(["parse", str(path), "-o", str(out), "--workers", "1", "-q"]) == 0
+    cells = pd.read_csv(out, encoding="utf-8-sig")
+    assert set(cells["method"]) == {"ocr"} and len(cells) > 40
+    assert cells["confidence"].dropna().between(0, 1).all()
+
+
+def test_failing_identity_on_ocr_cells_names_them_against_the_scan(photo):
+    """A misread digit (here: one value changed after reading) gives "check these cells against the scan", not a split-cell hint."""
+    _, path = photo
+    data = read_report(path).data.copy()
+    at = data.index[(data["table"] == "requests") & (data["row"] == "new_received") & (data["column"] == "natural_person")][0]
+    data.loc[at, "value"] = data.loc[at, "value"] + 1
+    found = validate(data)
+    hard = found[found["rule"].isin(["H1", "H2", "H3"])]
+    assert len(hard), found
+    hints = hard["hint"].dropna()
+    assert len(hints) and hints.str.contains("check these cells against the scan").all()
+    assert hints.str.contains("natural person|自然人", case=False).any()
+    assert not hints.str.contains("split cell").any()
+
+
+def test_text_reports_say_method_text_without_confidence():
+    data = read_report("data/raw/ninghe-kejiju-2023.txt").data
+    assert data["method"].eq("text").all() and data["confidence"].isna().all()
+    assert str(data["confidence"].dtype) == "Float64"
+
+
+def test_deskew_finds_the_angle_from_the_rules(printed):
+    _, pdf, _ = printed
+    page = pdf_pages(pdf, 150)[1]
+    for angle in (1.3, -0.7):
+        found = ocr.skew_angle(ocr.binarise(degrade(page, angle=angle, seed=3)))
+        assert abs(found + angle) < 0.1, (angle, found)  # straightening turns the other way
+
+
+# --- bad pictures: one line, never a traceback ----------------------------------------------------
+
+
+def _png_header(width: int, height: int) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b"")
+
+
+def test_decompression_bomb_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png_header(100_000, 100_000))  # 10 G pixels announced in 70 bytes
+    with pytest.raises(LimitExceededError) as err:
+        read_report(path)
+    message = str(err.value)
+    assert "\n" not in message and "bomb.png" in message and "pixel" in message
+
+
+def test_pixel_limit_is_configurable(tmp_path):
+    path = tmp_path / "small.png"
+    path.write_bytes(png(np.full((200, 300), 255, np.uint8)))
+    with limits.configured(max_image_pixels=10_000), pytest.raises(LimitExceededError, match="300×200 pixels is over the 10000-pixel limit"):
+        read_report(path)
+
+
+def test_broken_picture_is_one_line(tmp_path):
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00garbage" * 10)
+    with pytest.raises(CorruptFileError) as err:
+        read_report(path)
+    assert "\n" not in str(err.value) and "cut.jpg" in str(err.value)
+
+
+def test_missing_ocr_package_says_how_to_install(monkeypatch, tmp_path):
+    # The import fails as it does where the package is not installed (None in sys.modules).
+    monkeypatch.setitem(__import__("sys").modules, "rapidocr_onnxruntime", None)
+    monkeypatch.setattr(ocr, "_engine", None)
+    path = tmp_path / "scan.png"
+    path.write_bytes(png(np.full((300, 200), 255, np.uint8)))
+    with pytest.raises(ToolkitError) as err:
+        read_report(path)
+    assert "pip install 'rapidocr-onnxruntime==1.4.4'" in str(err.value) and "scan.png" in str(err.value)
+
+
+def test_folder_reads_pick_up_pictures(tmp_path):
+    from toolkit.corpus.files import discover
+
+    for name in ("a.png", "b.JPG", "c.jpeg", "d.tif", "e.tiff", "f.gif"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in discover(tmp_path)] == ["a.png", "b.JPG", "c.jpeg", "d.tif", "e.tiff"]
