@@ -11,8 +11,8 @@ import re
 import zipfile
 
 import numpy as np
-
 from conftest import RAW
+
 from toolkit import errors
 from toolkit.synthetic.render import render
 from toolkit.synthetic.values import report_spec

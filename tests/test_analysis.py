@@ -13,13 +13,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import RAW
 
 from toolkit.analyse import measures as an
 from toolkit.corpus.loaders import load_demo
-from toolkit.synthetic.panel import agencies_table
 from toolkit.read.report import read_report
-
-from conftest import RAW
+from toolkit.synthetic.panel import agencies_table
 
 
 @pytest.fixture(scope="module")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import RAW
+
 from toolkit import ToolkitError, read_report
 from toolkit.errors import EncodingError, NotAReportError, TableMissingError, UnknownFormatError
 from toolkit.synthetic.render.html import render_html

@@ -6,7 +6,6 @@ import shutil
 import subprocess
 
 import pytest
-
 from conftest import RAW
 
 pytestmark = pytest.mark.skipif(shutil.which("pdffonts") is None, reason="needs poppler-utils (make system-deps)")

@@ -15,17 +15,15 @@ import warnings
 
 import matplotlib
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 import pytest
+from conftest import RAW
 
 from toolkit import codebook as cb
 from toolkit import labels
 from toolkit.analyse import charts, widgets
 from toolkit.analyse import measures as an
 from toolkit.corpus.loaders import load_demo, load_reports
-
-from conftest import RAW
 
 SPARSE = ("ninghe-kejiju-2023.txt", "shanghai-gov-office-2019.html", "huaian-city-2024.pdf")
 

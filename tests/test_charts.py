@@ -16,16 +16,15 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import RAW
 from matplotlib import font_manager as fm
 
-from toolkit.analyse import measures as an
-from toolkit.analyse import charts, fonts, widgets
 from toolkit import codebook as cb
 from toolkit import labels
+from toolkit.analyse import charts, fonts, widgets
+from toolkit.analyse import measures as an
 from toolkit.corpus.loaders import load_demo
 from toolkit.read.report import read_report
-
-from conftest import RAW
 
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 

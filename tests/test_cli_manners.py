@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import RAW, ROOT
 
 CLI = [sys.executable, "-m", "toolkit.cli"]

@@ -6,15 +6,15 @@ import io
 import zipfile
 
 import pytest
-
 from conftest import FIXTURES
+
 from toolkit import read_report
 from toolkit.errors import ConversionError, CorruptFileError, ToolkitError
 from toolkit.read.formats import docx as docx_reader
 from toolkit.read.formats import legacy
+from toolkit.read.formats.soffice import convert, executable
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.perturb import Perturbation
-from toolkit.read.formats.soffice import convert, executable
 from toolkit.synthetic.values import report_spec
 
 TEMPLATE = FIXTURES / "template-2021-blank.docx"

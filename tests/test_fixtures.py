@@ -6,8 +6,8 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import RAW, expected_cells
+
 from toolkit import read_report
 
 CASES = [

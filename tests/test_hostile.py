@@ -12,11 +12,11 @@ import sys
 import zipfile
 
 import pytest
+from conftest import RAW, ROOT
+from hostile_cases import SECRET, cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import RAW, ROOT
-from hostile_cases import SECRET, cases
 from toolkit import ToolkitError, read_report
 from toolkit.errors import InternalError
 from toolkit.synthetic.render import render

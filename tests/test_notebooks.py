@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from conftest import ROOT
 
 from toolkit.analyse import notebooks as nbk
-
-from conftest import ROOT
 
 NOTEBOOKS = nbk.notebooks_in(ROOT / "notebooks")
 CELL_TIMEOUT = 120

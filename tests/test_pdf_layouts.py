@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_roundtrip_docx_pdf import _check, _spec
+
 from toolkit.errors import UnreadablePDFError
 from toolkit.read.formats.pdf import read as read_pdf
 from toolkit.read.formats.pdf import text_layer_usable

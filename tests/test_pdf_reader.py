@@ -6,14 +6,14 @@ import io
 import re
 
 import pytest
-
 from conftest import RAW, expected_cells
+
 from toolkit import read_report
 from toolkit.errors import CorruptFileError, UnreadablePDFError
 from toolkit.read.formats import pdf as pdf_reader
+from toolkit.read.formats.soffice import executable
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.pdf import docx_to_pdf
-from toolkit.read.formats.soffice import executable
 from toolkit.synthetic.values import report_spec
 
 HUAIAN = RAW / "huaian-city-2024.pdf"

@@ -5,15 +5,15 @@ blanks included), table 三 also cut by page breaks."""
 from __future__ import annotations
 
 import pytest
-
 from test_roundtrip_docx_pdf import _check, _spec
-from toolkit.read.formats.pdf import read as read_pdf
+
 from toolkit.read.formats.pdf import page_rules
+from toolkit.read.formats.pdf import read as read_pdf
+from toolkit.read.formats.soffice import executable
+from toolkit.read.tables import classify
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.pdf import docx_to_pdf
 from toolkit.synthetic.render.perturb import Perturbation
-from toolkit.read.formats.soffice import executable
-from toolkit.read.tables import classify
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.corpus import load_cells, parse_to_parquet, read_reports
+from toolkit.corpus import load_cells, parse_to_parquet
 from toolkit.synthetic.corpus import generate_corpus
 
 ROOT = Path(__file__).resolve().parents[1]

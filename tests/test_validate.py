@@ -14,13 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import FIXTURES, RAW
 
 from toolkit.read.report import read_report
 from toolkit.synthetic.values import consistent_values
 from toolkit.validation.api import ISSUE_COLUMNS, run_checks, validate
 from toolkit.validation.frames import tidy_frame, tidy_from_expected
-
-from conftest import FIXTURES, RAW
 
 R, T4 = "requests", "review_litigation"
 

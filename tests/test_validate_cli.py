@@ -8,14 +8,13 @@ import json
 
 import pandas as pd
 import pytest
-
-from toolkit.validation.quality import quality_summary
-from toolkit.synthetic.render.text import render_text
-from toolkit.read.report import read_report
-from toolkit.synthetic.values import report_spec
-from toolkit.cli.validate import add_validate_parser, validate_command
-
 from conftest import RAW
+
+from toolkit.cli.validate import add_validate_parser
+from toolkit.read.report import read_report
+from toolkit.synthetic.render.text import render_text
+from toolkit.synthetic.values import report_spec
+from toolkit.validation.quality import quality_summary
 
 
 def run(argv: list[str], capsys) -> tuple[int, str]:

@@ -4,8 +4,8 @@ and the identities through it are not explained by a split cell."""
 from __future__ import annotations
 
 import pandas as pd
-
 from conftest import RAW
+
 from toolkit import read_report, validate
 
 

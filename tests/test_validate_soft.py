@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import RAW
 
-from toolkit.validation.narrative import extract_numbers
 from toolkit.read.report import read_report
 from toolkit.synthetic.values import consistent_values
 from toolkit.validation.api import run_checks, validate
 from toolkit.validation.frames import tidy_frame
+from toolkit.validation.narrative import extract_numbers
 from toolkit.validation.soft import can_make_rules
-
-from conftest import RAW
 
 R = "requests"
 
@@ -144,7 +143,7 @@ def test_can_make_rules(agency, level, allowed):
 
 
 def test_w2_rules_from_a_township():
-    """SPEC §7 #27: a township 2023 report prints 规章 现行有效 6 (values here synthetic)."""
+    """docs/format.md §7 #27: a township 2023 report prints 规章 现行有效 6 (values here synthetic)."""
     df = set_cells(year_report(1, 2023, agency="某县某镇人民政府"), "proactive", "rules",
                    {"issued": 0, "repealed": 0, "in_force": 6})
     w2 = rule(validate(df), "W2")
@@ -168,7 +167,7 @@ NARRATIVES = [
      "2024 年，全市共受理政府信息公开申请 3119 件，答\n复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度\n"
      "答复），均在法定期限内予以答复。政府信息公开行政复议 351\n件，其中结果维持 72 件",
      {"received": 3119, "processed": 3050, "carried_in": 34, "carried_forward": 103, "reconsideration": 351}),
-    ("Shuyang 2025 (SPEC §5 W3 example)",
+    ("Shuyang 2025 (docs/format.md §5 W3 example)",
      "全年共受理政府信息公开申请749件，共办理718件，结转下一年31件。行政复议、行政诉讼共74件。",
      {"received": 749, "processed": 718, "carried_forward": 31, "review_and_litigation": 74}),
 ]
@@ -189,7 +188,7 @@ def test_w3_against_real_reports():
 
 
 def shuyang_2025() -> pd.DataFrame:
-    """The table numbers SPEC §7 #30 gives for Shuyang 2025 (other cells 0: not all are listed there)."""
+    """The table numbers docs/format.md §7 #30 gives for Shuyang 2025 (other cells 0: not all are listed there)."""
     df = year_report(0, 2025, agency="沭阳县人民政府")
     df["value"], df["raw"] = 0.0, "0"
     df = set_cells(df, R, "new_received", {"natural_person": 705, "org_business": 3, "org_legal_service": 5, "total": 713})

@@ -77,7 +77,7 @@ class _Writer:
 
     def paragraph(self, s: str, indent: bool = True) -> None:
         w, h = self.size
-        for k, line in enumerate(_wrap(("\u3000\u3000" if indent else "") + s, w - 2 * MARGIN)):
+        for _k, line in enumerate(_wrap(("\u3000\u3000" if indent else "") + s, w - 2 * MARGIN)):
             if self.y + PITCH > h - MARGIN:
                 self.new_page()
             self.text(MARGIN, self.y + PITCH - 3, line)
@@ -108,11 +108,11 @@ def _table(wr: _Writer, table: list[list[layout.RCell]], vertical: bool, header_
     n = len(placed)
     height = [1] * n
     for r, row in enumerate(placed):
-        for cell, col, cont in row:
+        for cell, _col, cont in row:
             if not cont and cell.rowspan == 1:
                 height[r] = max(height[r], len(lines[id(cell)]))
     for r, row in enumerate(placed):
-        for cell, col, cont in row:
+        for cell, _col, cont in row:
             if not cont and cell.rowspan > 1:
                 last = r + cell.rowspan - 1
                 short = len(lines[id(cell)]) - sum(height[r : last + 1])

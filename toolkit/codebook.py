@@ -1,6 +1,6 @@
 """The codebook: one source of truth for table, row and column keys and labels.
 
-The data lives in ``toolkit/data/codebook.csv`` (SPEC §8): every key with its
+The data lives in ``toolkit/data/codebook.csv`` (docs/format.md §8): every key with its
 Chinese and English label, the template it belongs to (``2019``, ``2021`` or
 ``both``), the block it sits in, its display order and the regular expression
 (over :func:`toolkit.read.normalise.label_key`) that maps a printed label to it, and

@@ -150,7 +150,7 @@ def build_site(doc: Path | None, other_base: str) -> dict:
 </ul>
 <div class="page"><a href="index.html">首页</a> <a href="index_1.html">下一页</a> <a href="/xxgk/tzgg/index_2.html">2</a></div>
 """))
-    gbk_page = f"""<html><head><title>政府信息公开年报</title></head><body>
+    gbk_page = """<html><head><title>政府信息公开年报</title></head><body>
 <div class="crumbs">当前位置：首页 &gt; 政府信息公开年报</div>
 <ul><li><a href="flaky.html">云岭镇2023年政府信息公开工作年度报告（Word）</a></li>
 <li><a href="slow.html">某县2020年政府信息公开工作年度报告</a></li>

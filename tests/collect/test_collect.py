@@ -242,7 +242,7 @@ def test_parse_collected_reports_carry_their_source_url(servers, doc_file, tmp_p
     assert r.returncode == 1  # the chrome-only pages (slow/big/fake) hold no report tables
 
     # A second parse answers from the cache and still carries the provenance.
-    r2 = cli("parse", str(out), "-o", str(tmp_path / "cells.csv"), "--workers", "1", "-q", "--cache-dir",
+    cli("parse", str(out), "-o", str(tmp_path / "cells.csv"), "--workers", "1", "-q", "--cache-dir",
              str(shards / "_cache"))
     import pandas as pd
 

@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from toolkit.analyse import measures as an
 from toolkit import codebook as cb
 from toolkit import labels
 from toolkit.analyse import fonts
+from toolkit.analyse import measures as an
 from toolkit.labels import label
 
 #: Okabe & Ito (2008) colour-blind-safe palette, plus a neutral grey.

@@ -18,7 +18,7 @@ return) and follows three rules:
    ``share_of_<denominator>`` and the denominator is a column beside it;
    named rates are listed in :data:`RATES` with their numerator and denominator.
 
-Derived groups (SPEC §8), read from the codebook's ``block`` column: each outcome
+Derived groups (docs/format.md §8), read from the codebook's ``block`` column: each outcome
 group (``withheld``, ``unable``, ``not_processed``, ``other``) is the sum of the
 table 三 rows in its block; ``other`` is the 2019 layout's single row or the sum of
 the 2021 rows; ``org_subtotal`` (法人或其他组织) is the sum of the applicant
@@ -272,7 +272,6 @@ def _rowsum(m: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
 
 def _outcome_groups(m: pd.DataFrame) -> pd.DataFrame:
     """Derived outcome groups from a requests matrix (rows as columns)."""
-    rows = cb.keys("requests", "row")
     out = pd.DataFrame(index=m.index)
     out["disclosed"] = m.get("disclosed")
     out["partly_disclosed"] = m.get("partly_disclosed")

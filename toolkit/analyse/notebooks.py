@@ -52,7 +52,6 @@ def versions() -> str:
     import pandas as pd
 
     import toolkit
-
     from toolkit.analyse import fonts
 
     f = fonts.cjk_font()

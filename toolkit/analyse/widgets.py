@@ -20,8 +20,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from toolkit import labels
-from toolkit.analyse import measures as an
 from toolkit.analyse import charts
+from toolkit.analyse import measures as an
 from toolkit.labels import label
 
 VIEWS = ("outcomes", "refusals", "volumes", "applicants", "review", "heatmap")

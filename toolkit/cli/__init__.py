@@ -19,8 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import codebook as cb
-from toolkit.errors import ToolkitError
-from toolkit.read.report import read_report
 from toolkit.cli.validate import add_validate_parser
 
 EXIT_CODES = """exit status:
@@ -104,8 +102,8 @@ def _parse(args) -> int:
 def _export(args) -> int:
     """A parsed corpus (shard folder, or a tidy .parquet/.csv) → CSV (utf-8-sig), XLSX or Parquet."""
     from toolkit.corpus import load_cells
-    from toolkit.corpus.schema import conform_tidy
     from toolkit.corpus.query import export, query
+    from toolkit.corpus.schema import conform_tidy
     from toolkit.corpus.wide import wide_table
 
     src = Path(args.source)

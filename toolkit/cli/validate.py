@@ -75,9 +75,9 @@ def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], sh
 def validate_command(args) -> int:
     """Run ``toolkit validate``; returns the exit status."""
     from toolkit.corpus.files import discover  # the same file walker as `toolkit parse`
-    from toolkit.validation.quality import quality_summary
     from toolkit.read.report import read_report
     from toolkit.validation.api import run_checks
+    from toolkit.validation.quality import quality_summary
 
     reports, unreadable = [], []
     try:

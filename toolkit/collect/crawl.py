@@ -37,7 +37,7 @@ import pandas as pd
 
 from toolkit import limits
 from toolkit.collect import manifest as mf
-from toolkit.collect.fetch import PoliteClient, Response, utc_now, origin_of, parse_allow_host
+from toolkit.collect.fetch import PoliteClient, Response, origin_of, parse_allow_host, utc_now
 from toolkit.collect.links import DEFAULT_MATCH, Page, is_attachment, list_prefix, normalise_url, pagination, parse_page
 from toolkit.collect.names import inside, safe_relpath
 from toolkit.collect.sniff import FILE_KINDS, sniff_file, suffix_for
@@ -82,7 +82,7 @@ def _check_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise CollectError(f"{url}: not an http(s) URL (write it with http:// or https://)")
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when it is read
     except ValueError:
         raise CollectError(f"{url}: bad port") from None
     return normalise_url(url)
@@ -113,7 +113,7 @@ def _is_report_page(page: Page, pattern: re.Pattern) -> bool:
     if all(h.search(page.text) for h in _REPORT_HEADINGS[:2]) or (
             _REPORT_HEADINGS[0].search(page.text) and _REPORT_HEADINGS[2].search(page.text)):
         return True
-    others = [l for l in page.links if l.url != page.url and not is_attachment(l) and pattern.search(l.label)]
+    others = [ln for ln in page.links if ln.url != page.url and not is_attachment(ln) and pattern.search(ln.label)]
     return bool(pattern.search(page.title)) and not others
 
 

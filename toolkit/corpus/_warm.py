@@ -6,8 +6,8 @@ from __future__ import annotations
 import importlib
 
 from toolkit import codebook as cb
-from toolkit.read.formats import READERS
 from toolkit.corpus import worker  # noqa: F401
+from toolkit.read.formats import READERS
 
 for _module in set(READERS.values()):
     importlib.import_module(f"toolkit.read.formats.{_module}")

@@ -13,11 +13,11 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import limits
-from toolkit.spreadsheet import write_csv
 from toolkit.corpus import engines, shards
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
 from toolkit.corpus.worker import ChunkResult, ChunkTask
+from toolkit.spreadsheet import write_csv
 
 PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
 

@@ -18,8 +18,6 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from toolkit import limits
-from toolkit.errors import ToolkitError
-from toolkit.read.report import read_report
 from toolkit.corpus import shards
 from toolkit.corpus.cache import ParseCache
 from toolkit.corpus.schema import (
@@ -31,6 +29,8 @@ from toolkit.corpus.schema import (
     empty_tidy,
     frame,
 )
+from toolkit.errors import ToolkitError
+from toolkit.read.report import read_report
 
 
 @dataclass

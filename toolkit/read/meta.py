@@ -80,7 +80,7 @@ def level_of(agency: str | None) -> str:
 
 
 def scope_of(agency: str | None, level: str) -> str:
-    """agency | government_office | region_aggregate (SPEC §5 W5).
+    """agency | government_office | region_aggregate (docs/format.md §5 W5).
 
     Examples:
         >>> scope_of("淮安市人民政府", "city"), scope_of("上海市人民政府办公厅", "province")

@@ -2,7 +2,7 @@
 
 OpenCC ``tw2sp`` converts characters *and* reverses Taiwan phrasing, which the
 mirrors apply (``规范性文件`` → ``規範性檔案``); plain t2s would leave ``档案``
-and the row would not match (SPEC §6.3).
+and the row would not match (docs/format.md §6.3).
 """
 
 from __future__ import annotations

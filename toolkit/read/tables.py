@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from toolkit import codebook as cb
-from toolkit.read.document import Cell, Document, Table
 from toolkit.errors import LayoutError
+from toolkit.read.document import Cell, Document, Table
 from toolkit.read.normalise import label_key, squash
 from toolkit.read.values import parse_value
 
@@ -54,7 +54,7 @@ def classify(table: Table) -> str | None:
     """Which report table this is, judged by its labels (never by its position).
 
     A requests table needs at least five of the seven applicant column labels
-    (SPEC §6.3); a review table needs a review block label and an outcome label;
+    (docs/format.md §6.3); a review table needs a review block label and an outcome label;
     the proactive table needs a 第二十条 caption or a proactive row label.
     """
     cells = [c for row in table.rows[:8] for c in row if c.text and not c.merged]
@@ -107,7 +107,7 @@ def map_document(doc: Document, path: str) -> Mapping:
 
 
 def _template(table: str, found_keys: list[tuple[str, str]]) -> str:
-    """2019 or 2021 from the template of the keys found (SPEC §6.1); ``both`` if undecidable."""
+    """2019 or 2021 from the template of the keys found (docs/format.md §6.1); ``both`` if undecidable."""
     marks = {cb.attribute(table, axis, key, "template") for axis, key in found_keys} - {"both"}
     if len(marks) == 1:
         return marks.pop()
@@ -120,7 +120,6 @@ def _template(table: str, found_keys: list[tuple[str, str]]) -> str:
 
 
 def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
-    block: str | None = None
     header: list[str] | None = None
     seen: set[tuple[str, str]] = set()
     found_keys: list[tuple[str, str]] = []
@@ -129,7 +128,7 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
             texts = [label_key(c.text) for c in row]
             caption = next((cb.match("proactive", "block", t) for t in texts if t), None)
             if caption and len({c.text for c in row if c.text}) == 1:
-                block, header = caption, None
+                header = None
                 found_keys.append(("block", caption))
                 continue
             row_key = cb.match("proactive", "row", texts[0]) if texts and texts[0] else None

@@ -1,6 +1,6 @@
 """Parse a printed table cell into a number, keeping the raw text beside it.
 
-Policy (SPEC §6.4): NFKC → strip a unit (recorded) → number regex. Blank and
+Policy (docs/format.md §6.4): NFKC → strip a unit (recorded) → number regex. Blank and
 NA tokens stay missing; the read step never imputes. How validation and
 analysis treat a blank in a table that has numbers is decided in
 :mod:`toolkit.validation.blanks`, not here.

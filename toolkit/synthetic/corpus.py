@@ -1,7 +1,7 @@
 """Synthetic corpora: N reports over agencies × years in every supported format, with ground truth.
 
 LABELLED SYNTHETIC. Every value comes from :func:`toolkit.synthetic.values.report_spec`
-(random, internally consistent: all identities of SPEC §5 hold), optionally
+(random, internally consistent: all identities of docs/format.md §5 hold), optionally
 perturbed as real reports are (blank and NA cells, full-width digits, label
 variants, CMS page chrome, GBK encoding…), and printed by
 :mod:`toolkit.synthetic.render` as Tika-style text, HTML, DOCX or PDF. The printed values
@@ -385,7 +385,7 @@ invented. Each report's overview paragraph says so too.
 - PDF copies: {n_copies} PDFs are byte copies (plus a trailing comment) of {pdf_renders if n_copies else 'the'} rendered
   PDFs; `copy_of` in reports.csv names the source and their ground truth is the source's.
 
-Values: `toolkit.synthetic.values.consistent_values`, random and internally consistent (SPEC §5
+Values: `toolkit.synthetic.values.consistent_values`, random and internally consistent (docs/format.md §5
 identities H1–H5 hold before perturbation). Blank or NA printed cells have a missing value.
 
 Files:

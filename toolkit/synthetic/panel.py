@@ -12,7 +12,7 @@ and loaded instantly by :func:`load_demo` from the committed Parquet.
 
 Every agency is fictional (示例省, 示例市, 青山县, 绿水县 and their departments and
 townships); every number is random. The values respect the accounting
-identities (SPEC §5); a region's aggregate report (``X市人民政府``, scope
+identities (docs/format.md §5); a region's aggregate report (``X市人民政府``, scope
 ``region_aggregate``) is the cell-by-cell sum of the reports of the agencies
 in the region, so analysis must never add an aggregate to its members.
 
@@ -198,7 +198,7 @@ def reweight(cells: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def chain(cells: pd.DataFrame, prev: pd.DataFrame | None, may_make_rules: bool) -> pd.DataFrame:
-    """Make one agency's years agree with each other and with the soft checks (SPEC §5 W1, W2, W4).
+    """Make one agency's years agree with each other and with the soft checks (docs/format.md §5 W1, W2, W4).
 
     - W2: only a province or city government (its office here) prints 规章; others print 0.
     - W4: T2019 ``new_published ≤ total_public``; T2021 ``repealed ≤ in_force(t−1) + issued``.
@@ -260,7 +260,7 @@ def build_specs(seed: int = SEED):
     Returns (list of (Agency, ReportSpec, fmt, perturbation)).
     """
     from toolkit.synthetic.render.perturb import Perturbation, perturb_cells
-    from toolkit.synthetic.values import narrative_of, format_number, report_spec
+    from toolkit.synthetic.values import format_number, narrative_of, report_spec
 
     rng = np.random.default_rng(seed)
     agencies = _agencies()

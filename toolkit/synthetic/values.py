@@ -2,7 +2,7 @@
 
 Used by the property tests, the demo corpus and the benchmarks. The values are
 ground truth: a renderer (``toolkit.synthetic.render``) prints them into a report file and
-``read_report`` must give them back. Every identity of SPEC §5 (H1–H5) holds.
+``read_report`` must give them back. Every identity of docs/format.md §5 (H1–H5) holds.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ entry point :func:`validate` takes the tidy output of one report or a whole
 corpus (or :class:`~toolkit.read.report.Report` objects, whose narrative sections
 feed W3) and returns a tidy issues DataFrame, one row per finding:
 
-- **errors**: the hard identities H1–H4 and the domain rule H5 (SPEC §5);
+- **errors**: the hard identities H1–H4 and the domain rule H5 (docs/format.md §5);
 - **warnings**: the soft checks W1–W5;
 - **info**: every cell the blank-cell rule (:mod:`toolkit.validation.blanks`) filled,
   with the flag it applied as ``rule`` (``blank_as_zero``, ``imputed_total``,
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from toolkit.validation.blanks import apply_blank_rule
 from toolkit.validation import hard, soft
-from toolkit.validation.missing import missing_row_issues
+from toolkit.validation.blanks import apply_blank_rule
 from toolkit.validation.issues import ISSUE_COLUMNS, checks_frame, issues_frame
+from toolkit.validation.missing import missing_row_issues
 
 __all__ = ["validate", "run_checks", "ValidationResult", "ISSUE_COLUMNS"]
 
@@ -62,7 +62,7 @@ def _coerce(data) -> tuple[pd.DataFrame, dict, dict, dict]:
     """Tidy cells, narrative sections, report metadata and reader issues (by report_id) from a frame, a Report or many."""
     if isinstance(data, pd.DataFrame):
         return data, {}, {}, {}
-    if hasattr(data, "data") and isinstance(getattr(data, "data"), pd.DataFrame):
+    if hasattr(data, "data") and isinstance(data.data, pd.DataFrame):
         data = [data]
     if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
         frames, sections, metas, reader_issues = [], {}, {}, {}

@@ -1,4 +1,4 @@
-"""The blank-cell rule: how a cell that printed nothing is counted (SPEC §6.4).
+"""The blank-cell rule: how a cell that printed nothing is counted (docs/format.md §6.4).
 
 Readers keep a blank or NA cell missing (``value`` NaN, ``status`` ``blank`` or
 ``na``). Many reports leave cells empty where they mean zero (the Shanghai GO

@@ -1,4 +1,4 @@
-"""Hard checks H1–H5 (SPEC §5), the blank-rule flags and the 拆格 hint.
+"""Hard checks H1–H5 (docs/format.md §5), the blank-rule flags and the 拆格 hint.
 
 Identities are evaluated on values after :func:`toolkit.validation.blanks.apply_blank_rule`;
 printed values are never changed. A failing identity is reported at one cell:
@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from toolkit.labels import label
-from toolkit.validation.blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
 from toolkit.validation import structure as st
+from toolkit.validation.blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
 from toolkit.validation.issues import cell_label, fmt, issue
 
 TOL = 1e-6

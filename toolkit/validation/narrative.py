@@ -89,7 +89,7 @@ def measure_targets(measure: str) -> list[list[tuple[str, str, str]]]:
 
     Each alternative is a list of (table, row, column) cells whose sum is the
     stated number. "受理" is new requests in some reports and new + carried-in
-    in others (SPEC §5 W3), so ``received`` has both.
+    in others (docs/format.md §5 W3), so ``received`` has both.
 
     Examples:
         >>> measure_targets("received")

@@ -1,4 +1,4 @@
-"""Soft checks W1–W5 (SPEC §5): plausibility, reported as warnings.
+"""Soft checks W1–W5 (docs/format.md §5): plausibility, reported as warnings.
 
 W1 cross-year chains for one agency (requests carried over; T2019 item counts;
 T2021 documents in force) · W2 规章 from a level that cannot make
@@ -13,11 +13,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from toolkit.validation.narrative import extract_numbers, measure_targets
+from toolkit.labels import label
 from toolkit.read.normalise import squash
 from toolkit.validation import structure as st
-from toolkit.labels import label
 from toolkit.validation.issues import cell_label, fmt, issue
+from toolkit.validation.narrative import extract_numbers, measure_targets
 
 SCOPES = ("agency", "government_office", "region_aggregate")
 TOL = 1e-6
@@ -185,7 +185,7 @@ _RULEMAKING_LEVEL = re.compile(r"^(central|state_council|province|city_governmen
 
 
 def can_make_rules(agency: str | None, level: str | None = None) -> bool | None:
-    """Whether a report's unit may make 规章 (SPEC §5 W2); None when it cannot be told.
+    """Whether a report's unit may make 规章 (docs/format.md §5 W2); None when it cannot be told.
 
     Rules are made by State Council departments and by the governments of
     provinces, 设区的市 and 自治州; a report of such a government (or of its

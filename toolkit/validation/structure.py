@@ -1,4 +1,4 @@
-"""The accounting identities of SPEC §5, derived from the codebook's structure.
+"""The accounting identities of docs/format.md §5, derived from the codebook's structure.
 
 Nothing here lists labels: applicant columns, outcome rows and the 复议/诉讼
 blocks are read from :mod:`toolkit.codebook` by their position and role. The
@@ -18,8 +18,8 @@ from functools import cache
 import pandas as pd
 
 from toolkit import codebook as cb
-from toolkit.validation.blanks import TOTAL
 from toolkit.read.normalise import label_key
+from toolkit.validation.blanks import TOTAL
 
 REQUESTS, PROACTIVE, REVIEW = cb.TABLES[1], cb.TABLES[0], cb.TABLES[2]
 

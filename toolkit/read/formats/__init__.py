@@ -9,8 +9,8 @@ import importlib
 import io
 import zipfile
 
-from toolkit.read.document import Document
 from toolkit.errors import CorruptFileError, UnknownFormatError
+from toolkit.read.document import Document
 
 # format -> module under toolkit.read.formats
 READERS = {"text": "text", "html": "html", "docx": "docx", "pdf": "pdf", "doc": "legacy", "wps": "legacy", "image": "image"}

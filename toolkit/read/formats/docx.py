@@ -30,9 +30,9 @@ import zlib
 
 from lxml import etree
 
-from toolkit.read.document import Cell, Document, Table
 from toolkit import limits
 from toolkit.errors import CorruptFileError, LimitExceededError, UnsafeInputError
+from toolkit.read.document import Cell, Document, Table
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"

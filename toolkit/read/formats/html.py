@@ -12,9 +12,9 @@ from __future__ import annotations
 import lxml.etree as etree
 import lxml.html
 
+from toolkit.errors import CorruptFileError, LimitExceededError
 from toolkit.read.document import Cell, Document, Table, location
 from toolkit.read.encoding import decode
-from toolkit.errors import CorruptFileError, LimitExceededError
 
 _SKIP = {"script", "style", "noscript", "head", "title", "template", "iframe", "object"}
 _BLOCK = {
@@ -146,7 +146,7 @@ def _grid(table, index: int) -> list[list[Cell]]:
                     return
                 c = starts[0]
                 left, text, span, loc = pending[c]
-                out.append(Cell(text, loc, merged=True, span=span))
+                out.append(Cell(text, loc, merged=True, span=span))  # noqa: B023 - called only within this row's iteration
                 col = c + span
                 if left == 1:
                     del pending[c]

@@ -16,8 +16,8 @@ import warnings
 import numpy as np
 
 from toolkit import limits
-from toolkit.read.document import Document
 from toolkit.errors import CorruptFileError, LimitExceededError, NotAReportError
+from toolkit.read.document import Document
 from toolkit.read.formats.ocr import check_pixels, read_picture
 from toolkit.read.formats.pdf import layout_page
 from toolkit.read.formats.pdf.stitch import assemble

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from toolkit.read.formats import soffice
 from toolkit.errors import ConversionError
-from toolkit.read.formats import docx
+from toolkit.read.formats import docx, soffice
 
 
 def read(data: bytes, path: str):

@@ -8,8 +8,8 @@ costs seconds: render many at once with :func:`render_many`.
 
 from __future__ import annotations
 
-from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render.perturb import Perturbation
+from toolkit.synthetic.values import ReportSpec
 
 FORMATS = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 

@@ -36,14 +36,14 @@ import numpy as np
 from lxml import etree
 
 from toolkit import codebook as cb
-from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render import layout
 from toolkit.synthetic.render.layout import RCell
 from toolkit.synthetic.render.perturb import Perturbation, vary_label, wrap
 from toolkit.synthetic.render.reproducible import zip_info
+from toolkit.synthetic.values import ReportSpec
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-W = "{%s}" % W_NS
+W = f"{{{W_NS}}}"
 TEXT_WIDTH = 8306  # twips: A4 (11906) minus the template's 1800 + 1800 margins
 FILLER = "（本段为版式填充文字，用来把后面的表格推到分页处。）"
 

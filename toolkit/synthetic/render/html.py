@@ -6,10 +6,10 @@ import html
 
 import numpy as np
 
-from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render import layout
 from toolkit.synthetic.render.layout import RCell
 from toolkit.synthetic.render.perturb import Perturbation, vary_label
+from toolkit.synthetic.values import ReportSpec
 
 _CHROME_TOP = (
     '<div class="nav"><a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | <a href="/xxgk/">信息公开年报</a></div>'

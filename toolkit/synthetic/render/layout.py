@@ -6,8 +6,8 @@ text renderer expands them the way Tika does, the DOCX renderer fills them in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from toolkit import codebook as cb
 from toolkit.synthetic.values import ReportSpec

@@ -8,10 +8,10 @@ documents in one soffice run (with this process's private profile, see
 from __future__ import annotations
 
 from toolkit.read.formats import soffice
-from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.perturb import Perturbation
 from toolkit.synthetic.render.reproducible import fix_pdf
+from toolkit.synthetic.values import ReportSpec
 
 
 def docx_to_pdf(documents: list[bytes], path: str = "docx→pdf") -> list[bytes]:

@@ -1,4 +1,4 @@
-"""Real-world perturbations for rendered reports (SPEC §6.3–6.4).
+"""Real-world perturbations for rendered reports (docs/format.md §6.3–6.4).
 
 Cell perturbations change what is printed and, for blanks and NA tokens, what
 the cell means: they return new ground truth. Label perturbations change only
@@ -15,7 +15,7 @@ import pandas as pd
 from toolkit.read.values import NA_TOKENS
 
 _FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
-# Truncations seen in real reports (SPEC §6.3).
+# Truncations seen in real reports (docs/format.md §6.3).
 TRUNCATIONS = {
     "社会公益组织": "社会公益",
     "5.要求行政机关确认或重新出具已获取信息": "5.要求行政机关确认或重新出具",

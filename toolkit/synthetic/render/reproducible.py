@@ -20,7 +20,7 @@ import hashlib
 import os
 import re
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 DEFAULT_EPOCH = 1704067200  # 2024-01-01T00:00:00Z: any fixed date will do; this one is inside the panel's years
 
@@ -32,7 +32,7 @@ def build_time() -> datetime:
         epoch = int(raw) if raw else DEFAULT_EPOCH
     except ValueError:
         raise ValueError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {raw!r}") from None
-    return datetime.fromtimestamp(max(epoch, 315532800), timezone.utc)  # ZIP cannot store dates before 1980
+    return datetime.fromtimestamp(max(epoch, 315532800), UTC)  # ZIP cannot store dates before 1980
 
 
 def zip_info(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from toolkit.synthetic.values import ReportSpec
 from toolkit.synthetic.render import layout
 from toolkit.synthetic.render.layout import RCell
 from toolkit.synthetic.render.perturb import Perturbation, vary_label, wrap
+from toolkit.synthetic.values import ReportSpec
 
 
 def tika_rows(table: list[list[RCell]]) -> list[list[str]]:

@@ -29,8 +29,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from toolkit import limits
-from toolkit.read.document import Document
 from toolkit.errors import CorruptFileError, LimitExceededError, UnreadablePDFError
+from toolkit.read.document import Document
 from toolkit.read.formats.pdf.layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from toolkit.read.formats.pdf.stitch import Part, assemble
 from toolkit.read.formats.pdf.unruled import Unruled, extract

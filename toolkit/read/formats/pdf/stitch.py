@@ -19,8 +19,8 @@ from functools import cache
 
 from toolkit import codebook as cb
 from toolkit.read.document import Cell, Table, location
-from toolkit.read.normalise import label_key, squash
 from toolkit.read.formats.pdf.layout import Grid, GridCell, Line
+from toolkit.read.normalise import label_key, squash
 
 EDGE_TOLERANCE = 3.0  # points: same table edge on two pages
 _NUMERIC = re.compile(r"^[+-]?[\d.,]+$")

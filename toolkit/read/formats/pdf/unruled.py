@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 
 from toolkit import codebook as cb
 from toolkit.read.document import Cell, Table, location
-from toolkit.read.normalise import label_key, squash
 from toolkit.read.formats.pdf.layout import Char, Line, cell_text, group_lines
 from toolkit.read.formats.pdf.stitch import _ITEM_START, names_something
+from toolkit.read.normalise import label_key, squash
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SEPARATOR = re.compile(r"^[,，.．]")
