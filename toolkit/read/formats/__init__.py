@@ -21,7 +21,7 @@ _HTML_MARKS = (b"<html", b"<!doctype html", b"<table", b"<body", b"<head", b"<me
 
 
 def sniff(data: bytes, path: str) -> str:
-    """The real format of a file's bytes.
+    r"""The real format of a file's bytes.
 
     Examples:
         >>> sniff(b"%PDF-1.7 ...", "a.doc"), sniff(b"<!DOCTYPE html><html>", "a.pdf")
