@@ -34,10 +34,10 @@ def main() -> int:
 
     from toolkit import read_report
     from toolkit.read.formats import ocr
-    from toolkit.synthetic.values import report_spec
     from toolkit.synthetic.render.docx import render_docx
     from toolkit.synthetic.render.pdf import docx_to_pdf
     from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages
+    from toolkit.synthetic.values import report_spec
 
     t = time.perf_counter()
     ocr.engine()

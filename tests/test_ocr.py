@@ -18,10 +18,10 @@ from toolkit import limits, read_report, validate
 from toolkit.errors import CorruptFileError, LimitExceededError, ToolkitError
 from toolkit.read.formats import ocr
 from toolkit.read.formats.soffice import executable
-from toolkit.synthetic.values import report_spec
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.pdf import docx_to_pdf
 from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages, png
+from toolkit.synthetic.values import report_spec
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 
