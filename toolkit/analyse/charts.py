@@ -85,7 +85,7 @@ def style(lang: str = "zh") -> dict:
         "axes.spines.top": False,
         "axes.spines.right": False,
         "axes.titlesize": 12,
-        "axes.titleweight": "bold",
+        "axes.titleweight": "normal",  # the embedded CJK font (WenQuanYi Micro Hei) has no bold face
         "figure.dpi": 100,
         "savefig.dpi": 200,
         "savefig.bbox": "tight",
@@ -301,7 +301,7 @@ def no_data(fig: Figure, ax, what: str, why: str, lang: str = "zh") -> None:
         side.set_linestyle("--")
     ax.set_facecolor("#F4F4F4")
     ax.text(0.5, 0.58, label("chart.no_data", lang, what=what), ha="center", va="center", fontsize=13,
-            fontweight="bold", color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
+            fontweight="normal", color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
     ax.text(0.5, 0.40, _wrap(why, 70), ha="center", va="center", fontsize=9, color="#555555", transform=ax.transAxes)
     warnings.warn(label("no_data.warning", "en", what=label("chart.no_data", "en", what=what), why=why),
                   NoDataWarning, stacklevel=3)
@@ -363,7 +363,7 @@ def _fig(lang: str, size=(8, 4.5)):
 
 def _finish(fig: Figure, title: str | None, source: str | None, lang: str) -> Figure:
     if title:
-        fig.suptitle(title, fontweight="bold", fontsize=12)
+        fig.suptitle(title, fontweight="normal", fontsize=12)
     add_caption(fig, source, lang)
     plt.close(fig)  # returned, not shown twice in notebooks
     return fig
