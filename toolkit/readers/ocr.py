@@ -536,7 +536,11 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     em = float(np.median([b.y1 - b.y0 for b in boxes]))
     k = points_per_pixel or LINE_POINTS / em
     hs, vs, rules = find_rules(ink, em)
-    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
+    # Rule pixels grown by a tenth of the text height: the grey fringe of a turned,
+    # resampled rule at 300 dpi otherwise reads as a "C" or "1" beside a digit.
+    side = max(3, int(em / 10) | 1)
+    grow = np.ones((side, side), np.uint8)
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, grow)))
     cells = _interiors(hs, vs, k)
     margin = max(2.0, em / 10)
     pieces = [p for b in boxes for p in _split(b, cells, margin)]
@@ -545,11 +549,21 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     covered = np.zeros_like(ink)
     for p in pieces:
         covered[p.y0 : p.y1, p.x0 : p.x1] = 255
-    pieces += _missed(text_ink, covered, cells, em, margin)
+    for extra in _missed(text_ink, covered, cells, em, margin):
+        # Ink touching a detected piece is the rest of its characters (the
+        # detector boxed only the right half of a "0"): widen that piece, do not
+        # read the half on its own (it reads as "C").
+        touching = [p for p in pieces if p.y0 < extra.y1 and extra.y0 < p.y1
+                    and max(p.x0, extra.x0) - min(p.x1, extra.x1) <= em * 0.15]
+        if touching:
+            p = touching[0]
+            p.x0, p.y0, p.x1, p.y1 = min(p.x0, extra.x0), min(p.y0, extra.y0), max(p.x1, extra.x1), max(p.y1, extra.y1)
+        else:
+            pieces.append(extra)
     # Recognise on the straightened grey picture with the rules painted over in
     # the paper's grey: a rule at a crop's edge reads as "1" or "|".
     clean = gray.copy()
-    clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = int(np.percentile(gray, 90))
+    clean[cv2.dilate(rules, grow) > 0] = int(np.percentile(gray, 90))
     crops = [cv2.cvtColor(clean[p.y0 : p.y1, p.x0 : p.x1], cv2.COLOR_GRAY2BGR) for p in pieces]
     chars: list[Char] = []
     for piece, (text, confs) in zip(pieces, recognise(crops, path)):
@@ -623,10 +637,10 @@ def ocr_issues(tidy, templates: dict, found: set) -> list[dict]:
 
     out: list[dict] = []
     ocr = tidy[tidy["method"] == "ocr"]
-    for t, r, c, raw, conf, loc in zip(ocr["table"], ocr["row"], ocr["column"], ocr["raw"], ocr["confidence"], ocr["location"]):
-        if UNREADABLE in raw:
+    for t, r, c, raw, status, conf, loc in zip(ocr["table"], ocr["row"], ocr["column"], ocr["raw"], ocr["status"], ocr["confidence"], ocr["location"]):
+        if UNREADABLE in raw or (raw and status == "invalid"):
             out.append({"code": "ocr_unreadable", "table": t, "location": loc,
-                        "message": f"{t}/{r}/{c}: ink that OCR cannot read, value left missing; check this cell against the scan"})
+                        "message": f"{t}/{r}/{c}: OCR reads {raw!r}, not a number: value left missing; check this cell against the scan"})
         elif conf is not None and not _isna(conf) and conf < LOW_CONFIDENCE:
             out.append({"code": "ocr_low_confidence", "table": t, "location": loc,
                         "message": f"{t}/{r}/{c}: OCR read {raw!r} with confidence {conf:.2f}; check this cell against the scan"})
