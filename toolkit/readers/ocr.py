@@ -522,7 +522,10 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     quads = _detect(gray, path)
     # Rules give the angle to a few hundredths of a degree; the detector's text
     # boxes only to a tenth or two, which already costs the recogniser confidence.
-    angle = skew_angle(binarise(gray))
+    h, w = gray.shape
+    shrink = min(1.0, 1600 / max(h, w))  # the angle needs no more pixels than this
+    small = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else gray
+    angle = skew_angle(binarise(small))
     if angle is None:
         angle = text_angle(quads) or 0.0
     # Straighten the picture and carry the detected lines along (one detector run).
