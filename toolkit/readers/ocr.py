@@ -156,18 +156,27 @@ def skew_angle(ink: np.ndarray) -> float | None:
     lines_h = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     lines_v = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
     angles, weights = [], []
-    for mask in (lines_h, lines_v):
-        lines = cv2.HoughLinesP(mask, 1, np.pi / 3600, threshold=max(60, sw // 8), minLineLength=sw // 5, maxLineGap=6)
-        for x0, y0, x1, y1 in np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4):
-            dx, dy = x1 - x0, y1 - y0
-            a = float(np.degrees(np.arctan2(dy, dx)))
-            if abs(a) <= 10:  # horizontal
-                angles.append(a)
-            elif abs(abs(a) - 90) <= 10:  # vertical: its deviation from 90°
-                angles.append(a - 90 if a > 0 else a + 90)
-            else:
+    for mask, vertical in ((lines_h, False), (lines_v, True)):
+        # Hough at a quarter degree finds the rules quickly; each rule's angle is
+        # then fitted to its own pixels, which is exact to a few hundredths.
+        lines = cv2.HoughLinesP(mask, 1, np.pi / 720, threshold=max(60, sw // 8), minLineLength=sw // 5, maxLineGap=6)
+        ys, xs = np.nonzero(mask)
+        if vertical:
+            xs, ys = ys, xs  # fit x as a function of y
+        for x0, y0, x1, y1 in np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4)[:80]:
+            if vertical:
+                x0, y0, x1, y1 = y0, x0, y1, x1
+            if abs(x1 - x0) < 1 or abs(y1 - y0) > abs(x1 - x0) * 0.2:
                 continue
-            weights.append(float(np.hypot(dx, dy)))
+            slope = (y1 - y0) / (x1 - x0)
+            lo, hi = min(x0, x1), max(x0, x1)
+            near = (xs >= lo) & (xs <= hi) & (np.abs(ys - (y0 + slope * (xs - x0))) <= 3)
+            if np.count_nonzero(near) < 20:
+                continue
+            fitted = np.polyfit(xs[near], ys[near], 1)[0]
+            a = float(np.degrees(np.arctan(fitted)))
+            angles.append(-a if vertical else a)  # a vertical rule leans the other way
+            weights.append(hi - lo)
     if not angles:
         return None
     return _weighted_median(angles, weights)
