@@ -1,37 +1,61 @@
 # Two commands on a fresh machine: `make lab` (the curated notebooks on the
 # bundled data) and `make test` (the whole suite). Both create .venv if needed.
+# `make lab` installs the package's own dependencies only (what the notebooks
+# need); `make test` adds the test extras (pytest, Playwright, PyMuPDF, …).
+# The system packages are checked first: `python3 -m venv` needs python3-venv
+# on Debian/Ubuntu.
 VENV   := .venv
 PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
-EXTRAS ?= test
-STAMP  := $(VENV)/.installed-$(EXTRAS)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test notebooks bench system-deps venv clean
+.PHONY: lab test notebooks bench system-deps system-deps-lab venv venv-test clean
 
-venv: $(STAMP)
-
-$(STAMP): pyproject.toml
+# $(1): what to install ("." or ".[test]"). A clear message, not a traceback,
+# when this Python cannot make a venv (Debian without python3-venv).
+define install
+	@test -x $(PY) || python3 -c "import ensurepip, venv" 2>/dev/null || { \
+	  echo "make: 'python3 -m venv' cannot work here (no ensurepip): install python3-venv" \
+	       "(sudo apt-get install python3-venv, or: make system-deps-lab), then run make again" >&2; exit 1; }
 	test -x $(PY) || python3 -m venv $(VENV)
 	test -x $(UV) || $(PY) -m pip install -q uv
-	$(UV) pip install --python $(PY) -q -e ".[$(EXTRAS)]"
+	$(UV) pip install --python $(PY) -q -e "$(1)"
 	touch $@
+endef
+
+$(VENV)/.installed-base: pyproject.toml | system-deps-lab
+	$(call install,.)
+
+$(VENV)/.installed-test: pyproject.toml | system-deps
+	$(call install,.[test])
+
+venv: $(VENV)/.installed-base
+
+venv-test: $(VENV)/.installed-test
+
+system-deps-lab:
+	bash scripts/system-deps.sh lab
 
 system-deps:
-	bash scripts/system-deps.sh
+	bash scripts/system-deps.sh test
 
-lab: venv
+lab: system-deps-lab venv
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
-test: venv system-deps
+test: system-deps venv-test
 	$(VENV)/bin/pytest
 
-notebooks: venv
-	$(PY) -m toolkit.notebooks run notebooks --output-dir outputs
+# `make notebooks REPORTS=folder LANG=zh|en`: parameters passed to every notebook. REPORTS is made
+# absolute (the notebooks run in notebooks/); LANG only when given on the command line, since the
+# shell's locale variable LANG (e.g. C.UTF-8) is no chart language.
+NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter command line,$(origin LANG)),-p LANG='"$(LANG)"')
 
-bench: venv
+notebooks: system-deps-lab venv
+	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs $(NB_PARAMS)
+
+bench: venv-test
 	$(PY) benchmarks/readers.py
 	$(PY) benchmarks/readers_pdf_docx.py
 	$(PY) benchmarks/ocr.py

@@ -1,7 +1,7 @@
 """Whole-corpus loading: reports/s for 1 and 2 local workers and for Dask, peak memory, and the
 per-report cost against the single-file figure of ``benchmarks/readers.py``.
 
-The corpus is LABELLED SYNTHETIC (``toolkit.corpus_synthetic.generate_corpus``), mixed formats:
+The corpus is LABELLED SYNTHETIC (``toolkit.synthetic.corpus.generate_corpus``), mixed formats:
 by default 45 % text, 45 % HTML, 9 % DOCX, 1 % PDF. PDF rendering goes through LibreOffice
 (seconds per batch), so only ``--pdf-renders`` distinct PDFs are rendered and the other PDFs are
 byte copies of them with a distinct trailing comment (said in the output). The corpus is kept
@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from toolkit import read_report  # noqa: E402
 from toolkit.corpus import parse_to_parquet  # noqa: E402
-from toolkit.corpus_synthetic import generate_corpus  # noqa: E402
+from toolkit.synthetic.corpus import generate_corpus  # noqa: E402
 
 MIX = {"text": 0.45, "html": 0.45, "docx": 0.09, "pdf": 0.01}
 

@@ -1,7 +1,7 @@
-"""OCR seconds per A4 page (toolkit.readers.ocr) for scans at 150 and 300 dpi.
+"""OCR seconds per A4 page (toolkit.read.formats.ocr) for scans at 150 and 300 dpi.
 
 A synthetic report is printed by LibreOffice, rasterised, turned by about a
-degree, put on grey paper with noise (toolkit.render.scan) and saved as an
+degree, put on grey paper with noise (toolkit.synthetic.render.scan) and saved as an
 image-only PDF; the benchmark times ``read_report`` on it and divides by the
 pages, and splits one page into its steps (detection, rules, recognition).
 Goal: ≤ 3 s per A4 page on 2 cores. The model load (once per process) is
@@ -33,11 +33,11 @@ def main() -> int:
         os.environ["OMP_NUM_THREADS"] = str(args.threads)
 
     from toolkit import read_report
-    from toolkit.readers import ocr
-    from toolkit.render.docx import render_docx
-    from toolkit.render.pdf import docx_to_pdf
-    from toolkit.render.scan import degrade, image_pdf, pdf_pages
-    from toolkit.synthetic import report_spec
+    from toolkit.read.formats import ocr
+    from toolkit.synthetic.render.docx import render_docx
+    from toolkit.synthetic.render.pdf import docx_to_pdf
+    from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages
+    from toolkit.synthetic.values import report_spec
 
     t = time.perf_counter()
     ocr.engine()
@@ -72,7 +72,7 @@ def _exact(spec, report) -> int:
 
 def _steps(page, dpi: int) -> None:
     """Where one page's time goes (the table page of table 三)."""
-    from toolkit.readers import ocr
+    from toolkit.read.formats import ocr
 
     spent: dict[str, float] = {}
 

@@ -21,11 +21,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from toolkit import read_report  # noqa: E402
-from toolkit.encoding import decode  # noqa: E402
-from toolkit.render.html import render_html  # noqa: E402
-from toolkit.render.perturb import Perturbation  # noqa: E402
-from toolkit.render.text import render_text  # noqa: E402
-from toolkit.synthetic import report_spec  # noqa: E402
+from toolkit.read.encoding import decode  # noqa: E402
+from toolkit.synthetic.render.html import render_html  # noqa: E402
+from toolkit.synthetic.render.perturb import Perturbation  # noqa: E402
+from toolkit.synthetic.render.text import render_text  # noqa: E402
+from toolkit.synthetic.values import report_spec  # noqa: E402
 
 
 def floor_html(path: Path) -> None:

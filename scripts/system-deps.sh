@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite drives for real: Chromium (browser
-# tests through Playwright, never a browser download), LibreOffice (legacy
-# .doc/.wps conversion and DOCX→PDF round trips), poppler-utils (PDF → PNG for
-# looking at pages) and a CJK font (charts with Chinese labels).
-# Idempotent: does nothing when every command is already present.
+# Install the Debian packages the project needs. Two sets:
+#   lab  (make lab):  python3-venv (Debian ships `python3 -m venv` without
+#                     ensurepip), and a CJK font with TrueType outlines for
+#                     charts (fonts-wqy-microhei: PDFs embed it as CID TrueType,
+#                     which poppler reads without a warning; see toolkit/analyse/fonts.py);
+#   test (make test): the lab set, plus what the test suite drives for real:
+#                     Chromium (browser tests through Playwright, never a browser
+#                     download), LibreOffice (legacy .doc/.wps conversion and
+#                     DOCX→PDF round trips) and poppler-utils (pdffonts, pdftoppm).
+# Idempotent: does nothing when everything is already present.
 set -euo pipefail
+set_name=${1:-test}
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v soffice  >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
-command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+if [ "$set_name" = test ]; then
+  command -v chromium >/dev/null 2>&1 || need+=(chromium)
+  command -v soffice  >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
+  command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+elif [ "$set_name" != lab ]; then
+  echo "usage: $0 [lab|test]" >&2
+  exit 2
+fi
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "system-deps: needs root to install ${need[*]}: run 'apt-get install ${need[*]}' as root" >&2
+    exit 1
+  fi
   SUDO=sudo
 else
   SUDO=

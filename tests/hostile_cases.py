@@ -11,11 +11,11 @@ import re
 import zipfile
 
 import numpy as np
-
 from conftest import RAW
+
 from toolkit import errors
-from toolkit.render import render
-from toolkit.synthetic import report_spec
+from toolkit.synthetic.render import render
+from toolkit.synthetic.values import report_spec
 
 SECRET = "TOP-SECRET-7f3a9c"  # content of a local file an external entity points at
 

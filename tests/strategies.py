@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from toolkit.render.perturb import Perturbation
+from toolkit.synthetic.render.perturb import Perturbation
 
 # 2021, 2019, and the mixed layout: a 2021 table 二 beside a single-row （六）其他处理 in 三.
 TEMPLATES = st.sampled_from(["2021", "2019", {"proactive": "2021", "requests": "2019", "review_litigation": "2021"}])

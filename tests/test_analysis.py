@@ -13,12 +13,12 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
-from toolkit import analysis as an
-from toolkit.demo import agencies_table, load_demo
-from toolkit.report import read_report
-
 from conftest import RAW
+
+from toolkit.analyse import measures as an
+from toolkit.corpus.loaders import load_demo
+from toolkit.read.report import read_report
+from toolkit.synthetic.panel import agencies_table
 
 
 @pytest.fixture(scope="module")

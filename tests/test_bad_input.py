@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import RAW
+
 from toolkit import ToolkitError, read_report
 from toolkit.errors import EncodingError, NotAReportError, TableMissingError, UnknownFormatError
-from toolkit.render.html import render_html
-from toolkit.synthetic import report_spec
+from toolkit.synthetic.render.html import render_html
+from toolkit.synthetic.values import report_spec
 
 NOT_A_REPORT = """<html><head><meta charset="utf-8"><title>政务公开</title></head><body>
 <table><tr><td>姓名</td><td>电话</td></tr><tr><td>张三</td><td>123</td></tr></table>

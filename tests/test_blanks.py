@@ -1,16 +1,15 @@
-"""The blank-cell rule (toolkit.blanks, SPEC §6.4), table-driven."""
+"""The blank-cell rule (toolkit.validation.blanks, docs/format.md §6.4), table-driven."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-
-from toolkit.blanks import apply_blank_rule
-from toolkit.report import read_report
-from toolkit.validation.frames import tidy_frame
-
 from conftest import FIXTURES, RAW
+
+from toolkit.read.report import read_report
+from toolkit.validation.blanks import apply_blank_rule
+from toolkit.validation.frames import tidy_frame
 
 COLS = ["upheld", "corrected", "other", "pending", "total"]
 

@@ -19,7 +19,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 CHROMIUM = os.environ.get("TOOLKIT_CHROMIUM", "/usr/bin/chromium")

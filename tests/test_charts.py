@@ -16,15 +16,15 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import RAW
 from matplotlib import font_manager as fm
 
-from toolkit import analysis as an
-from toolkit import charts, fonts, widgets
 from toolkit import codebook as cb
-from toolkit.demo import load_demo
-from toolkit.report import read_report
-
-from conftest import RAW
+from toolkit import labels
+from toolkit.analyse import charts, fonts, widgets
+from toolkit.analyse import measures as an
+from toolkit.corpus.loaders import load_demo
+from toolkit.read.report import read_report
 
 pytestmark = pytest.mark.filterwarnings("error::UserWarning")
 
@@ -43,9 +43,7 @@ def _rc():
 
 def _all_zh_labels() -> str:
     text = "".join(cb.codebook("zh")["label"])
-    text += "".join(zh for zh, _ in an.DERIVED_LABELS.values())
-    text += "".join(zh for zh, _ in charts.TITLES.values()) + "".join(zh for zh, _ in charts.VALUE_LABELS.values())
-    text += "".join(zh for zh, _ in widgets.VIEW_LABELS.values()) + charts.SOURCE_PREFIX["zh"]
+    text += "".join(labels.table()["zh"])
     text += "示例省市县青山绿水镇乡人民政府办公厅室教育公安自然资源局" + charts.source_of(load_demo(), "zh")
     return "".join(sorted({c for c in text if ord(c) > 0x2E80}))
 
@@ -122,7 +120,7 @@ def test_pdf_embeds_truetype_type42_fonts(tmp_path, huaian):
     doc = fitz.open(pdf)
     fonts_used = doc[0].get_fonts()
     assert fonts_used and all(f[1] in ("ttf", "cff") or f[2] in ("Type0", "TrueType") for f in fonts_used)
-    assert any("CJK" in f[3] for f in fonts_used)
+    assert any(fonts.cjk_font().family.replace(" ", "") in f[3] for f in fonts_used)  # the CJK font, embedded
     text = doc[0].get_text()
     assert "行政复议" in text and "结果纠正" in text  # extractable, i.e. real text
     assert "数据来源" in text

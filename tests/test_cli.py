@@ -6,7 +6,6 @@ import subprocess
 import sys
 
 import pandas as pd
-
 from conftest import RAW, ROOT
 
 

@@ -16,9 +16,9 @@ import pytest
 
 import toolkit
 from toolkit.corpus import load_cells, load_table, parse_to_parquet, read_reports
-from toolkit.corpus_synthetic import generate_corpus
-from toolkit.render.html import render_html
-from toolkit.synthetic import report_spec
+from toolkit.synthetic.corpus import generate_corpus
+from toolkit.synthetic.render.html import render_html
+from toolkit.synthetic.values import report_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -89,7 +89,7 @@ def test_mixed_corpus_all_good_data_and_one_error_row_per_bad_file(mixed, engine
         assert cls is None or row["error_class"] == cls, (name, row.to_dict())
         assert row["message"].startswith(str(root / name) + ": ") and "\n" not in row["message"]
         assert issubclass(getattr(toolkit.errors, row["error_class"]), toolkit.ToolkitError)
-    assert list(data.columns) == list(toolkit.tidy.TIDY_COLUMNS)
+    assert list(data.columns) == list(toolkit.read.tidy.TIDY_COLUMNS)
     assert data["row"].dtype == toolkit.codebook.category_dtype("row")
     assert corpus.stats["files"] == len(sc.paths) + len(BAD) == len(corpus.files)
     assert set(corpus.files.loc[corpus.files.status == "failed", "source_file"]) == bad_paths
@@ -189,7 +189,7 @@ def test_killed_cli_run_resumes(mixed, tmp_path):
     proc.wait()
     done_before = len(list((out / "files").glob("part-*.parquet")))
     assert done_before >= 3
-    rerun = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    rerun = subprocess.run([a for a in cmd if a != "-q"], cwd=ROOT, capture_output=True, text=True)  # -q drops the summary
     assert rerun.returncode == 1  # the bad files failed (one stderr line each)
     assert sum(line.startswith("error: ") for line in rerun.stderr.splitlines()) <= len(BAD)
     assert f"{done_before} kept from an earlier run" in rerun.stderr or done_before == len(toolkit.corpus.discover(root))

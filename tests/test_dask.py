@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from test_corpus import BAD, make_mixed_corpus
 
 from toolkit.corpus import load_cells, load_table, parse_to_parquet, read_reports
-
-from test_corpus import BAD, make_mixed_corpus
 
 distributed = pytest.importorskip("distributed")
 

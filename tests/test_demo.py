@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
-from toolkit import demo
-from toolkit.blanks import apply_blank_rule
+from toolkit.corpus import loaders
+from toolkit.synthetic import panel as demo
+from toolkit.validation.blanks import apply_blank_rule
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +66,11 @@ def test_committed_files_read_back_to_the_committed_panel_and_truth():
 
 
 def test_load_reports_reads_a_folder_of_real_reports():
-    panel, files = demo.load_reports(demo.raw_dir(), with_files=True)
-    assert panel["agency"].nunique() == 3 and len(files) >= 3
+    panel, files = loaders.load_reports(loaders.raw_dir(), with_files=True)
+    assert panel["agency"].nunique() == 4 and len(files) >= 8
     assert panel.attrs["synthetic"] is False
 
 
 def test_load_reports_names_a_wrong_folder():
     with pytest.raises(FileNotFoundError, match="no such"):
-        demo.load_reports("/nonexistent/reports")
+        loaders.load_reports("/nonexistent/reports")

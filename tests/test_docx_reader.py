@@ -6,16 +6,16 @@ import io
 import zipfile
 
 import pytest
-
 from conftest import FIXTURES
+
 from toolkit import read_report
 from toolkit.errors import ConversionError, CorruptFileError, ToolkitError
-from toolkit.readers import docx as docx_reader
-from toolkit.readers import legacy
-from toolkit.render.docx import render_docx
-from toolkit.render.perturb import Perturbation
-from toolkit.soffice import convert, executable
-from toolkit.synthetic import report_spec
+from toolkit.read.formats import docx as docx_reader
+from toolkit.read.formats import legacy
+from toolkit.read.formats.soffice import convert, executable
+from toolkit.synthetic.render.docx import render_docx
+from toolkit.synthetic.render.perturb import Perturbation
+from toolkit.synthetic.values import report_spec
 
 TEMPLATE = FIXTURES / "template-2021-blank.docx"
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")

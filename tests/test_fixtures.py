@@ -6,13 +6,17 @@ import math
 
 import pandas as pd
 import pytest
-
 from conftest import RAW, expected_cells
+
 from toolkit import read_report
 
 CASES = [
     ("ninghe-kejiju-2023", "ninghe-kejiju-2023.txt", "宁河区科学技术局", 2023, {"proactive": "2021", "requests": "2021"}),
     ("shanghai-gov-office-2019", "shanghai-gov-office-2019.html", "上海市人民政府办公厅", 2019, {"proactive": "2019", "requests": "2019"}),
+    # The real 平潭综合实验区 series (data/raw/SOURCES.csv); 2020 and 2021 are not bundled.
+    ("pingtan-zone-2019", "pingtan-zone-2019.html", "平潭综合实验区", 2019, {"proactive": "2019", "requests": "2019"}),
+    *[(f"pingtan-zone-{y}", f"pingtan-zone-{y}.html", "平潭综合实验区", y, {"proactive": "2021", "requests": "2021"})
+      for y in (2022, 2023, 2024, 2025)],
 ]
 
 

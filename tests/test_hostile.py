@@ -12,15 +12,15 @@ import sys
 import zipfile
 
 import pytest
+from conftest import RAW, ROOT
+from hostile_cases import SECRET, cases
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import RAW, ROOT
-from hostile_cases import SECRET, cases
 from toolkit import ToolkitError, read_report
 from toolkit.errors import InternalError
-from toolkit.render import render
-from toolkit.synthetic import report_spec
+from toolkit.synthetic.render import render
+from toolkit.synthetic.values import report_spec
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +59,7 @@ def test_xml_entities_are_neither_expanded_nor_loaded(tmp_path):
     """Defence in depth: even past the DOCTYPE refusal, the XML parser resolves no entity."""
     from hostile_cases import _with_doctype
 
-    from toolkit.readers.docx import parse_xml
+    from toolkit.read.formats.docx import parse_xml
 
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET)

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-
-from toolkit import notebooks as nbk
-
 from conftest import ROOT
+
+from toolkit.analyse import notebooks as nbk
 
 NOTEBOOKS = nbk.notebooks_in(ROOT / "notebooks")
 CELL_TIMEOUT = 120
 EXPECTED = ["00_quickstart", "10_request_volumes", "20_outcomes_and_refusals", "30_reconsideration_and_litigation",
-            "40_data_quality", "90_export_for_publication"]
+            "40_data_quality", "50_one_government_over_time", "90_export_for_publication"]
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +24,7 @@ def test_the_curated_notebooks_are_there():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_committed_without_outputs_with_a_parameters_cell(path):
     nb = nbformat.read(path, as_version=4)
-    assert nbk.is_stripped(nb), f"run `python -m toolkit.notebooks strip notebooks` before committing {path.name}"
+    assert nbk.is_stripped(nb), f"run `python -m toolkit.analyse.notebooks strip notebooks` before committing {path.name}"
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert "parameters" in code[0].metadata.get("tags", []), "the first code cell must be tagged `parameters`"
     assert "REPORTS = None" in code[0].source and "LANG = " in code[0].source
@@ -57,3 +56,24 @@ def test_runs_on_a_folder_of_reports(path, out_dir):
     assert nbk.problems(nb) == []
     text = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "stream")
     assert "SYNTHETIC" not in text
+
+
+@pytest.fixture(scope="module")
+def sparse_folder(tmp_path_factory):
+    """The three reports data/raw held before issue 13: three agencies, three years, the latest an aggregate."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("sparse")
+    for f in ("ninghe-kejiju-2023.txt", "shanghai-gov-office-2019.html", "huaian-city-2024.pdf"):
+        shutil.copy(ROOT / "data" / "raw" / f, folder / f)
+    return folder
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_runs_on_a_sparse_real_folder_in_chinese(path, out_dir, sparse_folder):
+    """Every chart is drawn or an explicit no-data panel: no warning, no error, no local path in a caption."""
+    nb = nbk.execute(path, parameters={"REPORTS": repr(str(sparse_folder)), "LANG": repr("zh")},
+                     output_dir=out_dir / "sparse", timeout=CELL_TIMEOUT, figure_formats="svg")
+    assert nbk.problems(nb) == []
+    for svg in (out_dir / "sparse" / "figures").glob("*.svg"):
+        assert str(sparse_folder) not in svg.read_text(encoding="utf-8"), svg.name

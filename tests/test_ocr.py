@@ -1,4 +1,4 @@
-"""OCR of scans and photographs (toolkit.readers.ocr): a synthetic report printed by
+"""OCR of scans and photographs (toolkit.read.formats.ocr): a synthetic report printed by
 LibreOffice, rasterised, turned by about a degree and a half, put on grey paper with
 noise, then read back through the same grid/stitch path as text PDFs.
 
@@ -16,12 +16,12 @@ import pytest
 
 from toolkit import limits, read_report, validate
 from toolkit.errors import CorruptFileError, LimitExceededError, ToolkitError
-from toolkit.readers import ocr
-from toolkit.render.docx import render_docx
-from toolkit.render.pdf import docx_to_pdf
-from toolkit.render.scan import degrade, image_pdf, pdf_pages, png
-from toolkit.soffice import executable
-from toolkit.synthetic import report_spec
+from toolkit.read.formats import ocr
+from toolkit.read.formats.soffice import executable
+from toolkit.synthetic.render.docx import render_docx
+from toolkit.synthetic.render.pdf import docx_to_pdf
+from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages, png
+from toolkit.synthetic.values import report_spec
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 

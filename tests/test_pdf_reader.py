@@ -6,15 +6,15 @@ import io
 import re
 
 import pytest
-
 from conftest import RAW, expected_cells
+
 from toolkit import read_report
 from toolkit.errors import CorruptFileError, UnreadablePDFError
-from toolkit.readers import pdf as pdf_reader
-from toolkit.render.docx import render_docx
-from toolkit.render.pdf import docx_to_pdf
-from toolkit.soffice import executable
-from toolkit.synthetic import report_spec
+from toolkit.read.formats import pdf as pdf_reader
+from toolkit.read.formats.soffice import executable
+from toolkit.synthetic.render.docx import render_docx
+from toolkit.synthetic.render.pdf import docx_to_pdf
+from toolkit.synthetic.values import report_spec
 
 HUAIAN = RAW / "huaian-city-2024.pdf"
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
@@ -158,7 +158,7 @@ def test_unreadable_pdfs_refused_in_one_line(tmp_path, case):
 
 @needs_soffice
 def test_encrypted_pdf_refused(tmp_path):
-    from toolkit import soffice
+    from toolkit.read.formats import soffice
 
     target = 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"secret"}}'
     data = soffice.convert({"r.docx": render_docx(report_spec(1))}, target, "test")["r.docx"]

@@ -5,15 +5,15 @@ blanks included), table 三 also cut by page breaks."""
 from __future__ import annotations
 
 import pytest
-
 from test_roundtrip_docx_pdf import _check, _spec
-from toolkit.readers.pdf import read as read_pdf
-from toolkit.readers.pdf import page_rules
-from toolkit.render.docx import render_docx
-from toolkit.render.pdf import docx_to_pdf
-from toolkit.render.perturb import Perturbation
-from toolkit.soffice import executable
-from toolkit.tables import classify
+
+from toolkit.read.formats.pdf import page_rules
+from toolkit.read.formats.pdf import read as read_pdf
+from toolkit.read.formats.soffice import executable
+from toolkit.read.tables import classify
+from toolkit.synthetic.render.docx import render_docx
+from toolkit.synthetic.render.pdf import docx_to_pdf
+from toolkit.synthetic.render.perturb import Perturbation
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 
@@ -47,17 +47,24 @@ def unruled_pdfs():
     return specs, docx_to_pdf(docs)
 
 
-# Known limit of reading without rules (see toolkit/readers/pdf_unruled.py):
-# multi-digit numbers wrapped over two or three lines in narrow cells (activity
-# 2000 with thousands separators or full-width digits) lose a piece to the row
-# above or below.
+# Known limits of reading without rules (toolkit/read/formats/pdf/unruled.py): long
+# numbers wrapped one or two digits per line in narrow cells stick out above and
+# below their row's label, and rows have no padding, so the last line of one
+# cell touches the first line of the next row's at the same pitch as its own
+# lines. A piece outside every label goes to the nearest label, which is wrong
+# for pieces nearer the other row's label: mixed-variants-na (2，890 under
+# （一）予以公开 gives "0" to （二）, 775，000 in table 二 joins the row above; 204/212)
+# and 2019-push-25-repeat (２８３４ gives ４ to the row below; 178/198). Those cells
+# come back wrong, not missing. Cutting where each row's numbers are centred fixes
+# most of the second but not top-aligned rows, and broke mixed-push-35.
 KNOWN_FAILING = {"mixed-variants-na", "2019-push-25-repeat"}
+WRAPPED = "long numbers wrapped in narrow unruled cells: a piece near the next row's label goes to it"
 
 
 @needs_soffice
 @pytest.mark.parametrize(
     "case",
-    [pytest.param(i, marks=pytest.mark.xfail(reason="unruled reader limit", strict=False)) if c[0] in KNOWN_FAILING else i
+    [pytest.param(i, marks=pytest.mark.xfail(reason=WRAPPED, strict=True)) if c[0] in KNOWN_FAILING else i
      for i, c in enumerate(CASES)],
     ids=[c[0] for c in CASES],
 )

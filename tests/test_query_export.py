@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import toolkit
-from toolkit.corpus import load_cells, parse_to_parquet, read_reports
-from toolkit.corpus_synthetic import generate_corpus
+from toolkit.corpus import load_cells, parse_to_parquet
+from toolkit.synthetic.corpus import generate_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -111,3 +111,16 @@ def test_coverage_matrix_marks_parsed_failed_and_missing(parsed):
     # with a manifest, a failed file is attributed to its agency
     manifest = pd.DataFrame({"source_file": [str(sc.out_dir / "2022" / "broken.html")], "agency": ["某局"], "year": [2022]})
     assert toolkit.coverage_matrix(out, manifest=manifest).loc["某局", 2022] == "failed"
+
+
+def test_coverage_matrix_of_a_tidy_frame_or_a_clear_error(parsed):
+    sc, out = parsed
+    cells = load_cells(out)
+    m = toolkit.coverage_matrix(cells)
+    files = toolkit.corpus.load_table(out, "files")
+    ok = files[files["status"] == "parsed"]
+    assert m.notna().values.any()
+    for agency, year in zip(ok["agency"], ok["year"]):
+        assert m.loc[agency, year] == "parsed"
+    with pytest.raises(ValueError, match="lacks .*n_issues"):
+        toolkit.coverage_matrix(pd.DataFrame({"source_file": ["a.txt"], "agency": ["x"], "year": [2020]}))

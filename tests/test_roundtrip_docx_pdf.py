@@ -9,15 +9,15 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
 
 from toolkit import read_report
-from toolkit.readers.pdf import read as read_pdf
-from toolkit.render.docx import render_docx
-from toolkit.render.pdf import docx_to_pdf
-from toolkit.render.perturb import Perturbation, perturb_cells
-from toolkit.soffice import executable
-from toolkit.synthetic import report_spec
-from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
+from toolkit.read.formats.pdf import read as read_pdf
+from toolkit.read.formats.soffice import executable
+from toolkit.synthetic.render.docx import render_docx
+from toolkit.synthetic.render.pdf import docx_to_pdf
+from toolkit.synthetic.render.perturb import Perturbation, perturb_cells
+from toolkit.synthetic.values import report_spec
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 

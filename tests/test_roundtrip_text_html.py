@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
 
 from toolkit import read_report
-from toolkit.render.html import render_html
-from toolkit.render.perturb import perturb_cells
-from toolkit.render.text import render_text
-from toolkit.synthetic import report_spec
-from strategies import ACTIVITY, TEMPLATES, perturbation_strategy
+from toolkit.synthetic.render.html import render_html
+from toolkit.synthetic.render.perturb import perturb_cells
+from toolkit.synthetic.render.text import render_text
+from toolkit.synthetic.values import report_spec
 
 perturbations = perturbation_strategy(web=True)
 

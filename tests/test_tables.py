@@ -1,12 +1,12 @@
-"""Table layouts seen in real reports (SPEC §6.5), mapped by labels and positions."""
+"""Table layouts seen in real reports (docs/format.md §6.5), mapped by labels and positions."""
 
 from __future__ import annotations
 
 import pytest
 
-from toolkit.document import Cell, Document, Table
 from toolkit.errors import LayoutError
-from toolkit.tables import map_document
+from toolkit.read.document import Cell, Document, Table
+from toolkit.read.tables import map_document
 
 
 def _table(rows: list[list[str]], index: int = 1) -> Table:

@@ -14,13 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-from toolkit.report import read_report
-from toolkit.synthetic import consistent_values
-from toolkit.validate import ISSUE_COLUMNS, run_checks, validate
-from toolkit.validation.frames import tidy_frame, tidy_from_expected
-
 from conftest import FIXTURES, RAW
+
+from toolkit.read.report import read_report
+from toolkit.synthetic.values import consistent_values
+from toolkit.validation.api import ISSUE_COLUMNS, run_checks, validate
+from toolkit.validation.frames import tidy_frame, tidy_from_expected
 
 R, T4 = "requests", "review_litigation"
 
@@ -46,7 +45,7 @@ REAL = [
 
 @pytest.mark.parametrize("name, errors, warnings", REAL, ids=[r[0] for r in REAL])
 def test_real_reports(name, errors, warnings):
-    # huaian-city-2024.pdf needs the PDF reader (toolkit.readers.pdf); it is read like the others.
+    # huaian-city-2024.pdf needs the PDF reader (toolkit.read.formats.pdf); it is read like the others.
     report = read_report(RAW / name)
     before = report.data.copy()
     issues = validate(report)
@@ -93,7 +92,7 @@ def consistent(seed: int = 7, templates="2021") -> pd.DataFrame:
 
 
 def change(df: pd.DataFrame, table: str, row: str, column: str, *, add: float | None = None, raw: str | None = None):
-    from toolkit.values import parse_value
+    from toolkit.read.values import parse_value
 
     df = df.copy()
     i = df.index[(df.table == table) & (df.row == row) & (df.column == column)]

@@ -8,14 +8,13 @@ import json
 
 import pandas as pd
 import pytest
-
-from toolkit.quality import quality_summary
-from toolkit.render.text import render_text
-from toolkit.report import read_report
-from toolkit.synthetic import report_spec
-from toolkit.validate_cli import add_validate_parser, validate_command
-
 from conftest import RAW
+
+from toolkit.cli.validate import add_validate_parser
+from toolkit.read.report import read_report
+from toolkit.synthetic.render.text import render_text
+from toolkit.synthetic.values import report_spec
+from toolkit.validation.quality import quality_summary
 
 
 def run(argv: list[str], capsys) -> tuple[int, str]:
@@ -76,7 +75,7 @@ def test_machine_formats(tmp_path, capsys, fmt):
 def test_directory_input(capsys):
     code, out = run(["validate", str(RAW)], capsys)
     assert code == 0, out
-    assert out.count("\n== ") + out.startswith("== ") == 3
+    assert out.count("\n== ") + out.startswith("== ") == 8
 
 
 def test_quality_summary_per_report_and_rule():

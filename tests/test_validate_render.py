@@ -1,6 +1,6 @@
 """Identities broken in a rendered report file: render, change printed cells, read back, validate.
 
-A consistent random report (toolkit.synthetic) is printed by the text and HTML
+A consistent random report (toolkit.synthetic.values) is printed by the text and HTML
 renderers after changing the chosen cells; read_report reads it back and
 validate must name exactly the expected rule at exactly the expected cell.
 Why a table 三 case changes a cell *and* its row total, see tests/test_validate.py.
@@ -11,16 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-from toolkit.render.html import render_html
-from toolkit.render.perturb import Perturbation, perturb_cells
-from toolkit.render.text import render_text
-from toolkit.report import read_report
-from toolkit.synthetic import ReportSpec, _narrative, report_spec
-from toolkit.validate import validate
-from toolkit.values import parse_value
-
 from conftest import FIXTURES, expected_cells
+
+from toolkit.read.report import read_report
+from toolkit.read.values import parse_value
+from toolkit.synthetic.render.html import render_html
+from toolkit.synthetic.render.perturb import Perturbation, perturb_cells
+from toolkit.synthetic.render.text import render_text
+from toolkit.synthetic.values import ReportSpec, narrative_of, report_spec
+from toolkit.validation.api import validate
 
 R, T4 = "requests", "review_litigation"
 RENDERERS = {"txt": render_text, "html": render_html}
@@ -67,7 +66,7 @@ def test_break_in_rendered_report(tmp_path, fmt, changes, expected):
     assert findings(validate(read_back(tmp_path, spec, fmt))) == set()
     for change in changes:
         edit(spec, *change)
-    spec.narrative = _narrative(spec)  # the text restates the table as printed
+    spec.narrative = narrative_of(spec)  # the text restates the table as printed
     report = read_back(tmp_path, spec, fmt)
     issues = validate(report)
     assert findings(issues) == expected
@@ -97,7 +96,7 @@ def test_real_table_four_with_contradicting_totals(tmp_path):
     2024年政府信息公开工作年度报告 (tests/fixtures/huaian-city-2024.pdf, cells from its
     .expected.csv). ALTERED, to make the totals contradict their parts: 行政复议 总计 printed 315
     instead of the published 351 (a digit transposition), 复议后起诉 总计 printed 2 instead of 20
-    (a dropped digit). SPEC §7 lists no real report with broken 表四 totals and the fixtures hold
+    (a dropped digit). docs/format.md §7 lists no real report with broken 表四 totals and the fixtures hold
     none, so the contradiction is made, the numbers around it are real. The file is rendered by the
     project's HTML renderer, not the original PDF layout.
     """

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-
-from toolkit.narrative import extract_numbers
-from toolkit.report import read_report
-from toolkit.synthetic import consistent_values
-from toolkit.validate import run_checks, validate
-from toolkit.validation.frames import tidy_frame
-from toolkit.validation.soft import can_make_rules
-
 from conftest import RAW
+
+from toolkit.read.report import read_report
+from toolkit.synthetic.values import consistent_values
+from toolkit.validation.api import run_checks, validate
+from toolkit.validation.frames import tidy_frame
+from toolkit.validation.narrative import extract_numbers
+from toolkit.validation.soft import can_make_rules
 
 R = "requests"
 
@@ -55,7 +54,7 @@ def test_w1_two_year_series():
     res = run_checks(pd.concat([y1, y2], ignore_index=True))
     assert not (res.issues.severity == "error").any()
     w1 = res.checks[res.checks.rule == "W1"]
-    assert len(w1) == 7
+    assert len(w1) == 7 + 2  # table 三's seven columns, and the in-force chain of 规章 and 规范性文件
     passed = set(w1.loc[w1.outcome == "passed", "instance"])
     # the series breaks: 2023 carries in one natural-person request more than 2022 carried forward
     ci, new = cells_of(y2, R, "carried_in"), cells_of(y2, R, "new_received")
@@ -64,6 +63,7 @@ def test_w1_two_year_series():
     broken = set_cells(broken, R, "new_received", {"natural_person": new["natural_person"] - 1, "total": new["total"] - 1})
     issues = validate(pd.concat([y1, broken], ignore_index=True))
     w1 = rule(issues, "W1")
+    w1 = w1[w1.table == R]  # the two synthetic years' table 二 are not chained (the in-force chain is tested below)
     assert set(zip(w1.row.astype(str), w1.column.astype(str))) == {("carried_in", "natural_person"), ("carried_in", "total")}
     assert set(w1.report_id) == {"y2"} and (w1.severity == "warning").all()
     assert not (issues.severity == "error").any()
@@ -89,6 +89,42 @@ def test_w1_2019_item_count_chain():
     assert ("penalty", ok["penalty"], ok["penalty"] + 5) in set(zip(w1.row.astype(str), w1.expected, w1.observed))
 
 
+def test_w1_in_force_chain_of_the_real_pingtan_series():
+    """平潭 2022 → 2023: 698 in force + 77 issued − 132 repealed = 643, but 470 printed (and so on to 2025).
+
+    A warning, never an error: documents also lapse when their validity period ends. 2019 (T2019, no
+    现行有效 column) and the missing 2020–2021 give no pair.
+    """
+    reports = [read_report(RAW / f"pingtan-zone-{y}.html") for y in (2019, 2022, 2023, 2024, 2025)]
+    issues = validate(reports)
+    w1 = rule(issues, "W1")
+    got = set(zip(w1.year, w1.row.astype(str), w1.column.astype(str), w1.expected, w1.observed))
+    assert got == {(2023, "normative_docs", "in_force", 643.0, 470.0), (2024, "normative_docs", "in_force", 499.0, 440.0),
+                   (2025, "normative_docs", "in_force", 453.0, 546.0)}
+    assert (w1.severity == "warning").all()
+    assert "698 + 本年制发 77 − 本年废止 132 = 643" in w1[w1.year == 2023].message_zh.item()
+    assert "validity period" in w1[w1.year == 2023].message_en.item()
+    # 规章 (0 + 0 − 0 = 0) holds every year
+    checks = run_checks(reports).checks
+    rules = checks[(checks.rule == "W1") & (checks.instance == "rules:in_force")]
+    assert len(rules) == 3 and (rules.outcome == "passed").all()
+
+
+def test_w1_in_force_chain_holds_when_the_stock_adds_up():
+    y1 = year_report(1, 2022)
+    y2 = year_report(2, 2023).assign(report_id="y2")
+    prev = cells_of(y1, "proactive", "normative_docs")
+    cur = cells_of(y2, "proactive", "normative_docs")
+    ok = prev["in_force"] + cur["issued"] - cur["repealed"]
+    chained = set_cells(y2, "proactive", "normative_docs", {"in_force": ok})
+    w1 = rule(validate(pd.concat([y1, chained], ignore_index=True)), "W1")
+    assert "normative_docs" not in set(w1.row.astype(str))
+    broken = set_cells(y2, "proactive", "normative_docs", {"in_force": ok + 3})
+    w1 = rule(validate(pd.concat([y1, broken], ignore_index=True)), "W1")
+    assert [(r, e, o) for r, e, o in zip(w1.row.astype(str), w1.expected, w1.observed) if r == "normative_docs"] == \
+        [("normative_docs", ok, ok + 3)]
+
+
 # ------------------------------------------------------------------ W2
 @pytest.mark.parametrize("agency, level, allowed", [
     ("淮安市人民政府", None, True),
@@ -107,7 +143,7 @@ def test_can_make_rules(agency, level, allowed):
 
 
 def test_w2_rules_from_a_township():
-    """SPEC §7 #27: a township 2023 report prints 规章 现行有效 6 (values here synthetic)."""
+    """docs/format.md §7 #27: a township 2023 report prints 规章 现行有效 6 (values here synthetic)."""
     df = set_cells(year_report(1, 2023, agency="某县某镇人民政府"), "proactive", "rules",
                    {"issued": 0, "repealed": 0, "in_force": 6})
     w2 = rule(validate(df), "W2")
@@ -131,7 +167,7 @@ NARRATIVES = [
      "2024 年，全市共受理政府信息公开申请 3119 件，答\n复 3050 件（含上年度结转申请 34 件，另有 103 件顺延到下年度\n"
      "答复），均在法定期限内予以答复。政府信息公开行政复议 351\n件，其中结果维持 72 件",
      {"received": 3119, "processed": 3050, "carried_in": 34, "carried_forward": 103, "reconsideration": 351}),
-    ("Shuyang 2025 (SPEC §5 W3 example)",
+    ("Shuyang 2025 (docs/format.md §5 W3 example)",
      "全年共受理政府信息公开申请749件，共办理718件，结转下一年31件。行政复议、行政诉讼共74件。",
      {"received": 749, "processed": 718, "carried_forward": 31, "review_and_litigation": 74}),
 ]
@@ -152,7 +188,7 @@ def test_w3_against_real_reports():
 
 
 def shuyang_2025() -> pd.DataFrame:
-    """The table numbers SPEC §7 #30 gives for Shuyang 2025 (other cells 0: not all are listed there)."""
+    """The table numbers docs/format.md §7 #30 gives for Shuyang 2025 (other cells 0: not all are listed there)."""
     df = year_report(0, 2025, agency="沭阳县人民政府")
     df["value"], df["raw"] = 0.0, "0"
     df = set_cells(df, R, "new_received", {"natural_person": 705, "org_business": 3, "org_legal_service": 5, "total": 713})
@@ -211,3 +247,22 @@ def test_w5_aggregate_with_its_members():
 def test_w5_unknown_scope():
     w5 = rule(validate(year_report(1, 2024, scope=None)), "W5")
     assert len(w5) == 1 and "scope" in w5.message_en.item()
+
+
+# ------------------------------------------------------------------ W3 on the real 平潭 series
+def test_w3_normative_documents_in_force_against_table_two():
+    """平潭 2023's text says 现行有效行政规范性文件393件; table 二 prints 470."""
+    issues = validate(read_report(RAW / "pingtan-zone-2023.html"))
+    w3 = rule(issues, "W3")
+    assert list(zip(w3.row.astype(str), w3.column.astype(str), w3.expected, w3.observed)) == \
+        [("normative_docs", "in_force", 470.0, 393.0)]
+    assert "393" in w3.message_zh.item() and "470" in w3.message_zh.item()
+
+
+def test_w3_received_as_new_plus_carried_in_is_not_flagged():
+    """平潭 2022: "收到申请75件" = new 74 + carried in 1; the 88 documents issued and 698 in force agree."""
+    report = read_report(RAW / "pingtan-zone-2022.html")
+    assert rule(validate(report), "W3").empty
+    checks = run_checks(report).checks
+    w3 = checks[checks.rule == "W3"].set_index("instance")["outcome"].astype(str)
+    assert w3["received"] == "passed" and w3["docs_in_force"] == "passed" and w3["docs_issued"] == "passed"

@@ -10,39 +10,30 @@ Examples:
 from __future__ import annotations
 
 # read → normalise → tidy
-from . import codebook
-from .errors import ToolkitError
-from .report import Report, read_report
-
-# validate
-from .blanks import apply_blank_rule
-from .quality import quality_summary
-from .validate import ValidationResult, run_checks, validate
-
 # corpora
-from . import corpus
-from .corpus import Corpus, parse_to_parquet, read_reports
-from .coverage import coverage, coverage_matrix
-from .query import export, query
-from .version import PARSER_VERSION
-from .wide import proactive_table, requests_table, review_table, wide_table
+from toolkit import codebook, corpus
 
 # analyse (charts and widgets stay submodules: they import matplotlib and ipywidgets)
-from . import analysis
+from toolkit.analyse import measures as analysis
 
+# collect (a function: the package stays reachable as toolkit.collect's module via sys.modules)
+from toolkit.collect import collect
+from toolkit.corpus import Corpus, parse_to_parquet, read_reports
+from toolkit.corpus.coverage import coverage, coverage_matrix
+from toolkit.corpus.loaders import load_demo, load_reports
+from toolkit.corpus.query import export, query
+from toolkit.corpus.wide import proactive_table, requests_table, review_table, wide_table
+from toolkit.errors import ToolkitError
+from toolkit.read.report import Report, read_report
+from toolkit.validation.api import ValidationResult, run_checks, validate
 
-def __getattr__(name: str):
-    # The demo loaders are imported on first use, so that `python -m toolkit.demo`
-    # does not find its own module already imported.
-    if name in ("load_demo", "load_reports"):
-        from . import demo
-
-        return getattr(demo, name)
-    raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
-
+# validate
+from toolkit.validation.blanks import apply_blank_rule
+from toolkit.validation.quality import quality_summary
+from toolkit.version import PARSER_VERSION
 
 __all__ = [
-    "Corpus", "PARSER_VERSION", "Report", "ToolkitError", "ValidationResult",
+    "Corpus", "PARSER_VERSION", "collect", "Report", "ToolkitError", "ValidationResult",
     "analysis", "apply_blank_rule", "codebook", "corpus", "coverage", "coverage_matrix", "export",
     "load_demo", "load_reports", "parse_to_parquet", "proactive_table", "quality_summary", "query",
     "read_report", "read_reports", "requests_table", "review_table", "run_checks", "validate", "wide_table",

@@ -1,9 +1,9 @@
 """The codebook: one source of truth for table, row and column keys and labels.
 
-The data lives in ``toolkit/data/codebook.csv`` (SPEC §8): every key with its
+The data lives in ``toolkit/data/codebook.csv`` (docs/format.md §8): every key with its
 Chinese and English label, the template it belongs to (``2019``, ``2021`` or
 ``both``), the block it sits in, its display order and the regular expression
-(over :func:`toolkit.normalise.label_key`) that maps a printed label to it, and
+(over :func:`toolkit.read.normalise.label_key`) that maps a printed label to it, and
 for columns the ``kind`` of value a cell holds (``count``, ``amount``, ``signed``), and
 short chart labels (``short_zh``, ``short_en``) where the official label is long.
 Parsers, validation and charts all read it from here.
@@ -12,7 +12,6 @@ Parsers, validation and charts all read it from here.
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -78,7 +77,7 @@ def match(table: str, axis: str, label: str) -> str | None:
     """First key whose pattern matches an already normalised label.
 
     Examples:
-        >>> from toolkit.normalise import label_key
+        >>> from toolkit.read.normalise import label_key
         >>> match("requests", "row", label_key("4.无正当理由大量反复申请"))
         'notproc_mass_repeat'
         >>> match("requests", "column", label_key("法人或其他组织")) is None
@@ -180,13 +179,3 @@ def layout(table: str, template: str) -> tuple[tuple[str | None, tuple[str, ...]
         return tuple((b, pick("row", b), pick("column", b)) for b in pick("block"))
     return ((None, pick("row"), pick("column")),)
 
-
-class _CallableModule(type(sys.modules[__name__])):
-    """Lets ``toolkit.codebook(lang="en")`` call :func:`codebook` while
-    ``toolkit.codebook`` stays this module for ``from toolkit.codebook import keys``."""
-
-    def __call__(self, lang: str = "zh") -> pd.DataFrame:
-        return codebook(lang)
-
-
-sys.modules[__name__].__class__ = _CallableModule

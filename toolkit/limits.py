@@ -33,6 +33,7 @@ class Limits:
     max_pdf_pages: int = 300  # PDF: a report is a few pages; beyond this is not a report
     max_image_pixels: int = 60_000_000  # a picture (scan, photo, PDF page) larger than this is refused undecoded; A4 at 600 dpi is 35 M
     timeout_seconds: float = 120.0  # batch mode: a file that takes longer is reported and skipped
+    max_download_bytes: int = 100 * 1024 * 1024  # toolkit collect: a larger download is stopped and deleted
 
 
 _current = Limits()
@@ -82,7 +83,7 @@ def deadline(path: str, seconds: float | None = None):
     block runs without a deadline. A reader stuck inside C code is interrupted
     when control returns to Python.
     """
-    from .errors import LimitExceededError
+    from toolkit.errors import LimitExceededError
 
     seconds = current().timeout_seconds if seconds is None else seconds
     if not seconds or seconds <= 0 or threading.current_thread() is not threading.main_thread():

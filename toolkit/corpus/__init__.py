@@ -9,11 +9,11 @@
 
 from __future__ import annotations
 
-from .batch import Corpus, parse_to_parquet, read_reports
-from .cache import ParseCache
-from .files import REPORT_SUFFIXES, discover
-from .schema import conform_tidy
-from .shards import load_cells, load_table
+from toolkit.corpus.batch import Corpus, parse_to_parquet, read_reports
+from toolkit.corpus.cache import ParseCache
+from toolkit.corpus.files import REPORT_SUFFIXES, discover
+from toolkit.corpus.schema import conform_tidy
+from toolkit.corpus.shards import load_cells, load_table
 
 __all__ = ["Corpus", "ParseCache", "REPORT_SUFFIXES", "conform_tidy", "discover", "load_cells", "load_table",
            "parse_to_parquet", "read_reports"]

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import limits
-from . import engines, shards
-from .files import discover
-from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
-from .worker import ChunkResult, ChunkTask
+from toolkit import limits
+from toolkit.corpus import engines, shards
+from toolkit.corpus.files import discover
+from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
+from toolkit.corpus.worker import ChunkResult, ChunkTask
+from toolkit.spreadsheet import write_csv
 
 PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
 
@@ -26,7 +27,7 @@ class Corpus:
     """What :func:`read_reports` returns. Unpacks as ``data, errors = read_reports(...)``.
 
     Attributes:
-        data: tidy cells of every report parsed (schema of :mod:`toolkit.tidy`), in file order.
+        data: tidy cells of every report parsed (schema of :mod:`toolkit.read.tidy`), in file order.
         errors: one row per file that could not be parsed: ``source_file``,
             ``error_class`` (the :class:`~toolkit.errors.ToolkitError` subclass),
             ``reason`` and ``message`` (one line naming the file).
@@ -58,13 +59,41 @@ def _chunk_size(n: int, workers: int, chunk_size: int | None) -> int:
     return max(1, min(100, math.ceil(n / (4 * workers))))
 
 
-def _tasks(files: list[str], size: int, **common) -> list[ChunkTask]:
+def _collected(files: list[str]) -> tuple[list[str], dict, dict]:
+    """Files from a collection (toolkit collect): each report page followed by its attachments, provenance, groups."""
+    from toolkit.collect.manifest import provenance, report_groups
+
+    prov = provenance(files)
+    if not prov:
+        return files, {}, {}
+    groups = report_groups(files)
+    member = {a for atts in groups.values() for a in atts}
+    ordered = []
+    for f in files:
+        if f not in member:
+            ordered += [f, *groups.get(f, [])]
+    return ordered, prov, groups
+
+
+def _tasks(files: list[str], size: int, provenance: dict | None = None, groups: dict | None = None,
+           **common) -> list[ChunkTask]:
     tasks = []
-    for i in range(0, len(files), size):
-        paths = files[i:i + size]
+    member = {a: page for page, atts in (groups or {}).items() for a in atts}
+    i = 0
+    while i < len(files):
+        end = min(i + size, len(files))
+        while end < len(files) and files[end] in member:  # never split a report page from its attachments
+            end += 1
+        paths = files[i:end]
         cid = hashlib.sha1("\n".join(paths).encode()).hexdigest()[:16]
+        extra = {}
+        if provenance:
+            extra["provenance"] = {p: provenance[p] for p in paths if p in provenance}
+            extra["groups"] = {p: groups[p] for p in paths if p in (groups or {})}
         # The caller's limits travel with the task: worker processes do not share its settings.
-        tasks.append(ChunkTask(order=(i // size,), chunk_id=cid, paths=paths, limits=limits.current(), **common))
+        tasks.append(ChunkTask(order=(len(tasks),), chunk_id=cid, paths=paths, limits=limits.current(), **extra,
+                               **common))
+        i = end
     return tasks
 
 
@@ -139,7 +168,7 @@ def read_reports(
         scheduler: a scheduler address (``"tcp://host:8786"``) for ``engine="dask"``.
             Dask workers must see the files (and the cache folder) under the same paths.
         chunk_size: files per task (default: about four tasks per worker, at most 100 files).
-        validate: also run :func:`toolkit.validate.validate` and store each
+        validate: also run :func:`toolkit.validation.api.validate` and store each
             report's error count in ``files.n_validation_errors`` (slower).
         on_error: called with each error message as it arrives.
 
@@ -150,15 +179,16 @@ def read_reports(
     Examples:
         >>> data, errors = read_reports("data/raw", engine="serial", progress=False)
         >>> data.groupby("source_file", observed=True).size().tolist()
-        [200, 200, 198]
+        [200, 200, 198, 200, 200, 200, 200, 198]
         >>> len(errors)
         0
     """
     t0 = time.perf_counter()
-    files = [str(p) for p in discover(paths_or_dirs)]
+    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
     workers = _workers(engine, workers, client)
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
-    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), cache_dir=cache, force=force, validate=validate)
+    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
+                   validate=validate)
     results: list[ChunkResult] = []
     stats = {"files": len(files), "parsed": 0, "cached": 0, "failed": 0}
     _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append)
@@ -201,7 +231,8 @@ def parse_to_parquet(
     same ``out_dir`` after an interruption, or after files were added or
     changed: committed chunks whose files are unchanged are kept, everything
     else is parsed. The output mirrors the input: chunks holding files that are
-    no longer part of the input are removed. ``errors.csv`` (utf-8-sig) is
+    no longer part of the input are removed. ``errors.csv`` (utf-8-sig, spreadsheet-safe
+    text: :mod:`toolkit.spreadsheet`) is
     rewritten at the end. Read the result with :func:`toolkit.corpus.load_cells`,
     :func:`toolkit.query` or :func:`toolkit.coverage`.
 
@@ -223,23 +254,24 @@ def parse_to_parquet(
     t0 = time.perf_counter()
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    files = [str(p) for p in discover(paths_or_dirs)]
+    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
     workers = _workers(engine, workers, client)
     if cache_dir is True:
         cache_dir = out / "_cache"
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
     if force:
-        shards.drop_chunks(out, {shards._chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
+        shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
     shards.drop_chunks(out, None)  # shards of chunks that never committed
     todo, stale = shards.plan_resume(out, files)
     if stale:
         shards.drop_chunks(out, stale)
-    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), cache_dir=cache, force=force,
+    todo, _, _ = _collected(todo)  # a page and its attachments are parsed again together
+    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
                    out_dir=str(out), validate=validate)
     stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,
              "chunks": len(tasks)}
     _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats, lambda r: None)
     errors = shards.load_table(out, "errors")
-    errors.to_csv(out / "errors.csv", index=False, encoding="utf-8-sig")
+    write_csv(errors, out / "errors.csv")  # messages quote file names from the web: spreadsheet-safe
     stats["seconds"] = time.perf_counter() - t0
     return stats

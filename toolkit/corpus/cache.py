@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from ..version import PARSER_VERSION
+from toolkit.version import PARSER_VERSION
 
 _IPC = pa.ipc.IpcWriteOptions(compression="zstd")
 

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
-from .worker import ChunkResult, ChunkTask, crashed_result, run_chunk
+from toolkit.corpus.worker import ChunkResult, ChunkTask, crashed_result, run_chunk, watch_parent
 
 ENGINES = ("process", "serial", "dask")
 
@@ -44,7 +44,7 @@ def run(tasks: list[ChunkTask], engine: str = "process", workers: int | None = N
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
 
 
-def _context():
+def pool_context():
     """forkserver: workers do not inherit the driver's threads (progress bar, Dask client), and
     fork from a server that has imported the readers once (importing pandas costs seconds)."""
     if "forkserver" not in mp.get_all_start_methods():  # pragma: no cover - Windows
@@ -57,8 +57,10 @@ def _context():
 def _process(tasks: list[ChunkTask], workers: int) -> Iterator[ChunkResult]:
     queue = deque(tasks)
     while queue:
-        retry: list[ChunkTask] = []
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
+        retry: list[tuple[ChunkTask, BaseException]] = []
+        # Each worker exits when this process dies, whatever killed it (kill -9 included).
+        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
+                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
             inflight: dict = {}
             broken = False
             while (queue or inflight) and not broken:

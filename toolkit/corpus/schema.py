@@ -1,7 +1,7 @@
 """Column sets and dtypes of the batch outputs: cells (tidy), files and errors.
 
-The tidy columns and their order are :data:`toolkit.tidy.TIDY_COLUMNS`; this
-module pins their dtypes so that a corpus read in memory, loaded back from
+Every column set and Arrow schema comes from the field dictionary
+(:mod:`toolkit.fields`); this module pins the dtypes so that a corpus read in memory, loaded back from
 Parquet shards or returned by DuckDB is the same frame (``table``, ``row`` and
 ``column`` are the codebook's ordered categoricals again after any round trip).
 """
@@ -11,36 +11,22 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from .. import codebook as cb
-from ..tidy import TIDY_COLUMNS, TIDY_DTYPES
+from toolkit import codebook as cb
+from toolkit import fields
+from toolkit.read.tidy import TIDY_COLUMNS, TIDY_DTYPES
 
 CATEGORY_AXES = ("table", "row", "column")
 
-# dtype of every tidy column other than the categoricals
-
 # Parquet/Arrow schema of a cells shard (``year`` lives in the hive path, not in the file).
-CELLS_ARROW = pa.schema(
-    [(c, pa.float64() if c in ("value", "confidence") else pa.string()) for c in TIDY_COLUMNS if c != "year"]
-)
+CELLS_ARROW = fields.arrow_schema("cells", exclude=("year",))
 
 # one row per file seen by the batch (the coverage and resume source)
-FILES_COLUMNS = (
-    "source_file", "size_bytes", "mtime_ns", "sha256", "status", "report_id", "agency", "year",
-    "scope", "level", "format", "templates", "n_cells", "n_issues", "n_validation_errors", "error_class",
-)
-FILES_ARROW = pa.schema(
-    [
-        ("source_file", pa.string()), ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()),
-        ("sha256", pa.string()), ("status", pa.string()), ("report_id", pa.string()),
-        ("agency", pa.string()), ("year", pa.int64()), ("scope", pa.string()), ("level", pa.string()),
-        ("format", pa.string()), ("templates", pa.string()), ("n_cells", pa.int64()),
-        ("n_issues", pa.int64()), ("n_validation_errors", pa.int64()), ("error_class", pa.string()),
-    ]
-)
+FILES_COLUMNS = fields.columns("files")
+FILES_ARROW = fields.arrow_schema("files")
 
 # one row per file that could not be parsed
-ERROR_COLUMNS = ("source_file", "error_class", "reason", "message")
-ERRORS_ARROW = pa.schema([(c, pa.string()) for c in ERROR_COLUMNS])
+ERROR_COLUMNS = fields.columns("errors")
+ERRORS_ARROW = fields.arrow_schema("errors")
 
 
 def conform_tidy(df: pd.DataFrame) -> pd.DataFrame:

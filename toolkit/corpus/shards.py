@@ -28,7 +28,15 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from .schema import CELLS_ARROW, ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, arrow_to_frame, conform_tidy
+from toolkit.corpus.schema import (
+    CELLS_ARROW,
+    ERROR_COLUMNS,
+    ERRORS_ARROW,
+    FILES_ARROW,
+    FILES_COLUMNS,
+    arrow_to_frame,
+    conform_tidy,
+)
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -72,7 +80,7 @@ def write_chunk(out_dir: str | os.PathLike, chunk_id: str, cells: pd.DataFrame, 
            out / "files" / name)
 
 
-def _chunk_of(path: Path) -> str:
+def chunk_of(path: Path) -> str:
     return path.name[len("part-"):-len(".parquet")]
 
 
@@ -82,7 +90,7 @@ def committed_files(out_dir: str | os.PathLike) -> pd.DataFrame:
     parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
     if not parts:
         return arrow_to_frame(FILES_ARROW.empty_table(), FILES_COLUMNS).assign(chunk_id=pd.Series([], dtype="str"))
-    frames = [arrow_to_frame(pq.read_table(p, schema=FILES_ARROW), FILES_COLUMNS).assign(chunk_id=_chunk_of(p)) for p in parts]
+    frames = [arrow_to_frame(pq.read_table(p, schema=FILES_ARROW), FILES_COLUMNS).assign(chunk_id=chunk_of(p)) for p in parts]
     return pd.concat(frames, ignore_index=True)
 
 
@@ -90,7 +98,7 @@ def drop_chunks(out_dir: str | os.PathLike, chunk_ids: set[str] | None = None) -
     """Delete the shards of the given chunks (``None``: every chunk without a files shard) and temporaries."""
     out = Path(out_dir)
     if chunk_ids is None:
-        committed = {_chunk_of(p) for p in (out / "files").glob("part-*.parquet")}
+        committed = {chunk_of(p) for p in (out / "files").glob("part-*.parquet")}
         doomed = lambda cid: cid not in committed  # noqa: E731
     else:
         doomed = lambda cid: cid in chunk_ids  # noqa: E731
@@ -102,7 +110,7 @@ def drop_chunks(out_dir: str | os.PathLike, chunk_ids: set[str] | None = None) -
         for p in base.rglob(".tmp-*"):
             p.unlink(missing_ok=True)
         for p in base.rglob("part-*.parquet"):
-            if doomed(_chunk_of(p)):
+            if doomed(chunk_of(p)):
                 p.unlink()
                 n += 1
     return n

@@ -10,16 +10,27 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field, replace
+import select
+import threading
+import time
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from .. import limits
-from ..errors import ToolkitError
-from ..report import read_report
-from . import shards
-from .cache import ParseCache
-from .schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, conform_tidy, empty_tidy, frame
+from toolkit import limits
+from toolkit.corpus import shards
+from toolkit.corpus.cache import ParseCache
+from toolkit.corpus.schema import (
+    ERROR_COLUMNS,
+    ERRORS_ARROW,
+    FILES_ARROW,
+    FILES_COLUMNS,
+    conform_tidy,
+    empty_tidy,
+    frame,
+)
+from toolkit.errors import ToolkitError
+from toolkit.read.report import read_report
 
 
 @dataclass
@@ -33,7 +44,7 @@ class ChunkTask:
         cache_dir: the :class:`~toolkit.corpus.cache.ParseCache` folder, or ``None``.
         force: parse even when the cache has an entry (and overwrite it).
         out_dir: write shards here and return no cells; ``None`` returns the cells.
-        validate: run :func:`toolkit.validate.validate` on the chunk and count errors per file.
+        validate: run :func:`toolkit.validation.api.validate` on the chunk and count errors per file.
         limits: the :class:`~toolkit.limits.Limits` in force where the batch was started.
     """
 
@@ -45,11 +56,20 @@ class ChunkTask:
     out_dir: str | None = None
     validate: bool = False
     limits: limits.Limits | None = None
+    provenance: dict | None = None  # path -> (source_url, fetched_at) of collected files (toolkit collect)
+    groups: dict | None = None  # report page -> its attachments (one report: the attachment is preferred)
 
     def split(self) -> list[ChunkTask]:
         """One task per file (to isolate a file that crashes its worker)."""
-        return [replace(self, order=(*self.order, j), chunk_id=f"{self.chunk_id}-{j}", paths=[p])
-                for j, p in enumerate(self.paths)]
+        # A report page and its attachments stay together: which one is used depends on both.
+        units, member = [], {a: page for page, atts in (self.groups or {}).items() for a in atts}
+        for p in self.paths:
+            if p in member and units and member[p] in units[-1]:
+                units[-1].append(p)
+            else:
+                units.append([p])
+        return [replace(self, order=(*self.order, j), chunk_id=f"{self.chunk_id}-{j}", paths=u)
+                for j, u in enumerate(units)]
 
 
 @dataclass
@@ -61,7 +81,6 @@ class ChunkResult:
     data: pd.DataFrame | None = None
     parsed: int = 0  # files read_report actually ran on (cache misses)
     cached: int = 0  # files answered from the cache
-    extra: dict = field(default_factory=dict)
 
 
 def _templates(t: dict) -> str:
@@ -132,14 +151,44 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return _run_chunk(task)
 
 
+def _with_provenance(row: dict, data: pd.DataFrame | None, source: tuple[str, str] | None):
+    # Always set from the current manifest (a cache entry may hold another copy's provenance).
+    url, when = source if source else (None, None)
+    row["source_url"], row["fetched_at"] = url, when
+    if data is not None:
+        data = data.assign(source_url=pd.array([url] * len(data), dtype="str"),
+                           fetched_at=pd.array([when] * len(data), dtype="str"))
+    return row, data
+
+
+def _superseded(row: dict, by: str) -> dict:
+    return {**row, "status": "superseded", "superseded_by": by, "error_class": None}
+
+
 def _run_chunk(task: ChunkTask) -> ChunkResult:
     cache = ParseCache(task.cache_dir) if task.cache_dir else None
-    rows, cells, errors = [], [], []
+    provenance, groups = task.provenance or {}, task.groups or {}
+    results: dict[str, tuple] = {}
     parsed = cached = 0
     for path in task.paths:
         row, data, err, now = parse_file(path, cache, task.force)
         parsed += now
         cached += not now
+        row, data = _with_provenance(row, data, provenance.get(path))
+        results[path] = (row, data, err)
+    # A report page and its attachments are one report: the first attachment that parsed is used,
+    # else the page; the other copies are recorded as superseded, not counted twice or as failures.
+    for page, atts in groups.items():
+        members = [p for p in (*atts, page) if p in results]
+        used = next((p for p in members if results[p][0]["status"] == "parsed"), None)
+        if used is None:
+            continue
+        for p in members:
+            if p != used:
+                results[p] = (_superseded(results[p][0], used), None, None)
+    rows, cells, errors = [], [], []
+    for path in task.paths:
+        row, data, err = results[path]
         rows.append(row)
         if data is not None:
             cells.append(data)
@@ -158,13 +207,47 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
 
 
 def _count_validation_errors(data: pd.DataFrame, rows: list[dict]) -> None:
-    from ..validate import validate  # imported lazily: only when asked for
+    from toolkit.validation.api import validate  # imported lazily: only when asked for
 
     issues = validate(data)
     counts = issues[issues["severity"] == "error"].groupby("source_file").size()
     for row in rows:
         if row["status"] == "parsed":
             row["n_validation_errors"] = int(counts.get(row["source_file"], 0))
+
+
+def watch_parent(pid: int) -> None:
+    """Exit this worker process as soon as process ``pid`` (the batch driver) has died.
+
+    A pool worker blocks on its task queue, whose write end it holds itself, so
+    it never sees the driver go; with ``kill -9`` no handler in the driver runs
+    either. The worker therefore watches the driver: a pidfd that turns readable
+    when the process exits (Linux ≥ 5.3), else a poll of the pid. The
+    forkserver lives while a worker holds its "alive" pipe, so it follows.
+    Runs as the pool's ``initializer``, in a daemon thread.
+    """
+
+    def wait_then_exit() -> None:
+        try:
+            fd = os.pidfd_open(pid)
+        except ProcessLookupError:  # gone before this worker started
+            os._exit(1)
+        except (AttributeError, OSError):  # no pidfd here: poll
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+        else:
+            while True:
+                try:
+                    os.kill(pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:  # pragma: no cover - still there, owned by someone else
+                    pass
+                time.sleep(0.5)
+        os._exit(1)  # no cleanup to wait for: the driver that wanted the results is gone
+
+    threading.Thread(target=wait_then_exit, name="toolkit-watch-parent", daemon=True).start()
 
 
 def crashed_result(task: ChunkTask, exc: BaseException) -> ChunkResult:

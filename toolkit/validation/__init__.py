@@ -1,4 +1,4 @@
 """Validation internals: identities as data, hard and soft checks, issue rows.
 
-The public entry point is :func:`toolkit.validate.validate`.
+The public entry point is :func:`toolkit.validation.api.validate`.
 """

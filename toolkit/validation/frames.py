@@ -1,7 +1,7 @@
 """Build tidy frames from plain cell tables (expected-value CSVs, hand-made cases).
 
 Useful for tests, doctests and notebooks that have cell values but no report
-file; the frame has every column of :data:`toolkit.tidy.TIDY_COLUMNS`.
+file; the frame has every column of :data:`toolkit.read.tidy.TIDY_COLUMNS`.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import codebook as cb
-from ..tidy import TIDY_COLUMNS
-from ..values import parse_value
+from toolkit import codebook as cb
+from toolkit.read.meta import level_of
+from toolkit.read.tidy import TIDY_COLUMNS
+from toolkit.read.values import parse_value
 
 
 def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None, scope: str = "agency",
@@ -22,7 +23,7 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
                level: str | None = None) -> pd.DataFrame:
     """A tidy frame from cells with ``table,row,column`` and ``raw`` (and optionally ``value``).
 
-    ``value``/``status``/``unit`` are parsed from ``raw`` with :func:`toolkit.values.parse_value`,
+    ``value``/``status``/``unit`` are parsed from ``raw`` with :func:`toolkit.read.values.parse_value`,
     as a reader would.
 
     Examples:
@@ -53,12 +54,13 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "source_sha256": "",
         "format": "csv",
         "location": [f"{t}/{r}/{c}" for t, r, c in df.itertuples(index=False)],
+        "source_url": None,
+        "fetched_at": None,
         "method": "text",
         "confidence": pd.array([None] * len(df), dtype="Float64"),
     })
-    if level is not None:
-        out["level"] = level
-    return out[[c for c in TIDY_COLUMNS] + (["level"] if level is not None else [])]
+    out["level"] = level if level is not None else level_of(agency)
+    return out[list(TIDY_COLUMNS)]
 
 
 def tidy_from_expected(path: str | Path, **meta) -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""Hard checks H1–H5 (SPEC §5), the blank-rule flags and the 拆格 hint.
+"""Hard checks H1–H5 (docs/format.md §5), the blank-rule flags and the 拆格 hint.
 
-Identities are evaluated on values after :func:`toolkit.blanks.apply_blank_rule`;
+Identities are evaluated on values after :func:`toolkit.validation.blanks.apply_blank_rule`;
 printed values are never changed. A failing identity is reported at one cell:
 
 * when one printed cell explains it (every identity through that cell fails
@@ -14,12 +14,15 @@ printed values are never changed. A failing identity is reported at one cell:
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from ..blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
-from . import structure as st
-from .issues import cell_label, fmt, issue
+from toolkit.labels import label
+from toolkit.validation import structure as st
+from toolkit.validation.blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
+from toolkit.validation.issues import cell_label, fmt, issue
 
 TOL = 1e-6
 KEY = ["_rkey", "table", "row", "column"]
@@ -74,13 +77,32 @@ def _suspects(members: pd.DataFrame) -> pd.DataFrame:
     return per_cell[(per_cell["n_fail"] == per_cell["n"]) & (per_cell["n_fail"] > 0) & (per_cell["n_implied"] == 1)]
 
 
+_LOCATION = re.compile(r"^table (\d+), row (\d+), col (\d+)")
+
+
+def _adjacent(a: dict, b: dict) -> bool:
+    """Were two member cells printed side by side, so that a number could have been split between them?
+
+    By where they were printed when both locations are known (same table, next
+    row or next column: a row the reader did not recognise lies between two
+    rows that are not adjacent); otherwise by their position in the identity
+    (二 and 三（七） of H1 are never adjacent).
+    """
+    la = _LOCATION.match(str(a.get("location") or ""))
+    lb = _LOCATION.match(str(b.get("location") or ""))
+    if la and lb:
+        (ta, ra, ca), (tb, rb, cb_) = (tuple(map(int, m.groups())) for m in (la, lb))
+        return ta == tb and abs(ra - rb) + abs(ca - cb_) == 1
+    return b["order"] - a["order"] == 1 or a["rule"] != "H1"
+
+
 def _split_hint(group: pd.DataFrame, d: float) -> str | None:
     """拆格: would merging two adjacent printed cells into one number make the identity hold?"""
     g = group.sort_values("order")
     rows = g.to_dict("records")
     for a, b in zip(rows, rows[1:]):
-        if a["rule"] == "H1" and b["order"] - a["order"] != 1:
-            continue  # 二 and 三（七） are not adjacent in print
+        if not _adjacent(a, b):
+            continue  # a digit cannot have slipped across a cell (or a lost row) between them
         va, vb = a["value_printed"], b["value_printed"]
         if a["status"] != "number" or b["status"] != "number" or va < 0 or vb < 0:
             continue
@@ -90,14 +112,11 @@ def _split_hint(group: pd.DataFrame, d: float) -> str | None:
         for new_a, new_b, where in ((merged, 0.0, a), (0.0, merged, b)):
             d2 = d + a["coef"] * (new_a - a["value"]) + b["coef"] * (new_b - b["value"])
             if abs(d2) <= TOL:
-                la = cell_label(a["table"], a["row"], a["column"])
-                lb = cell_label(b["table"], b["row"], b["column"])
-                lw = cell_label(where["table"], where["row"], where["column"])
-                return (
-                    f"拆格？若「{la}」{fmt(va)} 与「{lb}」{fmt(vb)} 原为一个数 {fmt(merged)}（位于「{lw}」），"
-                    f"此恒等式成立 / split cell? if {fmt(va)} and {fmt(vb)} were one number {fmt(merged)} "
-                    f"(in {cell_label(where['table'], where['row'], where['column'], 'en')}), the identity would hold"
-                )
+                f = dict(a=cell_label(a["table"], a["row"], a["column"]), b=cell_label(b["table"], b["row"], b["column"]),
+                         where=cell_label(where["table"], where["row"], where["column"]),
+                         where_en=cell_label(where["table"], where["row"], where["column"], "en"),
+                         va=fmt(va), vb=fmt(vb), merged=fmt(merged))
+                return f"{label('msg.split_hint', 'zh', **f)} / {label('msg.split_hint', 'en', **f)}"
     return None
 
 
@@ -147,18 +166,17 @@ def identity_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[
             expected = float(cell["value"] - d / cell["coef"])
         observed = float(cell["value"])
         table, row, column = cell["table"], cell["row"], cell["column"]
-        zh_cell, en_cell = cell_label(table, row, column), cell_label(table, row, column, "en")
-        blank_zh = "（空白，按0计）" if cell["fill"] in FILLS else ""
-        blank_en = " (blank, counted as 0)" if cell["fill"] in FILLS else ""
-        scope_zh = f"「{cell_label(table, instance if rule in ('H2', 'H4') else None, instance if rule in ('H1', 'H3') else None)}」"
-        scope_en = cell_label(table, instance if rule in ("H2", "H4") else None,
-                              instance if rule in ("H1", "H3") else None, "en")
-        why_zh = "，该格一格即可解释" if localised else ""
-        why_en = "; this one cell explains the failure" if localised else ""
-        zh = (f"{rule} {scope_zh}不成立（{st.rule_text(rule)}）：「{zh_cell}」印刷为 {fmt(observed)}{blank_zh}，"
-              f"按恒等式应为 {fmt(expected)}{why_zh}")
-        en = (f"{rule} fails for {scope_en} ({st.rule_text(rule, 'en')}): {en_cell} printed {fmt(observed)}"
-              f"{blank_en}, the identity gives {fmt(expected)}{why_en}")
+        blank = cell["fill"] in FILLS
+        irow, icol = (instance if rule in ("H2", "H4") else None), (instance if rule in ("H1", "H3") else None)
+        f = dict(rule=rule, scope=cell_label(table, irow, icol), scope_en=cell_label(table, irow, icol, "en"),
+                 rule_text=st.rule_text(rule), rule_text_en=st.rule_text(rule, "en"),
+                 cell=cell_label(table, row, column), cell_en=cell_label(table, row, column, "en"),
+                 observed=fmt(observed), expected=fmt(expected),
+                 blank=label("msg.identity_blank", "zh") if blank else "",
+                 blank_en=label("msg.identity_blank", "en") if blank else "",
+                 why=label("msg.identity_why", "zh") if localised else "",
+                 why_en=label("msg.identity_why", "en") if localised else "")
+        zh, en = label("msg.identity", "zh", **f), label("msg.identity", "en", **f)
         out.append(issue(meta, table=table, row=row, column=column, rule=rule, severity="error",
                          expected=expected, observed=observed, zh=zh, en=en,
                          hint=_ocr_hint(group) or _split_hint(group, d), location=cell.get("location")))
@@ -180,17 +198,13 @@ def domain_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[di
     for idx in printed.index[bad]:
         c = printed.loc[idx]
         meta = metas[c["_rkey"]]
-        zh_cell, en_cell = cell_label(c["table"], c["row"], c["column"]), cell_label(c["table"], c["row"], c["column"], "en")
-        if invalid[idx]:
-            zh_why, en_why = f"印刷内容「{c['raw']}」不是数字", f"printed text {c['raw']!r} is not a number"
-        elif negative[idx]:
-            zh_why, en_why = f"负数 {fmt(v[idx])}", f"negative value {fmt(v[idx])}"
-        else:
-            zh_why, en_why = f"计数为小数 {fmt(v[idx])}", f"a count with a fraction: {fmt(v[idx])}"
+        why = "msg.H5_invalid" if invalid[idx] else ("msg.H5_negative" if negative[idx] else "msg.H5_fraction")
+        w = dict(raw=c["raw"], raw_repr=repr(c["raw"]), value=fmt(v[idx]))
+        f = dict(cell=cell_label(c["table"], c["row"], c["column"]), cell_en=cell_label(c["table"], c["row"], c["column"], "en"),
+                 why=label(why, "zh", **w), why_en=label(why, "en", **w),
+                 rule_text=st.rule_text("H5"), rule_text_en=st.rule_text("H5", "en"))
         out.append(issue(meta, table=c["table"], row=c["row"], column=c["column"], rule="H5", severity="error",
-                         expected=np.nan, observed=v[idx],
-                         zh=f"H5「{zh_cell}」：{zh_why}（{st.rule_text('H5')}）",
-                         en=f"H5 {en_cell}: {en_why} ({st.rule_text('H5', 'en')})",
+                         expected=np.nan, observed=v[idx], zh=label("msg.H5", "zh", **f), en=label("msg.H5", "en", **f),
                          location=c.get("location")))
     checks = [
         {"report_id": metas[k].get("report_id", k), "rule": "H5", "table": t, "instance": "cells",
@@ -207,16 +221,11 @@ def blank_issues(cells: pd.DataFrame, metas: dict) -> list[dict]:
     for c in touched.to_dict("records"):
         meta = metas[c["_rkey"]]
         flag = c["fill"]
-        zh_cell, en_cell = cell_label(c["table"], c["row"], c["column"]), cell_label(c["table"], c["row"], c["column"], "en")
         raw = c.get("raw") or ""
-        if flag == TABLE_EMPTY:
-            zh, en = f"「{zh_cell}」：整表无数字，按缺失处理", f"{en_cell}: the whole table prints no number; left missing"
-        elif flag == IMPUTED_TOTAL:
-            zh = f"「{zh_cell}」：总计空白，按本行各项之和 {fmt(c['value'])} 计"
-            en = f"{en_cell}: blank total taken as the sum of its row, {fmt(c['value'])}"
-        else:
-            zh = f"「{zh_cell}」：空白或无数据符号（{raw or '空'}），按0计"
-            en = f"{en_cell}: blank or NA token ({raw or 'empty'}) counted as 0"
+        key = {TABLE_EMPTY: "msg.table_empty", IMPUTED_TOTAL: "msg.imputed_total"}.get(flag, "msg.blank_as_zero")
+        f = dict(cell=cell_label(c["table"], c["row"], c["column"]), cell_en=cell_label(c["table"], c["row"], c["column"], "en"),
+                 value=fmt(c["value"]), raw=raw or label("msg.empty_raw", "zh"), raw_en=raw or label("msg.empty_raw", "en"))
+        zh, en = label(key, "zh", **f), label(key, "en", **f)
         out.append(issue(meta, table=c["table"], row=c["row"], column=c["column"], rule=flag, severity="info",
                          expected=c["value"], observed=np.nan, zh=zh, en=en, location=c.get("location")))
     return out

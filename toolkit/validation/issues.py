@@ -11,28 +11,12 @@ import math
 
 import pandas as pd
 
-from .. import codebook as cb
-from ..normalise import label_key
+from toolkit import codebook as cb
+from toolkit import fields
+from toolkit.read.normalise import label_key
 
-ISSUE_COLUMNS = (
-    "report_id",
-    "source_file",
-    "agency",
-    "year",
-    "table",
-    "row",
-    "column",
-    "rule",
-    "severity",
-    "expected",
-    "observed",
-    "message",
-    "message_zh",
-    "message_en",
-    "hint",
-    "location",
-)
-CHECK_COLUMNS = ("report_id", "rule", "table", "instance", "outcome")
+ISSUE_COLUMNS = fields.columns("issues")
+CHECK_COLUMNS = fields.columns("checks")
 SEVERITIES = ("error", "warning", "info")
 OUTCOMES = ("passed", "failed", "not_assessable", "imputed")
 

@@ -1,6 +1,7 @@
-"""Soft checks W1–W5 (SPEC §5): plausibility, reported as warnings.
+"""Soft checks W1–W5 (docs/format.md §5): plausibility, reported as warnings.
 
-W1 cross-year chains for one agency · W2 规章 from a level that cannot make
+W1 cross-year chains for one agency (requests carried over; T2019 item counts;
+T2021 documents in force) · W2 规章 from a level that cannot make
 rules · W3 narrative numbers against the tables · W4 table 二 bounds · W5 scope
 (aggregates are never summed with their members).
 """
@@ -12,10 +13,11 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..narrative import extract_numbers, measure_targets
-from ..normalise import squash
-from . import structure as st
-from .issues import cell_label, fmt, issue
+from toolkit.labels import label
+from toolkit.read.normalise import squash
+from toolkit.validation import structure as st
+from toolkit.validation.issues import cell_label, fmt, issue
+from toolkit.validation.narrative import extract_numbers, measure_targets
 
 SCOPES = ("agency", "government_office", "region_aggregate")
 TOL = 1e-6
@@ -73,12 +75,13 @@ def w1_issues(cells, metas):
             failed = abs(a - b) > TOL
             checks.append(_check(mc, "W1", req, c, "failed" if failed else "passed"))
             if failed:
+                f = dict(cell=cell_label(req, st.CARRIED_IN, c), cell_en=cell_label(req, st.CARRIED_IN, c, "en"),
+                         prev_cell=cell_label(req, st.CARRIED_FORWARD, c),
+                         prev_cell_en=cell_label(req, st.CARRIED_FORWARD, c, "en"),
+                         observed=fmt(a), expected=fmt(b), prev_year=mp["year"])
                 out.append(issue(
                     mc, table=req, row=st.CARRIED_IN, column=c, rule="W1", severity="warning", expected=b, observed=a,
-                    zh=f"W1「{cell_label(req, st.CARRIED_IN, c)}」{fmt(a)} ≠ {mp['year']}年报告"
-                       f"「{cell_label(req, st.CARRIED_FORWARD, c)}」{fmt(b)}",
-                    en=f"W1 {cell_label(req, st.CARRIED_IN, c, 'en')} {fmt(a)} ≠ "
-                       f"{cell_label(req, st.CARRIED_FORWARD, c, 'en')} {fmt(b)} in the {mp['year']} report",
+                    zh=label("msg.W1_carried", "zh", **f), en=label("msg.W1_carried", "en", **f),
                     location=locs.get((cur, req, st.CARRIED_IN, c))))
         # T2019 item counts: prev_year_items(t) = prev_year_items(t-1) + change(t-1)
         rows = cells.loc[(cells["_rkey"] == cur) & (cells["table"] == pro) & (cells["column"] == st.PREV_YEAR_ITEMS), "row"]
@@ -93,13 +96,37 @@ def w1_issues(cells, metas):
             failed = abs(a - expected) > TOL
             checks.append(_check(mc, "W1", pro, r, "failed" if failed else "passed"))
             if failed:
+                f = dict(cell=cell_label(pro, r, st.PREV_YEAR_ITEMS), cell_en=cell_label(pro, r, st.PREV_YEAR_ITEMS, "en"),
+                         observed=fmt(a), previous=fmt(p), change=fmt(ch), prev_year=mp["year"])
                 out.append(issue(
                     mc, table=pro, row=r, column=st.PREV_YEAR_ITEMS, rule="W1", severity="warning",
                     expected=expected, observed=a,
-                    zh=f"W1「{cell_label(pro, r, st.PREV_YEAR_ITEMS)}」{fmt(a)} ≠ {mp['year']}年的 {fmt(p)} + 增减 {fmt(ch)}",
-                    en=f"W1 {cell_label(pro, r, st.PREV_YEAR_ITEMS, 'en')} {fmt(a)} ≠ {fmt(p)} + change {fmt(ch)} "
-                       f"in the {mp['year']} report",
+                    zh=label("msg.W1_items", "zh", **f), en=label("msg.W1_items", "en", **f),
                     location=locs.get((cur, pro, r, st.PREV_YEAR_ITEMS))))
+        # T2021 documents in force: in_force(t) = in_force(t-1) + issued(t) − repealed(t). Documents also
+        # lapse when their validity period ends, so a break is a warning to look at, never an error.
+        rows = cells.loc[(cells["_rkey"] == cur) & (cells["table"] == pro) & (cells["column"] == st.IN_FORCE), "row"]
+        for r in rows:
+            a = values.get((cur, pro, r, st.IN_FORCE))
+            p = values.get((prev, pro, r, st.IN_FORCE))
+            issued, repealed = values.get((cur, pro, r, st.ISSUED)), values.get((cur, pro, r, st.REPEALED))
+            if (prev, pro, r, st.IN_FORCE) not in values:
+                continue  # last year's report used another layout (T2019 has no 现行有效 column)
+            if not all(_ok(x) for x in (a, p, issued, repealed)):
+                checks.append(_check(mc, "W1", pro, f"{r}:in_force", "not_assessable"))
+                continue
+            expected = p + issued - repealed
+            failed = abs(a - expected) > TOL
+            checks.append(_check(mc, "W1", pro, f"{r}:in_force", "failed" if failed else "passed"))
+            if failed:
+                f = dict(cell=cell_label(pro, r, st.IN_FORCE), cell_en=cell_label(pro, r, st.IN_FORCE, "en"),
+                         observed=fmt(a), previous=fmt(p), issued=fmt(issued), repealed=fmt(repealed),
+                         expected=fmt(expected), prev_year=mp["year"])
+                out.append(issue(
+                    mc, table=pro, row=r, column=st.IN_FORCE, rule="W1", severity="warning",
+                    expected=expected, observed=a,
+                    zh=label("msg.W1_in_force", "zh", **f), en=label("msg.W1_in_force", "en", **f),
+                    location=locs.get((cur, pro, r, st.IN_FORCE))))
     return out, checks
 
 
@@ -120,12 +147,12 @@ def w4_issues(cells, metas):
                 failed = a > b + TOL
                 checks.append(_check(meta, "W4", pro, r, "failed" if failed else "passed"))
                 if failed:
+                    f = dict(cell=cell_label(pro, r, st.NEW_PUBLISHED), cell_en=cell_label(pro, r, st.NEW_PUBLISHED, "en"),
+                             other_cell=cell_label(pro, r, st.TOTAL_PUBLIC),
+                             other_cell_en=cell_label(pro, r, st.TOTAL_PUBLIC, "en"), observed=fmt(a), expected=fmt(b))
                     out.append(issue(
                         meta, table=pro, row=r, column=st.NEW_PUBLISHED, rule="W4", severity="warning", expected=b,
-                        observed=a,
-                        zh=f"W4「{cell_label(pro, r, st.NEW_PUBLISHED)}」{fmt(a)} 大于「{cell_label(pro, r, st.TOTAL_PUBLIC)}」{fmt(b)}",
-                        en=f"W4 {cell_label(pro, r, st.NEW_PUBLISHED, 'en')} {fmt(a)} exceeds "
-                           f"{cell_label(pro, r, st.TOTAL_PUBLIC, 'en')} {fmt(b)}",
+                        observed=a, zh=label("msg.W4_published", "zh", **f), en=label("msg.W4_published", "en", **f),
                         location=locs.get((k, pro, r, st.NEW_PUBLISHED))))
         if {st.REPEALED, st.ISSUED} <= cols:  # T2021: repealed ≤ in force (t-1) + issued (t)
             prev = prev_of.get(k)
@@ -138,12 +165,11 @@ def w4_issues(cells, metas):
             failed = a > bound + TOL
             checks.append(_check(meta, "W4", pro, f"{r}:repealed", "failed" if failed else "passed"))
             if failed:
+                f = dict(cell=cell_label(pro, r, st.REPEALED), cell_en=cell_label(pro, r, st.REPEALED, "en"),
+                         observed=fmt(a), before=fmt(before), issued=fmt(issued))
                 out.append(issue(
                     meta, table=pro, row=r, column=st.REPEALED, rule="W4", severity="warning", expected=bound,
-                    observed=a,
-                    zh=f"W4「{cell_label(pro, r, st.REPEALED)}」{fmt(a)} 大于上年现行有效 {fmt(before)} + 本年制发 {fmt(issued)}",
-                    en=f"W4 {cell_label(pro, r, st.REPEALED, 'en')} {fmt(a)} exceeds in force last year "
-                       f"{fmt(before)} + issued {fmt(issued)}",
+                    observed=a, zh=label("msg.W4_repealed", "zh", **f), en=label("msg.W4_repealed", "en", **f),
                     location=locs.get((k, pro, r, st.REPEALED))))
     return out, checks
 
@@ -159,7 +185,7 @@ _RULEMAKING_LEVEL = re.compile(r"^(central|state_council|province|city_governmen
 
 
 def can_make_rules(agency: str | None, level: str | None = None) -> bool | None:
-    """Whether a report's unit may make 规章 (SPEC §5 W2); None when it cannot be told.
+    """Whether a report's unit may make 规章 (docs/format.md §5 W2); None when it cannot be told.
 
     Rules are made by State Council departments and by the governments of
     provinces, 设区的市 and 自治州; a report of such a government (or of its
@@ -174,7 +200,7 @@ def can_make_rules(agency: str | None, level: str | None = None) -> bool | None:
     """
     if level and "_" in level:  # a level that names the unit itself, e.g. "county_department"
         return bool(_RULEMAKING_LEVEL.match(level))
-    if level in ("county", "township"):  # the level of the unit's government (toolkit.meta.level_of)
+    if level in ("county", "township"):  # the level of the unit's government (toolkit.read.meta.level_of)
         return False
     if not agency:
         return None
@@ -205,13 +231,12 @@ def w2_issues(cells, metas):
         hits = g[(g["status"] == "number") & (g["value_printed"] != 0)] if not allowed else g.iloc[0:0]
         checks.append(_check(meta, "W2", pro, st.RULES_ROW, "failed" if len(hits) else "passed"))
         for c in hits.to_dict("records"):
+            f = dict(cell=cell_label(pro, st.RULES_ROW, c["column"]), cell_en=cell_label(pro, st.RULES_ROW, c["column"], "en"),
+                     observed=fmt(c["value_printed"]), agency=meta.get("agency"), rule=st.rule_text("W2"),
+                     rule_en=st.rule_text("W2", "en"))
             out.append(issue(
                 meta, table=pro, row=st.RULES_ROW, column=c["column"], rule="W2", severity="warning", expected=0.0,
-                observed=c["value_printed"],
-                zh=f"W2「{cell_label(pro, st.RULES_ROW, c['column'])}」为 {fmt(c['value_printed'])}，"
-                   f"但「{meta.get('agency')}」不具有规章制定权（{st.rule_text('W2')}）",
-                en=f"W2 {cell_label(pro, st.RULES_ROW, c['column'], 'en')} is {fmt(c['value_printed'])}, but "
-                   f"{meta.get('agency')} is not a unit that can make rules ({st.rule_text('W2', 'en')})",
+                observed=c["value_printed"], zh=label("msg.W2", "zh", **f), en=label("msg.W2", "en", **f),
                 location=c.get("location")))
     return out, checks
 
@@ -243,13 +268,11 @@ def w3_issues(cells, metas, sections):
             checks.append(_check(meta, "W3", None, s.measure, "failed"))
             v, alt = min(known, key=lambda va: abs(va[0] - s.value))
             table, row, column = alt[0]
-            what_zh = " + ".join(cell_label(*c) for c in alt)
-            what_en = " + ".join(cell_label(*c, lang="en") for c in alt)
+            f = dict(cells=" + ".join(cell_label(*c) for c in alt), cells_en=" + ".join(cell_label(*c, lang="en") for c in alt),
+                     snippet=s.snippet, stated=s.value, table=fmt(v))
             out.append(issue(
                 meta, table=table, row=row if len(alt) == 1 else None, column=column, rule="W3", severity="warning",
-                expected=v, observed=float(s.value),
-                zh=f"W3 正文「…{s.snippet}…」称 {s.value} 件，表格「{what_zh}」为 {fmt(v)}",
-                en=f"W3 the text («…{s.snippet}…») states {s.value}, the table ({what_en}) gives {fmt(v)}",
+                expected=v, observed=float(s.value), zh=label("msg.W3", "zh", **f), en=label("msg.W3", "en", **f),
                 location=locs.get((k, *alt[0])) if len(alt) == 1 else None))
     return out, checks
 
@@ -269,9 +292,7 @@ def w5_issues(cells, metas):
             out.append(issue(
                 meta, table=None, row=None, column=None, rule="W5", severity="warning", expected=np.nan,
                 observed=np.nan,
-                zh=f"W5 报告范围（scope）未知：{scope!r}；在确定是否为汇总报告之前不要与其他报告相加",
-                en=f"W5 unknown report scope {scope!r}; do not add it to other reports until it is known "
-                   f"whether it is an aggregate"))
+                zh=label("msg.W5_unknown", "zh", scope=repr(scope)), en=label("msg.W5_unknown", "en", scope=repr(scope))))
             continue
         if scope != "region_aggregate":
             checks.append(_check(meta, "W5", None, "scope", "passed"))
@@ -284,13 +305,11 @@ def w5_issues(cells, metas):
         ]
         checks.append(_check(meta, "W5", None, "members", "failed" if members else "passed"))
         if members:
-            names = "、".join(sorted({str(m["agency"]) for m in members})[:5])
+            f = dict(agency=meta.get("agency"), n=len(members),
+                     names="、".join(sorted({str(m["agency"]) for m in members})[:5]))
             out.append(issue(
                 meta, table=None, row=None, column=None, rule="W5", severity="warning", expected=np.nan,
-                observed=float(len(members)),
-                zh=f"W5 汇总报告（{meta.get('agency')}）已包含其所属机关，与同年 {len(members)} 份所属机关报告（{names}…）不得相加",
-                en=f"W5 aggregate report ({meta.get('agency')}) already includes its members; never sum it with the "
-                   f"{len(members)} member reports of the same year in this data"))
+                observed=float(len(members)), zh=label("msg.W5_members", "zh", **f), en=label("msg.W5_members", "en", **f)))
     return out, checks
 
 

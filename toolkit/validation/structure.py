@@ -1,4 +1,4 @@
-"""The accounting identities of SPEC §5, derived from the codebook's structure.
+"""The accounting identities of docs/format.md §5, derived from the codebook's structure.
 
 Nothing here lists labels: applicant columns, outcome rows and the 复议/诉讼
 blocks are read from :mod:`toolkit.codebook` by their position and role. The
@@ -17,9 +17,9 @@ from functools import cache
 
 import pandas as pd
 
-from .. import codebook as cb
-from ..blanks import TOTAL
-from ..normalise import label_key
+from toolkit import codebook as cb
+from toolkit.read.normalise import label_key
+from toolkit.validation.blanks import TOTAL
 
 REQUESTS, PROACTIVE, REVIEW = cb.TABLES[1], cb.TABLES[0], cb.TABLES[2]
 
@@ -34,18 +34,22 @@ NEW_PUBLISHED, TOTAL_PUBLIC = "new_published", "total_public"
 ISSUED, REPEALED, IN_FORCE = "issued", "repealed", "in_force"
 PREV_YEAR_ITEMS, CHANGE = "prev_year_items", "change"
 RULES_ROW = "rules"  # 规章 (W2)
+NORMATIVE_DOCS = "normative_docs"  # 行政规范性文件 (W1 in-force chain, W3)
 
 # What a cell may hold (H5): the codebook's ``kind`` of each column.
 COUNT, AMOUNT, SIGNED = "count", "amount", "signed"
 
-for _t, _a, _k in [
+# The rules name these keys; a codebook edit that drops one must fail at import, also under -O.
+_ROLES = [
     (REQUESTS, "row", NEW_RECEIVED), (REQUESTS, "row", CARRIED_IN), (REQUESTS, "row", TOTAL_PROCESSED),
     (REQUESTS, "row", CARRIED_FORWARD), (REQUESTS, "column", TOTAL), (REVIEW, "column", TOTAL),
     (PROACTIVE, "column", NEW_PUBLISHED), (PROACTIVE, "column", TOTAL_PUBLIC), (PROACTIVE, "column", ISSUED),
     (PROACTIVE, "column", REPEALED), (PROACTIVE, "column", IN_FORCE), (PROACTIVE, "column", PREV_YEAR_ITEMS),
-    (PROACTIVE, "column", CHANGE), (PROACTIVE, "row", RULES_ROW),
-]:
-    assert _k in cb.keys(_t, _a), f"codebook has no {_t}/{_a}/{_k}"
+    (PROACTIVE, "column", CHANGE), (PROACTIVE, "row", RULES_ROW), (PROACTIVE, "row", NORMATIVE_DOCS),
+]
+_missing = [f"{t}/{a}/{k}" for t, a, k in _ROLES if k not in cb.keys(t, a)]
+if _missing:
+    raise LookupError(f"toolkit/data/codebook.csv has no {', '.join(_missing)}: the validation rules need them")
 
 
 def applicant_columns() -> tuple[str, ...]:

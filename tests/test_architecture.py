@@ -1,0 +1,71 @@
+"""The house as a contract: stages import only downwards, synthetic code is walled
+off, the package root stays small, ruff is clean and no document is cited that the
+repository does not hold."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _tool(name: str) -> str:
+    exe = BIN / name
+    if exe.exists():
+        return str(exe)
+    found = shutil.which(name)
+    if not found:
+        pytest.fail(f"{name} is not installed: `make test` installs the test extras")
+    return found
+
+
+def test_layers_contract_holds():
+    # import-linter reads [tool.importlinter] in pyproject.toml: a new upward import or a loop fails here.
+    out = subprocess.run([_tool("lint-imports")], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-2000:]
+    assert "broken" not in out.stdout.split("Contracts:")[-1].replace("0 broken", "")
+
+
+def test_ruff_is_clean():
+    out = subprocess.run([_tool("ruff"), "check", "toolkit", "tests", "benchmarks", "scripts"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout[-4000:]
+
+
+def test_package_root_holds_at_most_eight_modules():
+    modules = sorted(p.name for p in (ROOT / "toolkit").glob("*.py"))
+    assert len(modules) <= 8, modules
+
+
+def _python_files(*dirs: str):
+    for d in dirs:
+        yield from (ROOT / d).rglob("*.py")
+
+
+def test_only_the_cli_imports_synthetic_code():
+    pattern = re.compile(r"^\s*(from|import)\s+toolkit\.synthetic\b", re.M)
+    offenders = [str(p.relative_to(ROOT)) for p in _python_files("toolkit")
+                 if "synthetic" not in p.relative_to(ROOT).parts and not p.relative_to(ROOT).parts[1] == "cli"
+                 and pattern.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_cited_documents_are_in_the_repository():
+    texts = [p for p in _python_files("toolkit", "tests", "benchmarks", "scripts")]
+    texts += [ROOT / "README.md", *(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "docs").glob("*.md")]
+    missing = []
+    for p in texts:
+        text = p.read_text(encoding="utf-8")
+        if re.search(r"\bSPEC(\.md)?\s*§", text):
+            missing.append(f"{p.relative_to(ROOT)} cites SPEC, which is not in the repository")
+        for doc in re.findall(r"\b(docs/[\w./-]+\.md)", text):
+            if not (ROOT / doc).exists():
+                missing.append(f"{p.relative_to(ROOT)} cites {doc}")
+    assert missing == []

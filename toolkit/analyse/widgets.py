@@ -1,0 +1,237 @@
+"""Interactive explorers (ipywidgets): thin wrappers over :func:`figure_for`.
+
+Every explorer only reads its selectors and calls :func:`figure_for`, a plain
+function that returns a matplotlib figure; the same figure renders without a
+kernel (``figure_for(panel, "outcomes", agency=…)`` in a script or a static
+notebook) and is exported by :func:`toolkit.analyse.charts.save`.
+
+Examples:
+    >>> from toolkit.corpus.loaders import load_demo
+    >>> fig = figure_for(load_demo(), "volumes", level="county", lang="en")
+    >>> fig.axes[0].get_xlabel()
+    'Year'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+
+from toolkit import labels
+from toolkit.analyse import charts
+from toolkit.analyse import measures as an
+from toolkit.labels import label
+
+VIEWS = ("outcomes", "refusals", "volumes", "applicants", "review", "heatmap")
+ALL = "(all)"
+
+
+def _pick(value):
+    return None if value in (None, "", ALL) else value
+
+
+def _where(agency, level, year, lang: str) -> str:
+    parts = [agency, charts._value_name(level, lang) if level else None, year]
+    return " · ".join(str(x) for x in parts if x)
+
+
+def frame_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
+              year: int | None = None) -> pd.DataFrame:
+    """The analysis frame :func:`figure_for` draws for one view and selection (the data of the chart).
+
+    Without an agency, reports are summed by year over member agencies only (aggregate reports
+    are never added to their members); with an agency, its own reports are shown year by year,
+    whatever their scope.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    agency, level, year = _pick(agency), _pick(level), _pick(year)
+    df = an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None)
+    df.attrs = dict(panel.attrs)
+    by = ("agency", "year") if agency else ("year",)
+    if view == "outcomes":
+        return an.outcome_shares(df, by=by)
+    if view == "refusals":
+        return an.refusal_breakdown(df, by=by)
+    if view == "volumes":
+        return an.request_volumes(df, by=by)
+    if view == "applicants":
+        return an.applicant_mix(df, by=by)
+    if view == "review":
+        return an.review_litigation(df, by=by)
+    # one agency: its own reports whatever their scope; all agencies: members only, as the other views sum
+    return an.request_volumes(df, by=("agency", "year"), scope="all" if agency else "members")
+
+
+def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
+               year: int | None = None, lang: str = "zh", source: str | None = None):
+    """The chart of one ``view`` of the panel for the selected agency, level and year.
+
+    Draws :func:`frame_for`; a selection with no report draws a "no data" panel (and warns).
+
+    Args:
+        panel: tidy cells (a report, a corpus or :func:`toolkit.load_demo`).
+        view: one of :data:`VIEWS`.
+        agency, level, year: selectors (None or ``"(all)"`` = all).
+        lang: ``"zh"`` or ``"en"``.
+        source: caption (default: what the chart shows, :func:`toolkit.analyse.charts.caption_of`).
+    """
+    if view not in VIEWS:
+        raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
+    agency, level, year = _pick(agency), _pick(level), _pick(year)
+    lang_drawn = charts.fonts.resolve_lang(lang)
+    where = _where(agency, level, year, lang_drawn)
+    base = label(f"title.{view}", lang_drawn) if view != "heatmap" else None
+    title = label("title.where", lang_drawn, title=base, where=where) if (where and base) else None
+    if an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None).empty:
+        lang_drawn, fig, ax = charts._fig(lang_drawn)
+        what = where or label(f"view.{view}", lang_drawn)
+        charts.no_data(fig, ax, what, label("chart.why_empty", lang_drawn), lang_drawn)
+        return charts._finish(fig, base or label(f"view.{view}", lang_drawn), source, lang_drawn)
+    frame = frame_for(panel, view, agency=agency, level=level, year=year)
+    if view == "outcomes":
+        return charts.outcome_bars(frame, by=["year"], lang=lang_drawn, source=source, title=title)
+    if view == "refusals":
+        return charts.refusal_bars(frame, lang=lang_drawn, source=source, title=title)
+    if view == "volumes":
+        return charts.trend_lines(frame, list(an.VOLUME_ROWS), lang=lang_drawn, source=source, title=title)
+    if view == "applicants":
+        return charts.applicant_bars(frame, lang=lang_drawn, source=source, title=title)
+    if view == "review":
+        return charts.review_bars(frame, lang=lang_drawn, source=source, title=title)
+    heat_title = label("title.heatmap", lang_drawn, measure=charts.short_label("new_received", lang_drawn))
+    return charts.heatmap(frame, "new_received", lang=lang_drawn, source=source,
+                          title=label("title.where", lang_drawn, title=heat_title, where=where) if where else None)
+
+
+#: Key-valued columns of the exported tables, translated with the chart's labels.
+_KEY_COLUMNS = ("outcome", "group", "reason", "applicant", "case_type", "level", "scope")
+
+
+def table_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
+              year: int | None = None, lang: str = "zh") -> pd.DataFrame:
+    """The data of the chart :func:`figure_for` draws, with headers and key values in ``lang``.
+
+    Examples:
+        >>> from toolkit.synthetic.panel import load_demo
+        >>> t = table_for(load_demo(), "review", level="county", lang="zh")
+        >>> list(t.columns[:3])
+        ['年度', '报告数', '案件类型']
+    """
+    frame = frame_for(panel, view, agency=agency, level=level, year=year).copy()
+    for col in _KEY_COLUMNS:
+        if col in frame.columns:
+            table = "review_litigation" if col == "case_type" else "requests"
+            axis = "column" if col == "applicant" else None
+            frame[col] = [charts._value_name(v, lang) if col in ("level", "scope")
+                          else charts.short_label(str(v), lang, table, axis) for v in frame[col].astype(str)]
+    return frame.rename(columns={c: _header(c, lang) for c in frame.columns})
+
+
+def _header(column: str, lang: str) -> str:
+    if labels.has(column):
+        return label(column, lang)
+    return charts.short_label(column, lang)
+
+
+def agencies(panel: pd.DataFrame) -> pd.DataFrame:
+    """The agencies a notebook can draw (for ``AGENCY``): name, scope, years and number of reports.
+
+    Examples:
+        >>> from toolkit.synthetic.panel import load_demo
+        >>> agencies(load_demo()).columns.tolist()
+        ['agency', 'scope', 'years', 'n_reports']
+    """
+    cols = [c for c in ("agency", "scope", "year", "source_file") if c in panel.columns]
+    per = panel[cols].drop_duplicates().astype({"agency": str})
+    rows = []
+    for a, g in per.groupby("agency", sort=True):
+        rows.append({"agency": a, "scope": ", ".join(sorted(g["scope"].astype(str).unique())) if "scope" in g else "",
+                     "years": charts._years_text(g["year"].dropna().astype(int).tolist(), "en"),
+                     "n_reports": g["source_file"].nunique() if "source_file" in g else len(g)})
+    return pd.DataFrame(rows, columns=["agency", "scope", "years", "n_reports"])
+
+
+def export_name(view: str, agency=None, level=None, year=None, lang: str = "zh") -> str:
+    """A file name for an exported figure from its selectors.
+
+    Examples:
+        >>> export_name("outcomes", "示例市公安局", None, 2024, "en")
+        'outcomes-示例市公安局-all-2024-en'
+    """
+    parts = [view, *(str(_pick(x)) if _pick(x) is not None else "all" for x in (agency, level, year)), lang]
+    return re.sub(r"[^\w.-]+", "_", "-".join(parts))
+
+
+def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str] = VIEWS, lang: str = "zh",
+             agency: str | None = None, level: str | None = None, year: int | None = None,
+             source: str | None = None, out_dir=None):
+    """An explorer: view / agency / level / year selectors, a language toggle and an export button.
+
+    Returns:
+        An ``ipywidgets.VBox`` (CSS class ``toolkit-explorer``); its ``.figure``
+        attribute holds the figure on show, ``.refresh()`` redraws it and
+        ``.export()`` saves it with :func:`toolkit.analyse.charts.save`.
+    """
+    import ipywidgets as w
+    from IPython.display import display
+
+    def options(col):
+        if col not in panel.columns:
+            return [ALL]
+        vals = sorted(panel[col].dropna().unique().tolist())
+        return [ALL, *vals]
+
+    layout = w.Layout(width="auto")
+    style = {"description_width": "initial"}
+    view_dd = w.Dropdown(options=[(f"{label('view.' + v, 'zh')} / {label('view.' + v, 'en')}", v) for v in views], value=view,
+                         description=label("widget.chart"), style=style, layout=layout)
+    agency_dd = w.Dropdown(options=options("agency"), value=agency or ALL, description=label("widget.agency"), style=style, layout=layout)
+    level_dd = w.Dropdown(options=options("level"), value=level or ALL, description=label("widget.level"), style=style, layout=layout)
+    year_dd = w.Dropdown(options=options("year"), value=year or ALL, description=label("widget.year"), style=style, layout=layout)
+    lang_tb = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang, style={"button_width": "70px"})
+    export_btn = w.Button(description=label("widget.export"), icon="download", tooltip="PNG, SVG, PDF → outputs/figures")
+    status = w.HTML()
+    out = w.Output()
+    for widget, cls in ((view_dd, "toolkit-view"), (agency_dd, "toolkit-agency"), (level_dd, "toolkit-level"),
+                        (year_dd, "toolkit-year"), (lang_tb, "toolkit-lang"), (export_btn, "toolkit-export"),
+                        (status, "toolkit-status"), (out, "toolkit-output")):
+        widget.add_class(cls)
+
+    box = w.VBox([w.HBox([view_dd, agency_dd]), w.HBox([level_dd, year_dd, lang_tb, export_btn]), status, out])
+    box.add_class("toolkit-explorer")
+    box.figure = None
+
+    def selection():
+        return dict(agency=agency_dd.value, level=level_dd.value, year=year_dd.value, lang=lang_tb.value)
+
+    def refresh(*_):
+        sel = selection()
+        try:
+            fig = figure_for(panel, view_dd.value, source=source, **sel)
+        except Exception as exc:  # noqa: BLE001 - shown in the widget, not as a traceback
+            status.value = f"<span style='color:#D55E00'>{type(exc).__name__}: {exc}</span>"
+            return
+        box.figure = fig
+        status.value = ""
+        with out:
+            out.clear_output(wait=True)
+            display(fig)
+
+    def export(*_):
+        if box.figure is None:
+            return []
+        sel = selection()
+        paths = charts.save(box.figure, export_name(view_dd.value, sel["agency"], sel["level"], sel["year"], sel["lang"]), out_dir=out_dir)
+        status.value = label("widget.exported", "zh", files=", ".join(p.name for p in paths))
+        return paths
+
+    for widget in (view_dd, agency_dd, level_dd, year_dd, lang_tb):
+        widget.observe(refresh, names="value")
+    export_btn.on_click(export)
+    box.refresh, box.export = refresh, export
+    box.controls = {"view": view_dd, "agency": agency_dd, "level": level_dd, "year": year_dd, "lang": lang_tb, "export": export_btn}
+    refresh()
+    return box

@@ -1,0 +1,222 @@
+"""Command line: ``toolkit parse``, ``toolkit export``, ``toolkit validate``, ``toolkit codebook``, ``toolkit collect``.
+
+A file that fails gets one line on stderr naming it and the reason; the rest
+still run; the exit status is non-zero when any file failed.
+
+Unix manners: progress bars only when stderr is a terminal (``--progress`` /
+``--no-progress`` override), a one-line summary at the end (``--quiet`` drops
+both), no ANSI codes into files or pipes or when ``NO_COLOR`` is set, and no
+traceback when the reader of stdout goes away (``| head``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit import codebook as cb
+from toolkit.cli.validate import add_validate_parser
+
+EXIT_CODES = """exit status:
+  0    success
+  1    a file failed to parse (parse), errors found (validate), nothing parsed
+  2    usage error, a path not found, or a file unreadable (validate)
+  130  interrupted (Ctrl-C)
+  141  standard output closed early (e.g. piped into head); nothing is printed"""
+
+
+def color_enabled(stream=None) -> bool:
+    """ANSI colour only on a terminal, never with ``NO_COLOR`` set (https://no-color.org) or ``TERM=dumb``."""
+    stream = sys.stderr if stream is None else stream
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def error_line(msg: str) -> str:
+    """``error: …``, the prefix in red on a colour terminal."""
+    return f"\x1b[31merror:\x1b[0m {msg}" if color_enabled() else f"error: {msg}"
+
+
+def write_table(df: pd.DataFrame, out: str | None) -> None:
+    """CSV (utf-8-sig, opens in Excel on Chinese Windows) or Parquet, by extension.
+
+    CSV text fields are spreadsheet-safe (:mod:`toolkit.spreadsheet`); Parquet keeps the exact text.
+    """
+    from toolkit.spreadsheet import write_csv
+
+    if out is None or out == "-":
+        write_csv(df, sys.stdout)
+    elif out.lower().endswith(".parquet"):
+        df.to_parquet(out, index=False)
+    elif out.lower().endswith(".csv"):
+        write_csv(df, out)
+    else:
+        raise SystemExit(f"toolkit: cannot write {out}: use a .csv or .parquet file name")
+
+
+def _is_table_file(out: str | None) -> bool:
+    return out is None or out == "-" or out.lower().endswith((".csv", ".parquet"))
+
+
+def _parse(args) -> int:
+    """Files → one CSV/Parquet table (``-o x.csv``/``x.parquet``/stdout), or → Parquet shards (``-o DIR``)."""
+    from tqdm.auto import tqdm
+
+    from toolkit.corpus import parse_to_parquet, read_reports
+
+    engine = args.engine
+    if engine == "process" and args.workers == 1:
+        engine = "serial"
+    # A bar redraws with carriage returns: only for a person at a terminal, never into a log file.
+    progress = not args.quiet and (args.progress if args.progress is not None else sys.stderr.isatty())
+    options = dict(workers=args.workers, engine=engine, scheduler=args.scheduler, progress=progress,
+                   chunk_size=args.chunk_size, force=args.force,
+                   on_error=lambda msg: tqdm.write(error_line(msg), file=sys.stderr))
+    summary = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
+    if _is_table_file(args.output):
+        corpus = read_reports(args.inputs, cache_dir=args.cache_dir, **options)
+        if len(corpus.data):
+            write_table(corpus.data, args.output)
+        parsed, failed = corpus.stats["files"] - corpus.stats["failed"], corpus.stats["failed"]
+        summary(f"{parsed} parsed, {failed} failed")
+        return 1 if failed or not parsed else 0
+    cache = False if args.no_cache else (args.cache_dir or True)
+    stats = parse_to_parquet(args.inputs, args.output, cache_dir=cache, **options)
+    from toolkit.corpus import load_table
+
+    failed = len(load_table(args.output, "errors"))
+    summary(f"{stats['files']} files: {stats['resumed']} kept from an earlier run, {stats['parsed']} parsed, "
+          f"{stats['cached']} from the cache, {failed} failed in all (see {Path(args.output) / 'errors.csv'}); "
+          f"shards in {Path(args.output) / 'cells'}")
+    return 1 if failed or stats["files"] == failed else 0
+
+
+def _export(args) -> int:
+    """A parsed corpus (shard folder, or a tidy .parquet/.csv) → CSV (utf-8-sig), XLSX or Parquet."""
+    from toolkit.corpus import load_cells
+    from toolkit.corpus.query import export, query
+    from toolkit.corpus.schema import conform_tidy
+    from toolkit.corpus.wide import wide_table
+
+    src = Path(args.source)
+    if args.sql:
+        if not src.is_dir():
+            raise SystemExit(f"toolkit: --sql needs a shard folder (from 'toolkit parse DIR -o OUT_DIR'), not {src}")
+        df = query(args.sql, src)
+    else:
+        if src.is_dir():
+            import pyarrow.dataset as ds
+
+            df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
+        elif src.suffix.lower() == ".parquet":
+            df = conform_tidy(pd.read_parquet(src))
+        elif src.suffix.lower() == ".csv":
+            from toolkit.spreadsheet import read_csv  # undoes the spreadsheet protection: the printed text, exactly
+
+            df = conform_tidy(read_csv(src, dtype=str, keep_default_na=False, na_values=[""]))
+        else:
+            raise SystemExit(f"toolkit: cannot export {src}: pass a shard folder or a tidy .parquet/.csv")
+        if args.table:
+            df = wide_table(df, args.table, values=args.values)
+    try:
+        path = export(df, args.output)
+    except ValueError as exc:
+        raise SystemExit(f"toolkit: {exc}") from None
+    print(f"{len(df)} rows → {path}", file=sys.stderr)
+    return 0
+
+
+def _codebook(args) -> int:
+    df = cb.codebook(args.lang)
+    write_table(df, args.output)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from toolkit import __version__
+    from toolkit.version import PARSER_VERSION
+
+    parser = argparse.ArgumentParser(prog="toolkit", description="Read 政府信息公开工作年度报告 into tidy tables.",
+                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"toolkit {__version__} (parser {PARSER_VERSION})")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="parse report files or folders into one tidy table, or into Parquet shards",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
+    p.add_argument("-o", "--output", help="a .csv (utf-8-sig) or .parquet file for one table (default: CSV on stdout), "
+                   "or a folder for Parquet shards by year (resumable; plus errors.csv)")
+    p.add_argument("--workers", type=int, default=None, help="parallel processes (default: the CPUs; 1: in this process)")
+    p.add_argument("--engine", choices=("process", "serial", "dask"), default="process")
+    p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786) for --engine dask")
+    p.add_argument("--cache-dir", help="parse cache folder (keyed by sha256 + parser version); "
+                   "default for a shard folder: OUT_DIR/_cache")
+    p.add_argument("--no-cache", action="store_true", help="shard output without a parse cache")
+    p.add_argument("--force", action="store_true", help="re-parse every file (ignore the cache and earlier shards)")
+    p.add_argument("--chunk-size", type=int, default=None, help="files per task")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line (errors still print)")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="show a progress bar even when stderr is not a terminal")
+    bar.add_argument("--no-progress", dest="progress", action="store_false",
+                     help="no progress bar (default when stderr is a file or a pipe); the summary line stays")
+    p.set_defaults(func=_parse)
+    e = sub.add_parser("export", help="export a parsed corpus to CSV (utf-8-sig), XLSX or Parquet",
+                       description="CSV and XLSX are safe to open in a spreadsheet: XLSX strings are text cells, "
+                                   "and a CSV text field a spreadsheet would evaluate (=…, @…, +x, -x) gets a leading '; "
+                                   "a CSV given as the source is read back with that rule undone. Parquet keeps the exact text.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    e.add_argument("source", help="a shard folder (toolkit parse DIR -o OUT_DIR) or a tidy .parquet/.csv")
+    e.add_argument("-o", "--output", required=True, help="output .csv, .xlsx or .parquet")
+    e.add_argument("--table", choices=cb.TABLES, help="wide view of one table: one row per report, one column per cell")
+    e.add_argument("--values", choices=("value", "raw"), default="value", help="with --table: numbers or printed text")
+    e.add_argument("--sql", help="export the result of a DuckDB query over the views cells, files, errors")
+    e.set_defaults(func=_export)
+    c = sub.add_parser("codebook", help="print the codebook", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("--lang", choices=cb.LANGS, default="zh")
+    c.add_argument("-o", "--output")
+    c.set_defaults(func=_codebook)
+    add_validate_parser(sub)
+    from toolkit.collect.cli import add_parser as add_collect_parser
+
+    add_collect_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit where it cannot be caught
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141
+    except KeyboardInterrupt:
+        print("toolkit: interrupted", file=sys.stderr)
+        return 130
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:  # a mistyped path: one line, no traceback
+        print(error_line(str(exc)), file=sys.stderr)
+        return 2
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout is gone (``| head``): point stdout at /dev/null so Python's final flush is quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (tests): nothing left to flush
+        pass
+
+
+if __name__ == "__main__":
+    sys.exit(main())

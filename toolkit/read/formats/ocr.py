@@ -1,0 +1,693 @@
+"""A page picture (scan or photograph) → positioned characters and ruling segments.
+
+The output is what :mod:`.pdf` gets from a text layer: :class:`~.pdf_layout.Char`
+boxes and :class:`~.pdf_layout.Seg` rules in points, y from the top, so the
+same grid builder (:func:`~.pdf_layout.find_grids`), page stitching
+(:mod:`.pdf_stitch`) and unruled-table rebuilding (:mod:`.pdf_unruled`) read
+scanned tables exactly as they read printed ones.
+
+Steps, and why:
+
+1. Grey, denoise, binarise (adaptive threshold: grey paper and uneven light).
+2. Deskew from the angle of the long table rules (Hough): the grid builder
+   wants axis-parallel rules, and a 1° skew moves a rule by a whole row over
+   an A4 width.
+3. Detect text lines with the PP-OCRv4 detector bundled in
+   ``rapidocr-onnxruntime`` (its models ship inside the wheel; nothing is
+   downloaded, ever).
+4. Find the rules with morphology (long thin openings), sized by the text
+   height so character strokes do not become rules.
+5. Cut each detected line at the table's cell borders and recognise every
+   piece separately: a detector box running over a border would otherwise
+   glue "858" and "21" of neighbouring cells into "85821". Ink that no
+   detector box covers inside a cell (a lone "1" the detector missed) is
+   recognised too, so a missed number never reads as a blank cell.
+6. Each recognised piece becomes per-character boxes (proportional widths)
+   that carry the recogniser's per-character confidence (:class:`OcrChar`).
+
+A piece with ink that the recogniser cannot read becomes the character
+:data:`UNREADABLE` with confidence 0, so its cell is "invalid", never blank
+and never a guessed number.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from toolkit.errors import ToolkitError
+from toolkit.read.formats.pdf.layout import Char, Seg, find_grids
+
+# What an unreadable piece of ink reads as (U+FFFD REPLACEMENT CHARACTER):
+# not a number, not a blank token, so the cell's status is "invalid".
+UNREADABLE = "\ufffd"
+# Installing hint used by every "OCR not available" error.
+INSTALL_HINT = "pip install 'rapidocr-onnxruntime==1.4.4' opencv-python-headless (Python < 3.13)"
+# A cell whose least sure character is below this is listed in the issues
+# ("check this cell against the scan"). Measured on the synthetic scans: the
+# recogniser's confidence for a correct lone "0" ranges 0.35–0.95, for a
+# misread one it stays below 0.3.
+LOW_CONFIDENCE = 0.5
+# Body text line height in points, used to give a picture without a known
+# resolution a page scale: the layout code's tolerances are in points.
+LINE_POINTS = 12.0
+
+
+class OCRUnavailableError(ToolkitError):
+    """The OCR packages are missing or broken; the message says how to install them."""
+
+    reason = "ocr_unavailable"
+
+
+@dataclass(slots=True)
+class OcrChar(Char):
+    """A character read from a picture, with the recogniser's confidence (0–1)."""
+
+    conf: float = 1.0
+
+
+@dataclass(slots=True)
+class OcrPage:
+    chars: list[Char]
+    hs: list[Seg]
+    vs: list[Seg]
+    angle: float  # degrees the picture was turned to straighten it
+    width: float  # page size in points after scaling
+    height: float
+
+
+_lock = threading.Lock()
+_engine = None
+
+
+def _cv2(path: str):
+    try:
+        import cv2
+    except ImportError as exc:
+        raise OCRUnavailableError(path, f"scanned page: OCR needs OpenCV, which cannot be imported ({exc}); install it with {INSTALL_HINT}") from None
+    return cv2
+
+
+def engine(path: str = "<ocr>"):
+    """The RapidOCR engine, built once per process (loading the models takes ~0.3 s)."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _cv2(path)
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as exc:
+                raise OCRUnavailableError(path, f"scanned page: OCR needs rapidocr-onnxruntime, which cannot be imported ({exc}); install it with {INSTALL_HINT}") from None
+            # inter-op 1: the models are sequential graphs; intra-op uses the cores.
+            # Recognition batches of similar widths: a batch is padded to its widest
+            # crop, so small batches of sorted crops waste the least.
+            _engine = RapidOCR(inter_op_num_threads=1, use_cls=False, print_verbose=False)
+            # PaddleOCR pads every crop to at least 320 px wide (ratio 6.7); the
+            # recogniser is convolutional along x, so a lone "0" cell read at its own
+            # width costs a fifth and reads the same. Batches are sorted by width.
+            _engine.text_rec.rec_image_shape = [3, 48, 320]
+        return _engine
+
+
+# --- image preparation ---------------------------------------------------------------------------
+
+
+def to_gray(img: np.ndarray, path: str) -> np.ndarray:
+    cv2 = _cv2(path)
+    if img.ndim == 2:
+        gray = img
+    elif img.shape[2] == 4:
+        gray = cv2.cvtColor(img, cv2.COLOR_RGBA2GRAY)
+    else:
+        gray = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    if gray.dtype != np.uint8:  # 16-bit TIFF scans
+        gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    return np.ascontiguousarray(gray)
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Ink = 255. Adaptive: the paper's grey varies across a photograph."""
+    import cv2
+
+    smooth = cv2.GaussianBlur(gray, (3, 3), 0)
+    block = max(15, (min(gray.shape) // 40) | 1)
+    return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
+
+
+def skew_angle(ink: np.ndarray) -> float | None:
+    """Skew (degrees, as OpenCV turns a picture) from the long near-horizontal and vertical rules.
+
+    Hough on the rule-like pixels only (a short thin opening keeps runs that
+    even a 1.5° rule still has, and drops most text), on a picture at most
+    1600 px across: the same angle at a tenth of the cost. None when the page
+    has no long rules.
+    """
+    import cv2
+
+    h, w = ink.shape
+    scale = min(1.0, 1600 / max(h, w))
+    small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
+    small = (small > 96).astype(np.uint8) * 255
+    sh, sw = small.shape
+    run = max(12, min(sh, sw) // 50)
+    lines_h = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    lines_v = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    angles, weights = [], []
+    for mask, vertical in ((lines_h, False), (lines_v, True)):
+        # Hough at a quarter degree finds the rules quickly; each rule's angle is
+        # then fitted to its own pixels, which is exact to a few hundredths.
+        lines = cv2.HoughLinesP(mask, 1, np.pi / 720, threshold=max(60, sw // 8), minLineLength=sw // 5, maxLineGap=6)
+        ys, xs = np.nonzero(mask)
+        if vertical:
+            xs, ys = ys, xs  # fit x as a function of y
+        for x0, y0, x1, y1 in np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4)[:80]:
+            if vertical:
+                x0, y0, x1, y1 = y0, x0, y1, x1
+            if abs(x1 - x0) < 1 or abs(y1 - y0) > abs(x1 - x0) * 0.2:
+                continue
+            slope = (y1 - y0) / (x1 - x0)
+            lo, hi = min(x0, x1), max(x0, x1)
+            near = (xs >= lo) & (xs <= hi) & (np.abs(ys - (y0 + slope * (xs - x0))) <= 3)
+            if np.count_nonzero(near) < 20:
+                continue
+            fitted = np.polyfit(xs[near], ys[near], 1)[0]
+            a = float(np.degrees(np.arctan(fitted)))
+            angles.append(-a if vertical else a)  # a vertical rule leans the other way
+            weights.append(hi - lo)
+    if not angles:
+        return None
+    return _weighted_median(angles, weights)
+
+
+def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
+    """Turn the picture by ``angle`` degrees about its centre, filling corners with the paper's grey."""
+    import cv2
+
+    if abs(angle) < 0.02:
+        return gray
+    h, w = gray.shape
+    paper = int(np.percentile(gray, 90))
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
+
+
+# --- rules ----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Rule:
+    pos: float
+    lo: float
+    hi: float
+    thick: float
+
+
+def find_rules(ink: np.ndarray, em: float) -> tuple[list[_Rule], list[_Rule], np.ndarray]:
+    """Horizontal and vertical rules (pixels) and the mask of their pixels.
+
+    An opening keeps only runs longer than the kernel: 3 text heights across
+    (longer than any stroke or "——") and 1.6 down (longer than a glyph, shorter
+    than a table row). A short closing first bridges gaps that noise or a faint
+    print left in a rule.
+    """
+    import cv2
+
+    hk, vk = max(15, int(3 * em)), max(10, int(1.6 * em))
+    gap = max(2, int(em / 8))
+    hmask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
+    hmask = cv2.morphologyEx(hmask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (hk, 1)))
+    vmask = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
+    vmask = cv2.morphologyEx(vmask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, vk)))
+    hs = [_Rule(y + hh / 2, x, x + ww, hh) for x, y, ww, hh in _boxes(hmask) if ww >= hk and hh <= max(6, em / 3)]
+    vs = [_Rule(x + ww / 2, y, y + hh, ww) for x, y, ww, hh in _boxes(vmask) if hh >= vk and ww <= max(6, em / 3)]
+    return hs, vs, cv2.bitwise_or(hmask, vmask)
+
+
+def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [tuple(int(v) for v in stats[i, :4]) for i in range(1, n)]
+
+
+# --- text -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Piece:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+def _detect(gray: np.ndarray, path: str) -> list[np.ndarray]:
+    """Text line quadrilaterals (4×2, pixels) from the bundled detector.
+
+    The detector runs on a copy scaled to about 150 dpi for an A4 page: text
+    lines are then 20–30 px high, which it finds reliably, and it costs a
+    quarter of a 300 dpi run.
+    """
+    import cv2
+
+    h, w = gray.shape
+    scale = min(1.0, 1800 / max(h, w))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    boxes, _ = engine(path).text_det(cv2.cvtColor(small, cv2.COLOR_GRAY2BGR))
+    return [] if boxes is None else [np.asarray(q, np.float64) / scale for q in boxes]
+
+
+def text_angle(quads: list[np.ndarray]) -> float | None:
+    """Skew (degrees) from the long text lines the detector found: their top and bottom edges.
+
+    Length-weighted median over lines at least four times as long as high;
+    None when there are too few (then the rules decide, :func:`skew_angle`).
+    """
+    angles, weights = [], []
+    for q in quads:
+        top, bottom = q[1] - q[0], q[2] - q[3]
+        length, height = float(np.hypot(*top)), float(np.hypot(*(q[3] - q[0])))
+        if length < 4 * max(height, 1.0):
+            continue
+        for edge in (top, bottom):
+            angles.append(float(np.degrees(np.arctan2(edge[1], edge[0]))))
+            weights.append(length)
+    if len(angles) < 6:
+        return None
+    return _weighted_median(angles, weights)
+
+
+def _weighted_median(values: list[float], weights: list[float]) -> float:
+    order = np.argsort(values)
+    a, wt = np.asarray(values)[order], np.asarray(weights)[order]
+    return float(a[np.searchsorted(np.cumsum(wt), wt.sum() / 2)])
+
+
+def _boxes_after(quads: list[np.ndarray], gray: np.ndarray, angle: float) -> list[_Piece]:
+    """The detector's quadrilaterals carried through the straightening rotation, as upright boxes."""
+    import cv2
+
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0) if abs(angle) >= 0.02 else np.float64([[1, 0, 0], [0, 1, 0]])
+    out = []
+    for q in quads:
+        p = q @ m[:, :2].T + m[:, 2]
+        # The upright box of a turned box is taller than the line: take the mean of
+        # the edges' y, not their extremes, so it does not reach into the next row.
+        y0, y1 = (p[0, 1] + p[1, 1]) / 2, (p[2, 1] + p[3, 1]) / 2
+        x0, x1 = (p[0, 0] + p[3, 0]) / 2, (p[1, 0] + p[2, 0]) / 2
+        x0, x1 = max(0, int(min(x0, x1))), min(w, int(np.ceil(max(x0, x1))))
+        y0, y1 = max(0, int(min(y0, y1))), min(h, int(np.ceil(max(y0, y1))))
+        if x1 - x0 >= 2 and y1 - y0 >= 2:
+            out.append(_Piece(x0, y0, x1, y1))
+    return out
+
+
+def _interiors(hs: list[_Rule], vs: list[_Rule], k: float) -> list[tuple[float, float, float, float]]:
+    """Cell interiors of every ruled table, in pixels (the grid builder works in points)."""
+    grids = find_grids([Seg(r.pos * k, r.lo * k, r.hi * k) for r in hs], [Seg(r.pos * k, r.lo * k, r.hi * k) for r in vs])
+    return [(c.x0 / k, c.y0 / k, c.x1 / k, c.y1 / k) for g in grids for c in g.cells]
+
+
+def _split(box: _Piece, cells: list[tuple[float, float, float, float]], margin: float) -> list[_Piece]:
+    """A detector box cut at the cell borders it crosses (the parts inside cells), or itself."""
+    pieces = []
+    inside = 0.0
+    for cx0, cy0, cx1, cy1 in cells:
+        x0, y0 = max(box.x0, cx0 + margin), max(box.y0, cy0 + margin)
+        x1, y1 = min(box.x1, cx1 - margin), min(box.y1, cy1 - margin)
+        if x1 - x0 >= 2 and y1 - y0 >= 2:
+            pieces.append(_Piece(int(x0), int(y0), int(np.ceil(x1)), int(np.ceil(y1))))
+            inside += (x1 - x0) * (y1 - y0)
+    area = (box.x1 - box.x0) * (box.y1 - box.y0)
+    if not pieces or inside < 0.25 * area:
+        return [box]  # text outside the tables (a box touching a table's edge stays whole)
+    return pieces
+
+
+def _text_lines(ink: np.ndarray, p: _Piece, em: float) -> list[_Piece]:
+    """A piece taller than a line cut into its lines of ink.
+
+    The detector boxes a label printed one character per line (narrow header
+    cells: 结/果/维/持) as one tall box; the recogniser reads one line, so such a
+    box squashed to its height is misread. Cut where no ink row is.
+    """
+    if p.y1 - p.y0 < 1.6 * em:
+        return [p]
+    rows = np.count_nonzero(ink[p.y0 : p.y1, p.x0 : p.x1], axis=1) > 0
+    runs: list[list[int]] = []
+    for y, on in enumerate(rows):
+        if not on:
+            continue
+        if runs and y - runs[-1][1] <= max(1, int(em * 0.12)):
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    runs = [r for r in runs if r[1] - r[0] >= 0.25 * em]
+    if len(runs) < 2:
+        return [p]
+    pad = int(em * 0.15)
+    return [_Piece(p.x0, max(p.y0, p.y0 + a - pad), p.x1, min(p.y1, p.y0 + b + 1 + pad)) for a, b in runs]
+
+
+def _has_ink(ink: np.ndarray, p: _Piece, em: float) -> bool:
+    """Enough ink for a character: more than a speck of noise or a rule's stub."""
+    region = ink[p.y0 : p.y1, p.x0 : p.x1]
+    if region.size == 0:
+        return False
+    return int(np.count_nonzero(region)) >= max(6, (em * em) / 40)
+
+
+def _missed(ink: np.ndarray, covered: np.ndarray, cells, em: float, margin: float) -> list[_Piece]:
+    """Ink inside a cell that no detector box covers, grouped into lines: text the detector missed."""
+    import cv2
+
+    rest = cv2.bitwise_and(ink, cv2.bitwise_not(covered))
+    out = []
+    for cx0, cy0, cx1, cy1 in cells:
+        x0, y0, x1, y1 = int(cx0 + margin), int(cy0 + margin), int(cx1 - margin), int(cy1 - margin)
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            continue
+        region = rest[y0:y1, x0:x1]
+        if np.count_nonzero(region) < max(6, (em * em) / 40):
+            continue
+        comps = [b for b in _boxes(region) if b[3] >= 0.3 * em or b[2] * b[3] >= (em * em) / 8]
+        lines: list[list[int]] = []
+        for bx, by, bw, bh in sorted(comps, key=lambda b: b[1]):
+            for ln in lines:
+                if by < ln[3] and by + bh > ln[1]:  # vertical overlap: same line
+                    ln[0], ln[1], ln[2], ln[3] = min(ln[0], bx), min(ln[1], by), max(ln[2], bx + bw), max(ln[3], by + bh)
+                    break
+            else:
+                lines.append([bx, by, bx + bw, by + bh])
+        pad = int(em / 4)
+        for lx0, ly0, lx1, ly1 in lines:
+            out.append(_Piece(max(x0, x0 + lx0 - pad), max(y0, y0 + ly0 - pad), min(x1, x0 + lx1 + pad), min(y1, y0 + ly1 + pad)))
+    return out
+
+
+def _chars(piece: _Piece, text: str, confs: list[float], k: float) -> list[OcrChar]:
+    """Per-character boxes across the piece, widths in proportion (a Han character twice a digit)."""
+    weights = [1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text]
+    total = sum(weights) or 1.0
+    x, width = piece.x0, piece.x1 - piece.x0
+    out = []
+    for ch, wt, conf in zip(text, weights, confs):
+        x_next = x + width * wt / total
+        if not ch.isspace():  # a space stays a gap, as in a text layer
+            out.append(OcrChar(ch, x * k, piece.y0 * k, x_next * k, piece.y1 * k, conf=float(conf)))
+        x = x_next
+    return out
+
+
+REC_HEIGHT = 48  # the recogniser's input height
+REC_MIN_WIDTH = 320  # ... and the width it pads every crop to
+STRIP_WIDTH = 1600  # a strip of short crops read as one line
+GAP = 40  # px between two crops in a strip: a clear blank for the CTC decoder
+SECOND_LOOK = 0.7  # a crop read less surely than this in a strip is read again on its own
+
+
+def recognise(crops: list[np.ndarray], path: str) -> list[tuple[str, list[float]]]:
+    """Text and per-character confidences of each crop.
+
+    Most crops in a table are one short number, and the recogniser pads every
+    crop to 320 px: reading 130 lone "0" cells one by one costs four times the
+    ink they hold. Short crops are therefore pasted side by side, with a blank
+    gap between them, into strips read as one line each; the decoder's
+    character positions say which crop each character came from. A crop that
+    gets no character in its strip is read again on its own, so a strip can
+    never lose or move a character between cells.
+    """
+    import cv2
+
+    rec = engine(path).text_rec
+    out: list[tuple[str, list[float]] | None] = [None] * len(crops)
+    short, long_ = [], []
+    for i, crop in enumerate(crops):
+        h, w = crop.shape[:2]
+        (short if w * REC_HEIGHT / max(h, 1) < REC_MIN_WIDTH - GAP else long_).append(i)
+    strips: list[tuple[np.ndarray, list[tuple[int, int, int]]]] = []
+    parts: list[np.ndarray] = []
+    spans: list[tuple[int, int, int]] = []
+    x = GAP // 2
+    for i in sorted(short, key=lambda i: crops[i].shape[1] / max(crops[i].shape[0], 1)):
+        h, w = crops[i].shape[:2]
+        width = max(8, round(w * REC_HEIGHT / max(h, 1)))
+        if parts and x + width + GAP // 2 > STRIP_WIDTH:
+            strips.append(_strip(parts, spans, x))
+            parts, spans, x = [], [], GAP // 2
+        parts.append(cv2.resize(crops[i], (width, REC_HEIGHT), interpolation=cv2.INTER_AREA if h > REC_HEIGHT else cv2.INTER_CUBIC))
+        spans.append((i, x, x + width))
+        x += width + GAP
+    if parts:
+        strips.append(_strip(parts, spans, x - GAP + GAP // 2))
+    results, _ = rec([s for s, _ in strips], return_word_box=True) if strips else ([], 0)
+    for (strip, spans), (text, _score, *info) in zip(strips, results):
+        found: dict[int, list[tuple[str, float]]] = {i: [] for i, _, _ in spans}
+        for ch, col, conf in _positions(text, info):
+            cx = (col + 0.5) * strip.shape[1] / max(info[0][0], 1e-6)
+            i = min(spans, key=lambda s: 0 if s[1] <= cx <= s[2] else min(abs(cx - s[1]), abs(cx - s[2])))[0]
+            found[i].append((ch, conf))
+        for i, got in found.items():
+            text_i = "".join(c for c, _ in got).strip()
+            if text_i:
+                out[i] = ("".join(c for c, _ in got), [c for _, c in got])
+    # Read again on its own: a crop that got nothing in its strip, and one read
+    # unsurely there (a "0" as the letter "O"); keep the surer of the two readings.
+    again = [i for i in range(len(crops)) if out[i] is None or min(out[i][1]) < SECOND_LOOK]
+    if again:
+        results, _ = rec([crops[i] for i in again], return_word_box=True)
+        for i, (text, _score, *info) in zip(again, results):
+            chars = _positions(text, info)
+            alone = ("".join(c for c, _, _ in chars), [c for _, _, c in chars])
+            if out[i] is None or (alone[1] and min(alone[1]) > min(out[i][1])):
+                out[i] = alone
+    for i, got in enumerate(out):
+        if got and _LOOKALIKE.fullmatch(got[0]) and not _DIGITS.fullmatch(got[0]):
+            out[i] = _digits_reading(rec, crops[i]) or got
+    return out  # type: ignore[return-value]
+
+
+# A reading made only of digits and the letters that look like them ("O" for 0,
+# "l" for 1) is decoded again over digits alone, from the recogniser's own
+# probabilities; it replaces the letters only when that decoding is sure enough.
+_LOOKALIKE = re.compile(r"[0-9.,OoDQlI|]+")
+_DIGITS = re.compile(r"[0-9.,]+")
+
+
+def _digits_reading(rec, crop: np.ndarray) -> tuple[str, list[float]] | None:
+    h, w = crop.shape[:2]
+    norm = rec.resize_norm_img(crop, max(REC_MIN_WIDTH / REC_HEIGHT, w / max(h, 1)))[np.newaxis]
+    probs = rec.session(norm.astype(np.float32))[0][0]  # time steps × classes, softmax
+    chars = rec.postprocess_op.character
+    allowed = [0] + [k for k, c in enumerate(chars) if c in "0123456789.,"]
+    best = np.asarray(allowed)[probs[:, allowed].argmax(axis=1)]
+    text, confs, prev = [], [], 0
+    for t, k in enumerate(best):
+        if k != 0 and k != prev:
+            text.append(chars[k])
+            confs.append(float(probs[t, k]))
+        prev = k
+    if not text or min(confs) < LOW_CONFIDENCE:
+        return None
+    return "".join(text), confs
+
+
+def _strip(parts: list[np.ndarray], spans: list[tuple[int, int, int]], width: int):
+    # Black gaps, measured: between paper-grey gaps the recogniser reads a lone
+    # "8" as "." and a "0" at 0.4 confidence; between black bars it reads them at 0.96-0.98.
+    strip = np.zeros((REC_HEIGHT, width, 3), np.uint8)
+    for part, (_, x0, x1) in zip(parts, spans):
+        strip[:, x0:x1] = part
+    return strip, list(spans)
+
+
+def _positions(text: str, info: list) -> list[tuple[str, int, float]]:
+    """(character, decoder column, confidence) for each character the recogniser returned."""
+    if not text or not info or len(info[0]) < 5:
+        return []
+    cols = [c for word in info[0][2] for c in word]
+    confs = info[0][4]
+    if not (len(cols) == len(confs) == len(text)):
+        return []
+    return list(zip(text, cols, confs))
+
+
+def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = None) -> OcrPage:
+    """OCR one page picture: characters with confidences and rules, in points, y from the top.
+
+    Args:
+        img: the picture (grey, RGB or RGBA array).
+        path: the file, for error messages.
+        points_per_pixel: the page scale when known (72 / dpi for a PDF page);
+            otherwise it is set from the text height (:data:`LINE_POINTS`).
+    """
+    import cv2
+
+    gray = to_gray(img, path)
+    quads = _detect(gray, path)
+    # Rules give the angle to a few hundredths of a degree; the detector's text
+    # boxes only to a tenth or two, which already costs the recogniser confidence.
+    h, w = gray.shape
+    shrink = min(1.0, 1600 / max(h, w))  # the angle needs no more pixels than this
+    small = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else gray
+    angle = skew_angle(binarise(small))
+    if angle is None:
+        angle = text_angle(quads) or 0.0
+    # Straighten the picture and carry the detected lines along (one detector run).
+    boxes = _boxes_after(quads, gray, angle)
+    gray = rotate(gray, angle)
+    ink = binarise(gray)
+    if not boxes:
+        h, w = gray.shape
+        k = points_per_pixel or 1.0
+        return OcrPage([], [], [], angle, w * k, h * k)
+    em = float(np.median([b.y1 - b.y0 for b in boxes]))
+    k = points_per_pixel or LINE_POINTS / em
+    hs, vs, rules = find_rules(ink, em)
+    # Rule pixels grown by a tenth of the text height: the grey fringe of a turned,
+    # resampled rule at 300 dpi otherwise reads as a "C" or "1" beside a digit.
+    side = max(3, int(em / 10) | 1)
+    grow = np.ones((side, side), np.uint8)
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, grow)))
+    cells = _interiors(hs, vs, k)
+    margin = max(2.0, em / 10)
+    pieces = [p for b in boxes for p in _split(b, cells, margin)]
+    pieces = [line for p in pieces for line in _text_lines(text_ink, p, em)]
+    pieces = [p for p in pieces if _has_ink(text_ink, p, em)]
+    covered = np.zeros_like(ink)
+    for p in pieces:
+        covered[p.y0 : p.y1, p.x0 : p.x1] = 255
+    for extra in _missed(text_ink, covered, cells, em, margin):
+        # Ink touching a detected piece is the rest of its characters (the
+        # detector boxed only the right half of a "0"): widen that piece, do not
+        # read the half on its own (it reads as "C").
+        touching = [p for p in pieces if p.y0 < extra.y1 and extra.y0 < p.y1
+                    and max(p.x0, extra.x0) - min(p.x1, extra.x1) <= em * 0.15]
+        if touching:
+            p = touching[0]
+            p.x0, p.y0, p.x1, p.y1 = min(p.x0, extra.x0), min(p.y0, extra.y0), max(p.x1, extra.x1), max(p.y1, extra.y1)
+        else:
+            pieces.append(extra)
+    # Recognise on the straightened grey picture with the rules painted over in
+    # the paper's grey: a rule at a crop's edge reads as "1" or "|".
+    clean = gray.copy()
+    clean[cv2.dilate(rules, grow) > 0] = int(np.percentile(gray, 90))
+    crops = [cv2.cvtColor(clean[p.y0 : p.y1, p.x0 : p.x1], cv2.COLOR_GRAY2BGR) for p in pieces]
+    chars: list[Char] = []
+    for piece, (text, confs) in zip(pieces, recognise(crops, path)):
+        if not text.strip():
+            # Ink the recogniser cannot read: an unreadable mark, never a blank.
+            chars.append(OcrChar(UNREADABLE, piece.x0 * k, piece.y0 * k, piece.x1 * k, piece.y1 * k, conf=0.0))
+            continue
+        chars.extend(_chars(piece, text, confs, k))
+    h, w = gray.shape
+    to_seg = lambda r: Seg(r.pos * k, r.lo * k, r.hi * k)  # noqa: E731
+    return OcrPage(chars, [to_seg(r) for r in hs], [to_seg(r) for r in vs], angle, w * k, h * k)
+
+
+# --- sources of page pictures ---------------------------------------------------------------------
+
+# A scanned page is rendered at the resolution of the picture it holds, kept
+# within these bounds: below 150 dpi digits blur, above 300 dpi only time grows.
+MIN_DPI, MAX_DPI, DEFAULT_DPI = 150, 300, 200
+
+
+def check_pixels(width: int, height: int, path: str) -> None:
+    """Refuse a picture larger than ``toolkit.limits`` allows (a decompression bomb), before decoding it."""
+    from toolkit import limits
+    from toolkit.errors import LimitExceededError
+
+    limit = limits.current().max_image_pixels
+    if width * height > limit:
+        raise LimitExceededError(path, f"picture of {width}×{height} pixels is over the {limit}-pixel limit (toolkit.limits max_image_pixels)")
+
+
+def read_pdf_page(page, path: str) -> tuple[list[Char], list[Seg], list[Seg]]:
+    """OCR a PDF page that has no text layer; nothing when it shows no picture (a blank page)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    dpi = 0.0
+    w_px, h_px = ctypes.c_uint(), ctypes.c_uint()
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
+        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        if not pdfium_c.FPDFImageObj_GetImagePixelSize(obj, ctypes.byref(w_px), ctypes.byref(h_px)):
+            continue
+        pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+        width_in = (right.value - left.value) / 72
+        if width_in > 1:  # a logo or a stamp says nothing about the scan
+            check_pixels(w_px.value, h_px.value, path)
+            dpi = max(dpi, w_px.value / width_in)
+    if dpi == 0:
+        return [], [], []
+    dpi = min(MAX_DPI, max(MIN_DPI, dpi))
+    check_pixels(int(page.get_width() * dpi / 72), int(page.get_height() * dpi / 72), path)
+    picture = np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
+    got = read_picture(picture, path, points_per_pixel=72 / dpi)
+    return got.chars, got.hs, got.vs
+
+
+# --- what a reader of an OCR'd report must be told -------------------------------------------------
+
+
+def ocr_issues(tidy, templates: dict, found: set) -> list[dict]:
+    """Issues for OCR'd cells: unreadable or unsure cells, and the cells of found tables the pictures do not show.
+
+    A picture of part of a report (a photograph of one table) is read for what it
+    shows; every official cell of a table it shows in part is listed as missing,
+    grouped by row, so nothing the picture does not show is ever taken as blank.
+    """
+    from toolkit import codebook as cb
+
+    out: list[dict] = []
+    ocr = tidy[tidy["method"] == "ocr"]
+    for t, r, c, raw, status, conf, loc in zip(ocr["table"], ocr["row"], ocr["column"], ocr["raw"], ocr["status"], ocr["confidence"], ocr["location"]):
+        if UNREADABLE in raw or (raw and status == "invalid"):
+            out.append({"code": "ocr_unreadable", "table": t, "location": loc,
+                        "message": f"{t}/{r}/{c}: OCR reads {raw!r}, not a number: value left missing; check this cell against the scan"})
+        elif conf is not None and not _isna(conf) and conf < LOW_CONFIDENCE:
+            out.append({"code": "ocr_low_confidence", "table": t, "location": loc,
+                        "message": f"{t}/{r}/{c}: OCR read {raw!r} with confidence {conf:.2f}; check this cell against the scan"})
+    have = set(zip(tidy["table"].astype(str), tidy["row"].astype(str), tidy["column"].astype(str)))
+    for table in sorted(found):
+        template = templates.get(table)
+        # "both": the rows shown are common to the 2019 and 2021 layouts, so the
+        # layout-specific rows not shown are listed with the layout they belong to.
+        layouts = (template,) if template in ("2019", "2021") else ("2021", "2019")
+        seen: set[str] = set()
+        for tmpl in layouts:
+            for _, rows, cols in cb.layout(table, tmpl):
+                for row in rows:
+                    if row in seen:
+                        continue
+                    seen.add(row)
+                    only = "" if len(layouts) == 1 or _in_both(table, row) else f" (a row of the {tmpl} layout)"
+                    gone = [col for col in cols if (table, row, col) not in have]
+                    if len(gone) == len(cols):
+                        out.append({"code": "row_missing", "table": table, "location": None,
+                                    "message": f"{table}/{row}: row not shown in the picture(s){only}, its cells are missing"})
+                    elif gone:
+                        out.append({"code": "cell_missing", "table": table, "location": None,
+                                    "message": f"{table}/{row}: cells {', '.join(gone)} not shown in the picture(s){only}, missing"})
+    return out
+
+
+def _in_both(table: str, row: str) -> bool:
+    from toolkit import codebook as cb
+
+    return all(row in rows for tmpl in ("2019", "2021") for _, rows, _ in cb.layout(table, tmpl))
+
+
+def _isna(v) -> bool:
+    try:
+        return bool(v != v)
+    except TypeError:
+        return False

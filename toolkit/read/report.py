@@ -1,0 +1,168 @@
+"""``read_report``: one file in, a :class:`Report` with a tidy DataFrame out.
+
+Flow: bytes → format reader → Document → tables mapped to codebook keys →
+tidy rows with raw text, parsed value, unit and source location.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit import codebook as cb
+from toolkit import fields, limits
+from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError
+from toolkit.read import meta as meta_mod
+from toolkit.read.formats import read_document
+from toolkit.read.script import to_simplified
+from toolkit.read.sections import split_sections
+from toolkit.read.tables import map_document
+from toolkit.read.tidy import TIDY_COLUMNS, TIDY_DTYPES
+from toolkit.read.values import parse_value
+
+ISSUE_COLUMNS = fields.columns("parse_issues")
+
+
+@dataclass
+class Report:
+    """A parsed report: tidy cells, metadata, narrative sections and parse issues."""
+
+    data: pd.DataFrame
+    meta: dict
+    sections: dict[str, str]
+    issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+
+    def __repr__(self) -> str:
+        m = self.meta
+        return f"<Report {m.get('agency')} {m.get('year')} ({m.get('format')}): {len(self.data)} cells, {len(self.issues)} issues>"
+
+
+def report_id(sha256: str) -> str:
+    return sha256[:16]
+
+
+def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
+    """Read one report file (text, HTML, DOCX, DOC/WPS or PDF) into tidy form.
+
+    Args:
+        path: the report file. Its format is detected from its content.
+        partial: return what was found when a table is missing (listed in
+            ``issues``) instead of raising :class:`~toolkit.errors.TableMissingError`.
+            A scan or photograph (read by OCR) is always read this way: a picture
+            of part of a report gives the cells it shows, and the tables and rows
+            it does not show are listed in ``issues`` as missing.
+
+    Raises:
+        ToolkitError: (and only its subclasses) with a one-line message naming
+            the file and the problem.
+
+    Examples:
+        >>> r = read_report("data/raw/ninghe-kejiju-2023.txt")
+        >>> r.meta["agency"], r.meta["year"], len(r.data)
+        ('宁河区科学技术局', 2023, 200)
+        >>> float(r.data.query("table == 'requests' and row == 'new_received' and column == 'total'")["value"].item())
+        0.0
+    """
+    if isinstance(path, pd.DataFrame):
+        raise TypeError("read_report takes a path to a report file; you passed a DataFrame")
+    path = Path(path)
+    try:
+        return _read(path, str(path), partial)
+    except ToolkitError:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
+        raise InternalError(str(path), f"could not be parsed ({type(exc).__name__}: {exc})") from exc
+
+
+def _read(path: Path, name: str, partial: bool) -> Report:
+    try:
+        size = path.stat().st_size
+        if size > limits.current().max_file_bytes:
+            raise LimitExceededError(name, f"file is {size} bytes, over the {limits.current().max_file_bytes}-byte limit (toolkit.limits)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ToolkitError(name, f"cannot read file ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise NotAReportError(name, "empty file")
+    sha = hashlib.sha256(data).hexdigest()
+    doc = to_simplified(read_document(data, name))
+    html_title = next((n.split(": ", 1)[1] for n in doc.notes if n.startswith("title: ")), None)
+    mapping = map_document(doc, name)
+    partial = partial or bool(doc.ocr_pages)
+    sections, preamble = split_sections(doc.paragraphs)
+    meta = meta_mod.extract(doc.paragraphs, html_title)
+    found = {c.table for c in mapping.cells}
+    if not found:
+        if not meta_mod.looks_like_report(doc.paragraphs, html_title) and not sections:
+            raise NotAReportError(name, "not an annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四")
+        if not partial:
+            raise TableMissingError(name, "tables 二、三、四 not found (printed as images? OCR needed)")
+    missing = [t for t in cb.TABLES if t not in found]
+    issues = [{"code": "note", "table": None, "location": None, "message": n} for n in doc.notes if not n.startswith("title: ")]
+    issues += mapping.issues
+    if missing:
+        names = "、".join(cb.label("report", "section", t).split("、")[0] for t in missing)
+        if not partial:
+            raise TableMissingError(name, f"table {names} ({', '.join(missing)}) not found")
+        issues += [{"code": "table_missing", "table": t, "location": None, "message": f"table {t} not found"} for t in missing]
+    meta.update(
+        format=doc.format,
+        encoding=doc.encoding,
+        pages=doc.pages,
+        source_file=name,
+        source_sha256=sha,
+        report_id=report_id(sha),
+        templates=dict(mapping.templates),
+        preamble="\n".join(preamble),
+    )
+    tidy = _tidy(mapping, meta, doc)
+    if doc.ocr_pages:
+        from .readers.ocr import ocr_issues
+
+        issues += ocr_issues(tidy, mapping.templates, found)
+    issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
+    issues_df.insert(0, "source_file", name)
+    return Report(data=tidy, meta=meta, sections=sections, issues=issues_df)
+
+
+def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:
+    parsed = [parse_value(c.raw) for c in mapping.cells]
+    n = len(parsed)
+    # OCR'd cells: their confidence (by location, unique per printed cell) and method.
+    ocr_pages = set(doc.ocr_pages) if doc is not None else set()
+    conf = {c.location: c.confidence for t in doc.tables for row in t.rows for c in row} if ocr_pages else {}
+    methods = ["ocr" if ocr_pages and _page_of(c.location) in ocr_pages else "text" for c in mapping.cells]
+    columns = {
+        "report_id": [meta["report_id"]] * n,
+        "agency": [meta["agency"]] * n,
+        "year": [meta["year"]] * n,
+        "scope": [meta["scope"]] * n,
+        "level": [meta["level"]] * n,
+        "value": [p.value for p in parsed],
+        "raw": [c.raw.strip(" \t\r\n\u00a0\u3000") for c in mapping.cells],
+        "unit": [p.unit for p in parsed],
+        "status": [p.status for p in parsed],
+        "template": [mapping.templates.get(c.table) for c in mapping.cells],
+        "source_file": [meta["source_file"]] * n,
+        "source_sha256": [meta["source_sha256"]] * n,
+        "format": [meta["format"]] * n,
+        "location": [c.location for c in mapping.cells],
+        "source_url": [None] * n,  # filled in by the corpus loader from a collector's manifest
+        "fetched_at": [None] * n,
+        "method": methods,
+        "confidence": [conf.get(c.location) if m == "ocr" else None for c, m in zip(mapping.cells, methods)],
+    }
+    data = {name: pd.array(values, dtype=TIDY_DTYPES[name]) for name, values in columns.items()}
+    for axis in ("table", "row", "column"):
+        data[axis] = cb.categorical([getattr(c, axis) for c in mapping.cells], axis)
+    return pd.DataFrame(data, columns=list(TIDY_COLUMNS))
+
+
+def _page_of(location: str) -> int | None:
+    """The page named in a cell location ("table 2, row 5, col 3, page 4" → 4)."""
+    head, _, page = location.rpartition(", page ")
+    return int(page) if head and page.isdigit() else None

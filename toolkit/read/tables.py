@@ -1,0 +1,363 @@
+"""Map the tables of a :class:`~toolkit.read.document.Document` onto codebook keys.
+
+One mapping for every format. Rows are found by their normalised labels and
+values by their position under the matching column header (the k-th value cell
+from the right sits under the k-th leaf header cell from the right), never by
+the order in which numbers appear. Every label and pattern comes from the
+codebook.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from toolkit import codebook as cb
+from toolkit.errors import LayoutError
+from toolkit.read.document import Cell, Document, Table
+from toolkit.read.normalise import label_key, squash
+from toolkit.read.values import parse_value
+
+
+@dataclass(slots=True)
+class Mapped:
+    """One published cell mapped to its codebook key."""
+
+    table: str
+    row: str
+    column: str
+    raw: str
+    location: str
+
+
+@dataclass
+class Mapping:
+    """What the tables of one document yielded."""
+
+    cells: list[Mapped] = field(default_factory=list)
+    templates: dict[str, str] = field(default_factory=dict)
+    issues: list[dict] = field(default_factory=list)
+
+    def issue(self, code: str, message: str, table: str | None = None, location: str | None = None) -> None:
+        self.issues.append({"code": code, "table": table, "location": location, "message": message})
+
+
+def _keys_of(cells, table: str, axis: str) -> list[str | None]:
+    return [cb.match(table, axis, label_key(c.text)) if c.text else None for c in cells]
+
+
+def _value_like(cell: Cell) -> bool:
+    return parse_value(cell.text).status != "invalid"
+
+
+def classify(table: Table) -> str | None:
+    """Which report table this is, judged by its labels (never by its position).
+
+    A requests table needs at least five of the seven applicant column labels
+    (docs/format.md §6.3); a review table needs a review block label and an outcome label;
+    the proactive table needs a 第二十条 caption or a proactive row label.
+    """
+    cells = [c for row in table.rows[:8] for c in row if c.text and not c.merged]
+    req_cols = {k for k in _keys_of(cells, "requests", "column") if k}
+    if len(req_cols) >= 5:
+        return "requests"
+    rev_rows = {k for k in _keys_of(cells, "review_litigation", "row") if k}
+    rev_cols = {k for k in _keys_of(cells, "review_litigation", "column") if k}
+    if rev_rows and len(rev_cols) >= 3:
+        return "review_litigation"
+    all_cells = [c for row in table.rows for c in row if c.text and not c.merged]
+    if any(cb.match("proactive", "block", label_key(c.text)) for c in all_cells):
+        return "proactive"
+    pro_rows = {k for k in _keys_of(all_cells, "proactive", "row") if k}
+    pro_cols = {k for k in _keys_of(all_cells, "proactive", "column") if k}
+    if len(pro_rows) >= 2 and pro_cols:
+        return "proactive"
+    return None
+
+
+def _is_requests_continuation(table: Table) -> bool:
+    """A headerless table whose rows carry requests labels (a table split in two)."""
+    hits = 0
+    for row in table.rows:
+        if len(row) > 7 and any(cb.match("requests", "row", label_key(c.text)) for c in row[:-7] if c.text):
+            hits += 1
+    return hits >= 2
+
+
+def map_document(doc: Document, path: str) -> Mapping:
+    """Classify each table and map its cells; stitch split tables together."""
+    found: dict[str, list[Table]] = {t: [] for t in cb.TABLES}
+    previous = None
+    for table in doc.tables:
+        kind = classify(table)
+        if kind is None and previous == "requests" and _is_requests_continuation(table):
+            kind = "requests"  # continuation of a table split across pages or tables
+        if kind is None:
+            continue
+        found[kind].append(table)
+        previous = kind
+    result = Mapping()
+    for kind, mapper in (("proactive", _map_proactive), ("requests", _map_requests), ("review_litigation", _map_review)):
+        if found[kind]:
+            mapper(found[kind], result, path)
+    return result
+
+
+# ---------------------------------------------------------------- templates
+
+
+def _template(table: str, found_keys: list[tuple[str, str]]) -> str:
+    """2019 or 2021 from the template of the keys found (docs/format.md §6.1); ``both`` if undecidable."""
+    marks = {cb.attribute(table, axis, key, "template") for axis, key in found_keys} - {"both"}
+    if len(marks) == 1:
+        return marks.pop()
+    if marks:
+        return "mixed"
+    return "both"
+
+
+# ---------------------------------------------------------------- table 二
+
+
+def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
+    header: list[str] | None = None
+    seen: set[tuple[str, str]] = set()
+    found_keys: list[tuple[str, str]] = []
+    for table in tables:
+        for row in table.rows:
+            texts = [label_key(c.text) for c in row]
+            caption = next((cb.match("proactive", "block", t) for t in texts if t), None)
+            if caption and len({c.text for c in row if c.text}) == 1:
+                header = None
+                found_keys.append(("block", caption))
+                continue
+            row_key = cb.match("proactive", "row", texts[0]) if texts and texts[0] else None
+            col_keys = [cb.match("proactive", "column", t) if t else None for t in texts[1:]]
+            if row_key is None and any(col_keys):
+                # A header row: 信息内容 + one label per value column.
+                labelled = [k for k, c in zip(col_keys, row[1:]) if c.text and not c.merged]
+                if None in labelled:
+                    out.issue("unknown_column", f"unrecognised column label in table 二: {[c.text for c in row[1:]]}", "proactive", row[0].location)
+                    header = None
+                else:
+                    header = labelled
+                    found_keys.extend(("column", k) for k in header)
+                continue
+            if row_key is None:
+                if any(_value_like(c) and c.text for c in row[1:]):
+                    out.issue("unknown_row", f"unrecognised row label in table 二: {row[0].text!r}", "proactive", row[0].location)
+                continue
+            if header is None:
+                raise LayoutError(path, f"table 二 row {row[0].text!r} has no column header above it")
+            if len(row) < len(header) + 1:
+                raise LayoutError(path, f"table 二 row {row[0].text!r} has {len(row) - 1} value cells, header has {len(header)}")
+            found_keys.append(("row", row_key))
+            for col_key, cell in zip(header, row[-len(header):]):
+                if (row_key, col_key) in seen:
+                    out.issue("duplicate_cell", f"table 二 {row_key}/{col_key} printed twice; first kept", "proactive", cell.location)
+                    continue
+                seen.add((row_key, col_key))
+                out.cells.append(Mapped("proactive", row_key, col_key, cell.text, cell.location))
+    out.templates["proactive"] = _template("proactive", found_keys)
+
+
+# ---------------------------------------------------------------- table 三
+
+_GROUP_NUMBER = re.compile(r"^\(([三四五六])\)")
+
+
+def _group_of(text: str) -> str | None:
+    """The (三)…(六) outcome group a label names, by its numbering or its words."""
+    m = _GROUP_NUMBER.match(squash(text))
+    if m:
+        return cb.keys("requests", "group")["三四五六".index(m.group(1))]
+    return cb.match("requests", "group", label_key(text))
+
+
+def _leaf_keys(cells: list[Cell], table: str, expected: tuple[str, ...], above: list[list[Cell]] = ()) -> list[str]:
+    """Column keys of a leaf header row's value slots.
+
+    A label split over two header rows (``结果 / 维持``, ``总 / 计``, as flattened
+    PDFs print them) is joined with the cells above at the same position from
+    the right. Slots whose text is empty (a row-spanning header written as a
+    bare cell, as Tika does) take the keys still missing, in codebook order.
+    """
+    width = len(cells)
+    keys: list[str | None] = []
+    for i, c in enumerate(cells):
+        key = cb.match(table, "column", label_key(c.text)) if c.text else None
+        if key is None and c.text:
+            offset = width - i  # position from the right
+            stacked = "".join(r[-offset].text for r in above if len(r) >= offset and not r[-offset].merged)
+            key = cb.match(table, "column", label_key(stacked + c.text))
+            if key is None:
+                raise ValueError(f"header label {c.text!r} names none of the columns {expected}")
+        keys.append(key)
+    known = [k for k in keys if k]
+    if len(set(known)) != len(known) or not set(known) <= set(expected):
+        raise ValueError(f"header labels {[c.text for c in cells]} do not name the columns {expected}")
+    missing = iter(k for k in expected if k not in known)
+    return [k if k else next(missing) for k in keys]
+
+
+def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
+    columns = cb.keys("requests", "column")
+    n = len(columns)
+    rows = [row for table in tables for row in table.rows]
+    # Header rows are those naming applicant columns; the lowest one is the leaf.
+    # Distinct keys: a data row labelled （六）其他 / 3.其他 names 其他 twice but is no header.
+    header_idx = [i for i, row in enumerate(rows) if len({k for k in _keys_of(row, "requests", "column") if k}) >= 2]
+    if not header_idx:
+        raise LayoutError(path, "table 三 has no applicant header (自然人 … 总计)")
+    # The first run of header rows is the real header; later ones are repeats
+    # printed at the top of a continuation page and are skipped.
+    last_header = header_idx[0]
+    while last_header + 1 in header_idx:
+        last_header += 1
+    leaf = rows[last_header]
+    if len(leaf) < n:
+        raise LayoutError(path, f"table 三 header row has {len(leaf)} cells, need {n}")
+    try:
+        col_keys = _leaf_keys(leaf[-n:], "requests", columns)
+    except ValueError as exc:
+        raise LayoutError(path, f"table 三 {exc}") from None
+    body = _join_cut_labels([row for i, row in enumerate(rows) if i > last_header and i not in header_idx], n)
+    group: str | None = None
+    seen: set[str] = set()
+    found_keys: list[tuple[str, str]] = []
+    for row in body:
+        if len(row) <= n:
+            # A label-only row (a group caption on its own line) or a short row.
+            g = next((_group_of(c.text) for c in row if c.text and _group_of(c.text)), None)
+            if g:
+                group = g
+            elif any(c.text and parse_value(c.text).status == "number" for c in row):
+                raise LayoutError(path, f"table 三 row at {row[0].location} has {len(row)} cells: values cannot be aligned with the {n} columns")
+            continue
+        labels = [c for c in row[:-n] if c.text]
+        if not labels:
+            if any(c.text for c in row[-n:]):
+                out.issue("unlabelled_row", "table 三 row with values but no label", "requests", row[0].location)
+            continue
+        for c in labels:
+            g = _group_of(c.text)
+            if g:
+                group = g
+        last = labels[-1].text
+        if _group_of(last):
+            key = "other_total" if _group_of(last) == "other" else None
+            if key is None:
+                if any(parse_value(c.text).status == "number" for c in row[-n:]):
+                    out.issue("group_subtotal", f"non-official subtotal row {last!r} ignored (derived, not published)", "requests", labels[-1].location)
+                continue
+        else:
+            key = _row_key(last, group) or _row_key("".join(c.text for c in labels), group)
+        if key is None:
+            out.issue("unknown_row", f"unrecognised row label in table 三: {last!r}", "requests", labels[-1].location)
+            continue
+        if cb.attribute("requests", "row", key, "block") == "":
+            group = None
+        if key in seen:
+            out.issue("duplicate_row", f"table 三 row {key} printed twice; first kept", "requests", labels[-1].location)
+            continue
+        seen.add(key)
+        found_keys.append(("row", key))
+        for col_key, cell in zip(col_keys, row[-n:]):
+            out.cells.append(Mapped("requests", key, col_key, cell.text, cell.location))
+    template = out.templates["requests"] = _template("requests", found_keys)
+    if template in ("2019", "2021"):
+        for key in cb.layout("requests", template)[0][1]:
+            if key not in seen:
+                out.issue("row_missing", f"table 三 row {key} ({cb.label('requests', 'row', key)}) not found", "requests")
+
+
+def _join_cut_labels(rows: list[list[Cell]], n: int) -> list[list[Cell]]:
+    """Re-join a row label cut in two (at a page break): a row labelled only by its
+    number (``3.``) with values, followed by a row carrying the rest of the label
+    (``其他``) and no numbers, is one row."""
+    out: list[list[Cell]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if (
+            nxt is not None and len(row) > n and len(nxt) > n
+            and row[-n - 1].text and not label_key(row[-n - 1].text)  # nothing but numbering
+            and nxt[-n - 1].text and not any(parse_value(c.text).status == "number" for c in nxt[-n:])
+        ):
+            last = row[-n - 1]
+            joined = Cell(last.text + nxt[-n - 1].text, last.location, last.merged, last.span)
+            # A value cell cut in two keeps whichever half printed something (an NA dash, say).
+            values = [a if a.text or not b.text else b for a, b in zip(row[-n:], nxt[-n:])]
+            out.append([*row[: -n - 1], joined, *values])
+            i += 2
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _row_key(label: str, group: str | None) -> str | None:
+    """Codebook row key of a label; keys inside an outcome group need that group."""
+    text = label_key(label)
+    for key, pattern in cb.matchers("requests", "row"):
+        if not pattern.search(text):
+            continue
+        block = cb.attribute("requests", "row", key, "block")
+        if block == "other" and group != "other":
+            continue  # 其他 means other_other only inside （六）其他处理
+        if key == "other_total":
+            continue  # only the group label itself, handled by the caller
+        return key
+    return None
+
+
+# ---------------------------------------------------------------- table 四
+
+
+def _map_review(tables: list[Table], out: Mapping, path: str) -> None:
+    """Table 四 as one 1×15 table, three 5-column tables, or those three run together
+    into one table (Word joins adjacent tables): each row of values belongs to the
+    block labels and header rows printed since the previous row of values."""
+    n = len(cb.keys("review_litigation", "column"))
+    done: list[str] = []
+    header_rows: list[list[Cell]] = []
+    for row in (r for table in tables for r in table.rows):
+        if len(row) >= n and all(_value_like(c) for c in row):
+            _map_review_values(row, header_rows, done, out, path)
+            header_rows = []
+        else:
+            header_rows.append(row)
+    if not done:
+        raise LayoutError(path, "table 四 has no row of values")
+    out.templates["review_litigation"] = "both"
+
+
+def _map_review_values(values: list[Cell], header_rows: list[list[Cell]], done: list[str], out: Mapping, path: str) -> None:
+    columns = cb.keys("review_litigation", "column")
+    n = len(columns)
+    order: list[str] = []  # block labels in reading order
+    for row in header_rows:
+        for c in row:
+            k = cb.match("review_litigation", "row", label_key(c.text)) if c.text and not c.merged else None
+            if k and k not in order:
+                order.append(k)
+    width = len(order) * n
+    if not order or len(values) < width:
+        raise LayoutError(path, f"table 四 has {len(values)} value cells for blocks {order or 'none found'}")
+    leaf = max(header_rows, key=lambda r: sum(1 for k in _keys_of(r, "review_litigation", "column") if k))
+    if len(leaf) < width:
+        raise LayoutError(path, f"table 四 header has {len(leaf)} cells, need {width}")
+    slots = leaf[-width:]
+    for b, block in enumerate(order):
+        try:
+            above = [r[-width:][b * n : (b + 1) * n] for r in header_rows if r is not leaf and len(r) >= width]
+            col_keys = _leaf_keys(slots[b * n : (b + 1) * n], "review_litigation", columns, above)
+        except ValueError as exc:
+            raise LayoutError(path, f"table 四 {exc}") from None
+        if block in done:
+            out.issue("duplicate_row", f"table 四 block {block} printed twice; first kept", "review_litigation", values[0].location)
+            continue
+        done.append(block)
+        for col_key, cell in zip(col_keys, values[-width:][b * n : (b + 1) * n]):
+            out.cells.append(Mapped("review_litigation", block, col_key, cell.text, cell.location))
