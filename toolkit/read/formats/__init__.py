@@ -28,7 +28,7 @@ def sniff(data: bytes, path: str) -> str:
         ('pdf', 'html')
         >>> sniff("一、总体情况".encode(), "a.txt")
         'text'
-        >>> sniff(b"\\x89PNG\\r\\n\\x1a\\n...", "scan.png"), sniff(b"\\xff\\xd8\\xff\\xe0...", "photo.jpg")
+        >>> sniff(b"\x89PNG\r\n\x1a\n...", "scan.png"), sniff(b"\xff\xd8\xff\xe0...", "photo.jpg")
         ('image', 'image')
     """
     head = data[:2048]
