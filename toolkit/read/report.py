@@ -121,7 +121,7 @@ def _read(path: Path, name: str, partial: bool) -> Report:
     )
     tidy = _tidy(mapping, meta, doc)
     if doc.ocr_pages:
-        from .readers.ocr import ocr_issues
+        from toolkit.read.formats.ocr import ocr_issues
 
         issues += ocr_issues(tidy, mapping.templates, found)
     issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])

@@ -156,18 +156,27 @@ def skew_angle(ink: np.ndarray) -> float | None:
     lines_h = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
     lines_v = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
     angles, weights = [], []
-    for mask in (lines_h, lines_v):
-        lines = cv2.HoughLinesP(mask, 1, np.pi / 3600, threshold=max(60, sw // 8), minLineLength=sw // 5, maxLineGap=6)
-        for x0, y0, x1, y1 in np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4):
-            dx, dy = x1 - x0, y1 - y0
-            a = float(np.degrees(np.arctan2(dy, dx)))
-            if abs(a) <= 10:  # horizontal
-                angles.append(a)
-            elif abs(abs(a) - 90) <= 10:  # vertical: its deviation from 90°
-                angles.append(a - 90 if a > 0 else a + 90)
-            else:
+    for mask, vertical in ((lines_h, False), (lines_v, True)):
+        # Hough at a quarter degree finds the rules quickly; each rule's angle is
+        # then fitted to its own pixels, which is exact to a few hundredths.
+        lines = cv2.HoughLinesP(mask, 1, np.pi / 720, threshold=max(60, sw // 8), minLineLength=sw // 5, maxLineGap=6)
+        ys, xs = np.nonzero(mask)
+        if vertical:
+            xs, ys = ys, xs  # fit x as a function of y
+        for x0, y0, x1, y1 in np.asarray(lines if lines is not None else [], dtype=np.float64).reshape(-1, 4)[:80]:
+            if vertical:
+                x0, y0, x1, y1 = y0, x0, y1, x1
+            if abs(x1 - x0) < 1 or abs(y1 - y0) > abs(x1 - x0) * 0.2:
                 continue
-            weights.append(float(np.hypot(dx, dy)))
+            slope = (y1 - y0) / (x1 - x0)
+            lo, hi = min(x0, x1), max(x0, x1)
+            near = (xs >= lo) & (xs <= hi) & (np.abs(ys - (y0 + slope * (xs - x0))) <= 3)
+            if np.count_nonzero(near) < 20:
+                continue
+            fitted = np.polyfit(xs[near], ys[near], 1)[0]
+            a = float(np.degrees(np.arctan(fitted)))
+            angles.append(-a if vertical else a)  # a vertical rule leans the other way
+            weights.append(hi - lo)
     if not angles:
         return None
     return _weighted_median(angles, weights)
@@ -522,7 +531,10 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     quads = _detect(gray, path)
     # Rules give the angle to a few hundredths of a degree; the detector's text
     # boxes only to a tenth or two, which already costs the recogniser confidence.
-    angle = skew_angle(binarise(gray))
+    h, w = gray.shape
+    shrink = min(1.0, 1600 / max(h, w))  # the angle needs no more pixels than this
+    small = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else gray
+    angle = skew_angle(binarise(small))
     if angle is None:
         angle = text_angle(quads) or 0.0
     # Straighten the picture and carry the detected lines along (one detector run).
@@ -536,7 +548,11 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     em = float(np.median([b.y1 - b.y0 for b in boxes]))
     k = points_per_pixel or LINE_POINTS / em
     hs, vs, rules = find_rules(ink, em)
-    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
+    # Rule pixels grown by a tenth of the text height: the grey fringe of a turned,
+    # resampled rule at 300 dpi otherwise reads as a "C" or "1" beside a digit.
+    side = max(3, int(em / 10) | 1)
+    grow = np.ones((side, side), np.uint8)
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(cv2.dilate(rules, grow)))
     cells = _interiors(hs, vs, k)
     margin = max(2.0, em / 10)
     pieces = [p for b in boxes for p in _split(b, cells, margin)]
@@ -545,11 +561,21 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     covered = np.zeros_like(ink)
     for p in pieces:
         covered[p.y0 : p.y1, p.x0 : p.x1] = 255
-    pieces += _missed(text_ink, covered, cells, em, margin)
+    for extra in _missed(text_ink, covered, cells, em, margin):
+        # Ink touching a detected piece is the rest of its characters (the
+        # detector boxed only the right half of a "0"): widen that piece, do not
+        # read the half on its own (it reads as "C").
+        touching = [p for p in pieces if p.y0 < extra.y1 and extra.y0 < p.y1
+                    and max(p.x0, extra.x0) - min(p.x1, extra.x1) <= em * 0.15]
+        if touching:
+            p = touching[0]
+            p.x0, p.y0, p.x1, p.y1 = min(p.x0, extra.x0), min(p.y0, extra.y0), max(p.x1, extra.x1), max(p.y1, extra.y1)
+        else:
+            pieces.append(extra)
     # Recognise on the straightened grey picture with the rules painted over in
     # the paper's grey: a rule at a crop's edge reads as "1" or "|".
     clean = gray.copy()
-    clean[cv2.dilate(rules, np.ones((3, 3), np.uint8)) > 0] = int(np.percentile(gray, 90))
+    clean[cv2.dilate(rules, grow) > 0] = int(np.percentile(gray, 90))
     crops = [cv2.cvtColor(clean[p.y0 : p.y1, p.x0 : p.x1], cv2.COLOR_GRAY2BGR) for p in pieces]
     chars: list[Char] = []
     for piece, (text, confs) in zip(pieces, recognise(crops, path)):
@@ -623,10 +649,10 @@ def ocr_issues(tidy, templates: dict, found: set) -> list[dict]:
 
     out: list[dict] = []
     ocr = tidy[tidy["method"] == "ocr"]
-    for t, r, c, raw, conf, loc in zip(ocr["table"], ocr["row"], ocr["column"], ocr["raw"], ocr["confidence"], ocr["location"]):
-        if UNREADABLE in raw:
+    for t, r, c, raw, status, conf, loc in zip(ocr["table"], ocr["row"], ocr["column"], ocr["raw"], ocr["status"], ocr["confidence"], ocr["location"]):
+        if UNREADABLE in raw or (raw and status == "invalid"):
             out.append({"code": "ocr_unreadable", "table": t, "location": loc,
-                        "message": f"{t}/{r}/{c}: ink that OCR cannot read, value left missing; check this cell against the scan"})
+                        "message": f"{t}/{r}/{c}: OCR reads {raw!r}, not a number: value left missing; check this cell against the scan"})
         elif conf is not None and not _isna(conf) and conf < LOW_CONFIDENCE:
             out.append({"code": "ocr_low_confidence", "table": t, "location": loc,
                         "message": f"{t}/{r}/{c}: OCR read {raw!r} with confidence {conf:.2f}; check this cell against the scan"})
