@@ -41,6 +41,7 @@ from toolkit import labels
 from toolkit.analyse import fonts
 from toolkit.analyse import measures as an
 from toolkit.labels import label
+from toolkit.read.normalise import strip_numbering
 
 #: Okabe & Ito (2008) colour-blind-safe palette, plus a neutral grey.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -101,8 +102,7 @@ def use_style(lang: str = "zh") -> str:
 
 # --------------------------------------------------------------------------- labels
 
-_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七]）|\([一二三四五六七]\)|\d+[.．、])")
-_PAREN = re.compile(r"（[^）]*）$")
+_PAREN = re.compile(r"[（(][^）)]*[）)]$")  # a trailing parenthetical, after NFKC or not
 
 
 def short_label(key: str, lang: str = "zh", table: str = "requests", axis: str | None = None) -> str:
@@ -127,7 +127,7 @@ def short_label(key: str, lang: str = "zh", table: str = "requests", axis: str |
             if key in cb.keys(tab, ax):
                 text = cb.label(tab, ax, key, lang, short=True)
                 if lang == "zh":
-                    text = _PAREN.sub("", _NUMBERING.sub("", text.strip()))
+                    text = _PAREN.sub("", strip_numbering(text))
                 return text
     if labels.has(key):
         return label(key, lang)

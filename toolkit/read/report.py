@@ -18,6 +18,7 @@ from toolkit import fields, limits
 from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError
 from toolkit.read import meta as meta_mod
 from toolkit.read.formats import read_document
+from toolkit.read.normalise import strip_blanks
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
 from toolkit.read.tables import map_document
@@ -143,7 +144,7 @@ def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:
         "scope": [meta["scope"]] * n,
         "level": [meta["level"]] * n,
         "value": [p.value for p in parsed],
-        "raw": [c.raw.strip(" \t\r\n\u00a0\u3000") for c in mapping.cells],
+        "raw": [strip_blanks(c.raw) for c in mapping.cells],
         "unit": [p.unit for p in parsed],
         "status": [p.status for p in parsed],
         "template": [mapping.templates.get(c.table) for c in mapping.cells],

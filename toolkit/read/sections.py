@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from toolkit import codebook as cb
-from toolkit.read.normalise import label_key, squash
+from toolkit.read.normalise import label_key, squash, starts_with_item
 
-_NUMBERED = re.compile(r"^#*(?:[一二三四五六七八九十]+|\d+|—)[、.．]|^#*\([一二三四五六]\)")
 _ARTEFACT = re.compile(r"\[bookmark:[^\]]*\]")  # Tika's Word bookmark markers
 MAX_HEADING = 40
 
@@ -31,7 +30,7 @@ def heading_of(paragraph: str) -> str | None:
     if len(paragraph) > 3 * MAX_HEADING:  # cheap test first: most paragraphs are long
         return None
     s = squash(paragraph)
-    if len(s) > MAX_HEADING or not (_NUMBERED.match(s) or len(s) <= 20):
+    if len(s) > MAX_HEADING or not (starts_with_item(s.lstrip("#")) or len(s) <= 20):
         return None
     return cb.match("report", "section", label_key(s))
 

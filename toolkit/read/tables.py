@@ -9,13 +9,12 @@ codebook.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from toolkit import codebook as cb
 from toolkit.errors import LayoutError
 from toolkit.read.document import Cell, Document, Table
-from toolkit.read.normalise import label_key, squash
+from toolkit.read.normalise import label_key, numbering
 from toolkit.read.values import parse_value
 
 
@@ -163,14 +162,11 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
 
 # ---------------------------------------------------------------- table 三
 
-_GROUP_NUMBER = re.compile(r"^\(([三四五六])\)")
-
-
 def _group_of(text: str) -> str | None:
     """The (三)…(六) outcome group a label names, by its numbering or its words."""
-    m = _GROUP_NUMBER.match(squash(text))
-    if m:
-        return cb.keys("requests", "group")["三四五六".index(m.group(1))]
+    n = numbering(text)
+    if n and n[0] == "paren" and n[1] in "三四五六":  # （三）…（六） number the outcome groups
+        return cb.keys("requests", "group")["三四五六".index(n[1])]
     return cb.match("requests", "group", label_key(text))
 
 

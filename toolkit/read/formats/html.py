@@ -15,6 +15,7 @@ import lxml.html
 from toolkit.errors import CorruptFileError, LimitExceededError
 from toolkit.read.document import Cell, Document, Table, location
 from toolkit.read.encoding import decode
+from toolkit.read.normalise import BLANKS
 
 _SKIP = {"script", "style", "noscript", "head", "title", "template", "iframe", "object"}
 _BLOCK = {
@@ -22,7 +23,6 @@ _BLOCK = {
     "blockquote", "pre", "center", "ul", "ol", "dl", "dt", "dd", "header", "footer", "form",
 }
 MAX_SPAN = 1000  # a hostile colspan must not allocate a huge grid
-_BLANKS = " \t\r\n\u00a0\u3000"
 
 
 def read(data: bytes, path: str) -> Document:
@@ -57,7 +57,7 @@ def _walk(root, doc: Document) -> None:
         text = "".join(buf)
         buf.clear()
         for line in text.split("\n"):
-            line = line.strip(" \t\r\u00a0\u3000")
+            line = line.strip(BLANKS)
             if line:
                 doc.blocks.append(line)
 
@@ -97,9 +97,9 @@ def _walk(root, doc: Document) -> None:
 def cell_text(td) -> str:
     """Text of a cell: spans joined, ``<br>``/``<p>`` as line breaks, outer blanks stripped."""
     if len(td) == 0:  # fast paths: most cells are bare text or one plain <p>
-        return (td.text or "").strip(_BLANKS)
+        return (td.text or "").strip(BLANKS)
     if len(td) == 1 and len(td[0]) == 0 and td[0].tag == "p" and not (td.text or "").strip() and not (td[0].tail or "").strip():
-        return (td[0].text or "").strip(_BLANKS)
+        return (td[0].text or "").strip(BLANKS)
     parts = [td.text or ""]
     for node in td.iterdescendants():
         tag = node.tag if isinstance(node.tag, str) else ""
@@ -109,7 +109,7 @@ def cell_text(td) -> str:
             parts.append(node.text)
         if node.tail:
             parts.append(node.tail)
-    return "".join(parts).strip(_BLANKS)
+    return "".join(parts).strip(BLANKS)
 
 
 def _span(td, attr: str) -> int:

@@ -20,12 +20,11 @@ from functools import cache
 from toolkit import codebook as cb
 from toolkit.read.document import Cell, Table, location
 from toolkit.read.formats.pdf.layout import Grid, GridCell, Line
-from toolkit.read.normalise import label_key, squash
+from toolkit.read.normalise import label_key, squash, starts_with_item
 
 EDGE_TOLERANCE = 3.0  # points: same table edge on two pages
 _NUMERIC = re.compile(r"^[+-]?[\d.,]+$")
 # A label that starts a new item: 一、 (一) 1. 1、 — continuation text never starts like this.
-_ITEM_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、)])")
 
 
 @dataclass(slots=True)
@@ -226,7 +225,7 @@ def _join_boundary(last: Row, first: Row) -> bool:
         # or a fragment that names nothing by itself ("总" | "计", "自" | "然人").
         right = pairs[i + 1][1].text if i + 1 < len(pairs) else ""
         is_group = bool(right) and not _numeric(right)
-        goes_on = not _ITEM_START.match(squash(nxt.text)) and (is_group or not names_something(nxt.text))
+        goes_on = not starts_with_item(nxt.text) and (is_group or not names_something(nxt.text))
         if not nxt.text or goes_on:
             _attach(prev, nxt)
     return False
@@ -252,7 +251,7 @@ def _is_split_row(pairs: list[tuple[GridCell, GridCell]]) -> bool:
     values = [(p, n) for p, n in pairs if _numeric(p.text) or _numeric(n.text)]
     labels = [(p, n) for p, n in pairs if not (_numeric(p.text) or _numeric(n.text))]
     below = [n.text for _, n in labels if n.text]
-    if any(_ITEM_START.match(squash(text)) for text in below):
+    if any(starts_with_item(text) for text in below):
         return False
     if any((p.text and not _numeric(p.text)) or (n.text and not _numeric(n.text)) for p, n in values):
         return False
@@ -260,7 +259,7 @@ def _is_split_row(pairs: list[tuple[GridCell, GridCell]]) -> bool:
         return True
     if not below:
         return bool(values)
-    if any(p.text and n.text and _ITEM_START.match(squash(p.text)) for p, n in labels):
+    if any(p.text and n.text and starts_with_item(p.text) for p, n in labels):
         return True
     return not any(names_something(text) for text in below)
 

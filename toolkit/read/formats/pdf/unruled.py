@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from toolkit import codebook as cb
 from toolkit.read.document import Cell, Table, location
 from toolkit.read.formats.pdf.layout import Char, Line, cell_text, group_lines
-from toolkit.read.formats.pdf.stitch import _ITEM_START, names_something
-from toolkit.read.normalise import label_key, squash
+from toolkit.read.formats.pdf.stitch import names_something
+from toolkit.read.normalise import label_key, numbering, squash, starts_with_item
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SEPARATOR = re.compile(r"^[,，.．]")
@@ -403,7 +403,7 @@ def _rejoin(frags: list[Frag], h: float, kind: str) -> list[Frag]:
         if out:
             left = out[-1]
             text = left.text + f.text
-            if f.x0 - left.x1 <= 1.5 * h and not _ITEM_START.match(squash(f.text)) and _names(kind, text) and not _names(kind, left.text) and not _names(kind, f.text):
+            if f.x0 - left.x1 <= 1.5 * h and not starts_with_item(f.text) and _names(kind, text) and not _names(kind, left.text) and not _names(kind, f.text):
                 out[-1] = _frag(left.chars + f.chars, f.page)
                 continue
         out.append(f)
@@ -412,7 +412,7 @@ def _rejoin(frags: list[Frag], h: float, kind: str) -> list[Frag]:
 
 def _heading(line: Line) -> bool:
     """A report section heading (四、政府信息公开行政复议、行政诉讼情况): no table row."""
-    return bool(_ITEM_START.match(squash(line.text))) and cb.match("report", "section", label_key(line.text)) is not None
+    return bool(starts_with_item(line.text)) and cb.match("report", "section", label_key(line.text)) is not None
 
 
 def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
@@ -427,7 +427,7 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
     chains: list[list[Frag]] = []
     for f in sorted(frags, key=lambda f: (f.y0, f.x0)):
         host = None
-        if not _ITEM_START.match(squash(f.text)):
+        if not starts_with_item(f.text):
             for c in chains:
                 # The line right above (a justified line may be cut in two: 版 | 物).
                 if any(0 <= f.y0 - g.y1 <= 0.9 * h and min(f.x1, g.x1) - max(f.x0, g.x0) > 0 for g in c[-3:]):
@@ -442,7 +442,7 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
         start = 0
         for i in range(1, len(chain)):
             # A numbered label's next lines are its wrap (its siblings start with their numbers).
-            numbered = _ITEM_START.match(squash(_text(chain[start:i])))
+            numbered = starts_with_item(_text(chain[start:i]))
             if not numbered and _names(kind, _text(chain[start:i])) and _names(kind, _text(chain[i:])):
                 cells.append(LabelCell(chain[start:i]))
                 start = i
@@ -477,35 +477,18 @@ def _vertical_columns(frags: list[Frag], h: float) -> tuple[list[list[Frag]], li
     for run in runs:
         start = 0
         for i in range(1, len(run)):
-            if _ITEM_START.match(squash(_text(run[i:]))):
+            if starts_with_item(_text(run[i:])):
                 columns.append(run[start:i])
                 start = i
         columns.append(run[start:])
     return columns, [f for f in frags if id(f) not in taken]
 
 
-_NUMBER = (
-    ("digit", re.compile(r"^(\d+)[.．、)]")),
-    ("paren", re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")),
-    ("han", re.compile(r"^([一二三四五六七八九十]+)[、.．]")),
-)
-
-
-def _numbering(text: str) -> tuple[str, str] | None:
-    """(style, number) of a label's item numbering: ("digit", "1"), ("paren", "一"), ("han", "四")."""
-    text = squash(text)
-    for style, pattern in _NUMBER:
-        m = pattern.match(text)
-        if m:
-            return style, m.group(1)
-    return None
-
-
 def _group(kind: str, text: str) -> str | None:
     """The codebook group a row-spanning label names (（三）不予公开 → withheld), by its words or number."""
     groups = cb.keys(kind, "group")
     key = cb.match(kind, "group", label_key(text)) if groups else None
-    n = _numbering(text)
+    n = numbering(text)
     if key is None and n and n[0] == "paren" and groups:
         # （三）…（六） number the outcome groups; the words may be cut ("（六）其").
         order = "三四五六七八九十"
@@ -525,7 +508,7 @@ def _span_rows(s: LabelCell, leaves: list[LabelCell], h: float, kind: str) -> li
     core = [k for k, c in enumerate(leaves) if min(c.y1, s.y1) - max(c.y0, s.y0) > 0.2 * h]
     if not core:
         return [min(range(len(leaves)), key=lambda k: _distance((s.y0 + s.y1) / 2, leaves[k]))] if leaves else []
-    styles = {n[0] for k in core if (n := _numbering(leaves[k].text))}
+    styles = {n[0] for k in core if (n := numbering(leaves[k].text))}
 
     group = _group(kind, s.text)
 
@@ -538,7 +521,7 @@ def _span_rows(s: LabelCell, leaves: list[LabelCell], h: float, kind: str) -> li
         return key is None or group in cb.attribute(kind, "row", key, "block").split("|")
 
     def restarts(k: int) -> bool:  # row k opens a new run of numbering in the core's style
-        n = _numbering(leaves[k].text)
+        n = numbering(leaves[k].text)
         return n is not None and n[0] in styles and n[1] in ("1", "一")
 
     lo, hi = core[0], core[-1]
