@@ -111,7 +111,7 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
     if hit is None:
         try:
             with limits.deadline(path):  # a file that hangs a reader is reported; the batch goes on
-                report = read_report(path)
+                report = read_report(path, sha256=sha)
         except ToolkitError as exc:
             outcome = ("failed", None, _error(path, exc))
         else:

@@ -45,6 +45,7 @@ class Document:
     encoding: str | None = None
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # reader-level warnings
+    title: str | None = None  # the page title of an HTML report (often names agency and year)
     ocr_pages: tuple[int, ...] = ()  # pages read from a picture by OCR (toolkit.read.formats.ocr)
 
     @property

@@ -46,7 +46,7 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
+def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str | None = None) -> Report:
     """Read one report file (text, HTML, DOCX, DOC/WPS or PDF) into tidy form.
 
     Args:
@@ -56,6 +56,8 @@ def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
             A scan or photograph (read by OCR) is always read this way: a picture
             of part of a report gives the cells it shows, and the tables and rows
             it does not show are listed in ``issues`` as missing.
+        sha256: the file's sha256 when the caller has computed it already (the
+            batch loader hashes every file for its parse cache): not hashed twice.
 
     Raises:
         ToolkitError: (and only its subclasses) with a one-line message naming
@@ -72,14 +74,14 @@ def read_report(path: str | os.PathLike, *, partial: bool = False) -> Report:
         raise TypeError("read_report takes a path to a report file; you passed a DataFrame")
     path = Path(path)
     try:
-        return _read(path, str(path), partial)
+        return _read(path, str(path), partial, sha256)
     except ToolkitError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
         raise InternalError(str(path), f"could not be parsed ({type(exc).__name__}: {exc})") from exc
 
 
-def _read(path: Path, name: str, partial: bool) -> Report:
+def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
     try:
         size = path.stat().st_size
         if size > limits.current().max_file_bytes:
@@ -89,9 +91,9 @@ def _read(path: Path, name: str, partial: bool) -> Report:
         raise ToolkitError(name, f"cannot read file ({exc.strerror or exc})") from None
     if not data.strip():
         raise NotAReportError(name, "empty file")
-    sha = hashlib.sha256(data).hexdigest()
+    sha = sha256 or hashlib.sha256(data).hexdigest()
     doc = to_simplified(read_document(data, name))
-    html_title = next((n.split(": ", 1)[1] for n in doc.notes if n.startswith("title: ")), None)
+    html_title = doc.title
     mapping = map_document(doc, name)
     partial = partial or bool(doc.ocr_pages)
     sections, preamble = split_sections(doc.paragraphs)
@@ -103,7 +105,7 @@ def _read(path: Path, name: str, partial: bool) -> Report:
         if not partial:
             raise TableMissingError(name, "tables 二、三、四 not found (printed as images? OCR needed)")
     missing = [t for t in cb.TABLES if t not in found]
-    issues = [{"code": "note", "table": None, "location": None, "message": n} for n in doc.notes if not n.startswith("title: ")]
+    issues = [{"code": "note", "table": None, "location": None, "message": n} for n in doc.notes]
     issues += mapping.issues
     if missing:
         names = "、".join(cb.label("report", "section", t).split("、")[0] for t in missing)

@@ -64,5 +64,6 @@ def to_simplified(doc: Document) -> Document:
         else:
             doc.blocks[i] = convert(block)
     doc.notes = [convert(n) for n in doc.notes]
+    doc.title = convert(doc.title) if doc.title else doc.title
     doc.notes.append("traditional script converted to simplified (OpenCC tw2sp)")
     return doc

@@ -37,10 +37,8 @@ def read(data: bytes, path: str) -> Document:
     # report the (truncated) tables as missing.
     if any("Excessive depth" in e.message for e in parser.error_log):
         raise LimitExceededError(path, "HTML nested deeper than 256 elements: not parsed (hostile or broken page)")
-    doc = Document(blocks=[], format="html", encoding=encoding)
-    title = root.findtext(".//title")
-    if title and title.strip():
-        doc.notes.append(f"title: {title.strip()}")
+    title = (root.findtext(".//title") or "").strip()
+    doc = Document(blocks=[], format="html", encoding=encoding, title=title or None)
     _walk(root, doc)
     return doc
 
