@@ -2,7 +2,11 @@
 
 Readers (``toolkit.read.formats.*``) only turn bytes into this structure; mapping
 labels to codebook keys happens once, in :mod:`toolkit.read.tables`, for every
-format alike.
+format alike. A reader that must recover a table's structure from its words
+(PDF tables without ruling lines, tables cut by page breaks) asks
+:mod:`toolkit.read.vocabulary` what a label names, and uses the answer only to
+place lines and columns (an import-linter contract in pyproject.toml keeps
+readers away from the codebook itself).
 
 Contract for readers:
 - ``Table.rows`` is a list of rows, each a list of :class:`Cell` in visual order.

@@ -19,6 +19,7 @@ from toolkit.errors import InternalError, LimitExceededError, NotAReportError, T
 from toolkit.read import meta as meta_mod
 from toolkit.read.formats import read_document
 from toolkit.read.normalise import strip_blanks
+from toolkit.read.pictures import picture_issues
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
 from toolkit.read.tables import map_document
@@ -124,9 +125,7 @@ def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
     )
     tidy = _tidy(mapping, meta, doc)
     if doc.ocr_pages:
-        from toolkit.read.formats.ocr import ocr_issues
-
-        issues += ocr_issues(tidy, mapping.templates, found)
+        issues += picture_issues(tidy, mapping.templates, found)
     issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
     issues_df.insert(0, "source_file", name)
     return Report(data=tidy, meta=meta, sections=sections, issues=issues_df)

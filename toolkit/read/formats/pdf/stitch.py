@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-from toolkit import codebook as cb
+from toolkit.read import vocabulary as vocab
 from toolkit.read.document import Cell, Table, location
 from toolkit.read.formats.pdf.layout import Grid, GridCell, Line
-from toolkit.read.normalise import label_key, squash, starts_with_item
+from toolkit.read.normalise import squash, starts_with_item
 
 EDGE_TOLERANCE = 3.0  # points: same table edge on two pages
 _NUMERIC = re.compile(r"^[+-]?[\d.,]+$")
@@ -225,7 +224,7 @@ def _join_boundary(last: Row, first: Row) -> bool:
         # or a fragment that names nothing by itself ("总" | "计", "自" | "然人").
         right = pairs[i + 1][1].text if i + 1 < len(pairs) else ""
         is_group = bool(right) and not _numeric(right)
-        goes_on = not starts_with_item(nxt.text) and (is_group or not names_something(nxt.text))
+        goes_on = not starts_with_item(nxt.text) and (is_group or not vocab.names_label(nxt.text))
         if not nxt.text or goes_on:
             _attach(prev, nxt)
     return False
@@ -261,21 +260,4 @@ def _is_split_row(pairs: list[tuple[GridCell, GridCell]]) -> bool:
         return bool(values)
     if any(p.text and n.text and starts_with_item(p.text) for p, n in labels):
         return True
-    return not any(names_something(text) for text in below)
-
-
-@cache
-def _label_patterns() -> tuple[re.Pattern[str], ...]:
-    book = cb.codebook()
-    return tuple(re.compile(p) for p in book.loc[book["table"] != "report", "variants"] if p)
-
-
-def names_something(text: str) -> bool:
-    """Does a label (or label fragment) name a codebook row, column, group, block or caption?
-
-    Examples:
-        >>> names_something("（二）部分公开（区分处理的，只计这一情"), names_something("形，不计其他情形）")
-        (True, False)
-    """
-    key = label_key(text)
-    return bool(key) and any(p.search(key) for p in _label_patterns())
+    return not any(vocab.names_label(text) for text in below)

@@ -26,10 +26,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from toolkit import codebook as cb
+from toolkit.read import vocabulary as vocab
 from toolkit.read.document import Cell, Table, location
 from toolkit.read.formats.pdf.layout import Char, Line, cell_text, group_lines
-from toolkit.read.formats.pdf.stitch import names_something
 from toolkit.read.normalise import label_key, numbering, squash, starts_with_item
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -114,7 +113,7 @@ def _stacks(frags: list[Frag], h: float) -> list[list[Frag]]:
             # 自然/人 on consecutive lines; 商业/企业 of equal width may have a line between them
             close = (0 <= gap <= 0.9 * h and ratio <= 4.0) or (0 <= gap <= 2.2 * h and ratio <= 1.3)
             # 行政复议 over 其他结果 (same centre) are two labels, 其他 over 结果 one.
-            if close and abs(f.cx - last.cx) <= 0.4 * h and not (names_something(_text(s)) and names_something(f.text)):
+            if close and abs(f.cx - last.cx) <= 0.4 * h and not (vocab.names_label(_text(s)) and vocab.names_label(f.text)):
                 s.append(f)
                 break
         else:
@@ -129,7 +128,7 @@ def _split_stack(stack: list[Frag], kind: str) -> list[list[Frag]]:
     block label (复议后起诉 over 其/他/结/果) stacks onto it.
     """
     for i in range(1, len(stack)):
-        if _names(kind, _text(stack[:i])) and cb.match(kind, "column", label_key(_text(stack[i:]))):
+        if _names(kind, _text(stack[:i])) and vocab.key_of(kind, "column", _text(stack[i:])):
             return [stack[:i], stack[i:]]
     return [stack]
 
@@ -144,7 +143,7 @@ def _caption(lines: list[Line], k: int) -> int:
     """How many lines from ``lines[k]`` print a table 二 block caption (0: none; 2: wrapped)."""
     for n in (1, 2):
         text = label_key("".join(ln.text for ln in lines[k : k + n]))
-        if len(text) <= 16 and any(p.match(text) for _, p in cb.matchers("proactive", "block")):
+        if len(text) <= 16 and vocab.starts_as("proactive", "block", text):
             return n
     return 0
 
@@ -159,17 +158,17 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
         j = k + n
         while j < len(lines) and len(head) < 6 and not _caption(lines, j):
             frags = fragments(lines[j], page, GAP * h)
-            if any(_VALUE.match(squash(f.text)) or cb.match("proactive", "row", label_key(f.text)) for f in frags):
+            if any(_VALUE.match(squash(f.text)) or vocab.key_of("proactive", "row", f.text) for f in frags):
                 break
             head.append(lines[j])
             j += 1
         stacks = _stacks([f for ln in head for f in fragments(ln, page, GAP * h)], h)
         # 信息内容 may be printed over two lines, with a wrapped row label right under it.
         content = next((s[:k] for s in stacks for k in range(len(s), 0, -1)
-                        if cb.match("proactive", "furniture", label_key(_text(s[:k])))), None)
+                        if vocab.key_of("proactive", "furniture", _text(s[:k]))), None)
         cols = []
         for s in stacks:
-            key = cb.match("proactive", "column", label_key("".join(f.text for f in s)))
+            key = vocab.key_of("proactive", "column", "".join(f.text for f in s))
             if key:
                 cols.append((key, min(f.x0 for f in s), max(f.x1 for f in s), s[0].cx, "".join(f.text for f in s), max(f.y1 for f in s)))
         if content is None or not cols:
@@ -198,10 +197,10 @@ def _grid_header(lines: list[Line], page: int, h: float) -> Header | None:
     frags = [f for ln in lines for f in fragments(ln, page, GAP * h) if f.x1 - f.x0 < 12 * h and not _VALUE.match(squash(f.text))]
     stacks = _stacks(frags, h)
     for kind, need in (("requests", 7), ("review_litigation", 5)):
-        keys = cb.keys(kind, "column")
+        keys = vocab.keys(kind, "column")
         found = []
         for s in (part for st in stacks for part in _split_stack(st, kind)):
-            key = cb.match(kind, "column", label_key("".join(f.text for f in s)))
+            key = vocab.key_of(kind, "column", "".join(f.text for f in s))
             if key:
                 found.append((key, s))
         found.sort(key=lambda ks: ks[1][0].y0)
@@ -392,8 +391,7 @@ def _text(frags: list[Frag]) -> str:
 
 def _names(kind: str, text: str) -> bool:
     """Does ``text`` name a row, group, block or furniture label of this table in the codebook?"""
-    key = label_key(text)
-    return bool(key) and any(p.search(key) for axis in ("row", "group", "block", "furniture") for _, p in cb.matchers(kind, axis))
+    return vocab.names(kind, text)
 
 
 def _rejoin(frags: list[Frag], h: float, kind: str) -> list[Frag]:
@@ -412,7 +410,7 @@ def _rejoin(frags: list[Frag], h: float, kind: str) -> list[Frag]:
 
 def _heading(line: Line) -> bool:
     """A report section heading (四、政府信息公开行政复议、行政诉讼情况): no table row."""
-    return bool(starts_with_item(line.text)) and cb.match("report", "section", label_key(line.text)) is not None
+    return bool(starts_with_item(line.text)) and vocab.key_of("report", "section", line.text) is not None
 
 
 def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
@@ -486,8 +484,8 @@ def _vertical_columns(frags: list[Frag], h: float) -> tuple[list[list[Frag]], li
 
 def _group(kind: str, text: str) -> str | None:
     """The codebook group a row-spanning label names (（三）不予公开 → withheld), by its words or number."""
-    groups = cb.keys(kind, "group")
-    key = cb.match(kind, "group", label_key(text)) if groups else None
+    groups = vocab.keys(kind, "group")
+    key = vocab.key_of(kind, "group", text) if groups else None
     n = numbering(text)
     if key is None and n and n[0] == "paren" and groups:
         # （三）…（六） number the outcome groups; the words may be cut ("（六）其").
@@ -517,8 +515,8 @@ def _span_rows(s: LabelCell, leaves: list[LabelCell], h: float, kind: str) -> li
             return False
         if group is None:
             return True
-        key = cb.match(kind, "row", label_key(leaves[k].text))
-        return key is None or group in cb.attribute(kind, "row", key, "block").split("|")
+        key = vocab.key_of(kind, "row", leaves[k].text)
+        return key is None or group in vocab.row_blocks(kind, key)
 
     def restarts(k: int) -> bool:  # row k opens a new run of numbering in the core's style
         n = numbering(leaves[k].text)
