@@ -45,7 +45,9 @@ from toolkit.read.normalise import strip_numbering
 
 #: Okabe & Ito (2008) colour-blind-safe palette, plus a neutral grey.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
-GREY = "#999999"
+# Lighter than Okabe-Ito grey: #999999 sits too close to reddish purple for deuteranopes
+# (tests/analyse/test_charts.py measures it).
+GREY = "#BBBBBB"
 OUTCOME_COLOURS = {
     "disclosed": "#009E73",
     "partly_disclosed": "#56B4E9",

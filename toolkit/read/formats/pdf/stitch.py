@@ -157,7 +157,9 @@ def _header_keys(rows: list[Row]) -> set[str]:
 
 
 def _numeric(text: str) -> bool:
-    return bool(_NUMERIC.match(squash(text)))
+    s = squash(text)
+    # "4." alone is an item number whose label went on over the page break, not a value.
+    return bool(_NUMERIC.match(s)) and not (s[-1:] in ".．、" and s[:-1].isdigit())
 
 
 def _table(parts: list[Part], index: int) -> Table:
