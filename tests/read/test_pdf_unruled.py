@@ -47,27 +47,8 @@ def unruled_pdfs():
     return specs, docx_to_pdf(docs)
 
 
-# Known limits of reading without rules (toolkit/read/formats/pdf/unruled.py): long
-# numbers wrapped one or two digits per line in narrow cells stick out above and
-# below their row's label, and rows have no padding, so the last line of one
-# cell touches the first line of the next row's at the same pitch as its own
-# lines. A piece outside every label goes to the nearest label, which is wrong
-# for pieces nearer the other row's label: mixed-variants-na (2，890 under
-# （一）予以公开 gives "0" to （二）, 775，000 in table 二 joins the row above; 204/212)
-# and 2019-push-25-repeat (２８３４ gives ４ to the row below; 178/198). Those cells
-# come back wrong, not missing. Cutting where each row's numbers are centred fixes
-# most of the second but not top-aligned rows, and broke mixed-push-35.
-KNOWN_FAILING = {"mixed-variants-na", "2019-push-25-repeat"}
-WRAPPED = "long numbers wrapped in narrow unruled cells: a piece near the next row's label goes to it"
-
-
 @needs_soffice
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(i, marks=pytest.mark.xfail(reason=WRAPPED, strict=True)) if c[0] in KNOWN_FAILING else i
-     for i, c in enumerate(CASES)],
-    ids=[c[0] for c in CASES],
-)
+@pytest.mark.parametrize("case", range(len(CASES)), ids=[c[0] for c in CASES])
 def test_unruled_round_trip(tmp_path, unruled_pdfs, case):
     specs, pdfs = unruled_pdfs
     got = check_round_trip(tmp_path, f"{CASES[case][0]}.pdf", pdfs[case], specs[case])

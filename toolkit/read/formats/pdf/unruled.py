@@ -14,7 +14,9 @@ codebook entry by themselves; a label cell with another label cell to its
 right (a group label, 三、本年度办理结果 printed one character per line) spans
 rows, the others are leaf labels, one per row. A value character belongs to
 the row whose leaf label is vertically nearest (values may be centred,
-top- or bottom-aligned against a wrapped label).
+top- or bottom-aligned against a wrapped label); a long number wrapped
+over lines that touch the next row's is cut where every row's lines read
+as one number centred on (or starting at) its row's label.
 
 A table that runs to the bottom of a page continues at the top of the next one
 (a repeated header there is dropped): its lines are joined below the previous
@@ -24,6 +26,7 @@ page's before rows are rebuilt, so a label cut by the page break is one label.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from toolkit.read import vocabulary as vocab
@@ -148,6 +151,20 @@ def _caption(lines: list[Line], k: int) -> int:
     return 0
 
 
+def _join_column(frags: list[Frag], h: float) -> list[Frag]:
+    """Re-join a column label a space cut on its line ("采购总 金额"): together they name a column, apart neither does."""
+    out: list[Frag] = []
+    for f in frags:
+        if out and f.x0 - out[-1].x1 <= 1.5 * h:
+            left = out[-1]
+            if (vocab.key_of("proactive", "column", left.text + f.text)
+                    and not vocab.key_of("proactive", "column", left.text) and not vocab.key_of("proactive", "column", f.text)):
+                out[-1] = _frag(left.chars + f.chars, f.page)
+                continue
+        out.append(f)
+    return out
+
+
 def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
     """A table 二 block: caption, then 信息内容 and the column labels; columns from their centres."""
     for k in range(len(lines)):
@@ -162,7 +179,7 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
                 break
             head.append(lines[j])
             j += 1
-        stacks = _stacks([f for ln in head for f in fragments(ln, page, GAP * h)], h)
+        stacks = _stacks([f for ln in head for f in _join_column(fragments(ln, page, GAP * h), h)], h)
         # 信息内容 may be printed over two lines, with a wrapped row label right under it.
         content = next((s[:k] for s in stacks for k in range(len(s), 0, -1)
                         if vocab.key_of("proactive", "furniture", _text(s[:k]))), None)
@@ -423,12 +440,20 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
     """
     columns, frags = _vertical_columns(frags, h)
     chains: list[list[Frag]] = []
+    first: dict[int, Frag] = {}
+    last: dict[int, Frag] = {}
+    for f in sorted(frags, key=lambda f: (f.y0, f.x0)):
+        first.setdefault(f.page, f)
+        last[f.page] = f
     for f in sorted(frags, key=lambda f: (f.y0, f.x0)):
         host = None
         if not starts_with_item(f.text):
             for c in chains:
                 # The line right above (a justified line may be cut in two: 版 | 物).
-                if any(0 <= f.y0 - g.y1 <= 0.9 * h and min(f.x1, g.x1) - max(f.x0, g.x0) > 0 for g in c[-3:]):
+                # A label cut by a page break runs on at the top of the next page.
+                if any((0 <= f.y0 - g.y1 <= 0.9 * h or (f.page > g.page and g is last[g.page] and f is first[f.page]
+                                                       and 0 <= f.y0 - g.y1 <= 3 * h))
+                       and min(f.x1, g.x1) - max(f.x0, g.x0) > 0 for g in c[-3:]):
                     host = c
                     break
         if host is not None:
@@ -545,6 +570,174 @@ def _row_of(v: Frag, leaves: list[LabelCell], h: float, placed: list) -> tuple[i
     return best, False
 
 
+# One printed number: digits (thousands grouped by threes, or not grouped), or a NA mark.
+_PART = re.compile(r"^[+\-−]?[\d,.]+%?$")  # the part of a number printed on one page
+_NUMBER = re.compile(r"^[+\-−]?(?:\d{1,3}(?:,\d{3})+|0|[1-9]\d*)(?:\.\d+)?%?$|^[/\-—–无]+$")
+
+
+def _one_number(text: str) -> bool:
+    return bool(_NUMBER.match(unicodedata.normalize("NFKC", text).replace(" ", "")))
+
+
+def _part(text: str) -> bool:
+    return bool(_PART.match(unicodedata.normalize("NFKC", text).replace(" ", "")))
+
+
+def _wrapped_runs(placed: list, n: int, h: float) -> list[list[list[list]]]:
+    """Per column, runs of value lines printed one right under the other on one page.
+
+    Each run is a list of lines top to bottom, each line a list of placed tokens
+    (left to right). A number wrapped in a narrow cell is one run; so are the
+    numbers of rows that touch (no padding between rows).
+    """
+    runs: list[list[list[list]]] = []
+    for b in range(n):
+        lines: list[list[list]] = []
+        for p in sorted((p for p in placed if p[2] == b), key=lambda p: (p[0].page, p[0].y0)):
+            v = p[0]
+            last = lines[-1][0][0] if lines else None
+            if last is not None and last.page == v.page and min(last.y1, v.y1) - max(last.y0, v.y0) > 0.3 * h:
+                lines[-1].append(p)
+            else:
+                lines.append([p])
+        for ln in lines:
+            ln.sort(key=lambda p: p[0].x0)
+        run: list[list[list]] = []
+        for ln in lines:
+            prev = run[-1][0][0] if run else None
+            v = ln[0][0]
+            if prev is not None and prev.page == v.page and -0.3 * h <= min(q[0].y0 for q in ln) - max(q[0].y1 for q in run[-1]) <= 0.9 * h:
+                run.append(ln)
+            else:
+                if len(run) > 1:
+                    runs.append(run)
+                run = [ln]
+        if len(run) > 1:
+            runs.append(run)
+    return runs
+
+
+def _split_cost(leaf: LabelCell, page: int, top: float, bottom: float, firsts: dict[int, float]) -> float:
+    """How far a number is from where a row cut by a page break prints it.
+
+    On the row's first page the cell's text starts at the row's top (or, if the
+    row was not cut after all, is centred on its label); on the next page it
+    runs on from the top of the page, no lower than the label's own run-on.
+    """
+    own = [f for f in leaf.frags if f.page == page]
+    if page == leaf.frags[0].page:
+        return min(abs(top - leaf.y0), abs((top + bottom) / 2 - (leaf.y0 + leaf.y1) / 2))
+    ref = max([f.y1 for f in own] + [firsts.get(page, top)])
+    return 0.5 * max(0.0, bottom - ref)
+
+
+def _cut_runs(placed: list, leaves: list[LabelCell], n: int, h: float) -> set[int]:
+    """Cut each run of wrapped value lines into whole numbers, each in its row.
+
+    Rows have no padding, so a long number wrapped over more lines than its
+    row's label touches the next row's number at line pitch, and a number of
+    four lines centred on a one-line label has no line beside it: nearness of
+    single lines to labels cannot tell where one number ends. A line mostly
+    beside a label is in that label's row; the others may go to any row near
+    them, rows in order down the run. Of these cuts, only those where every
+    row's lines read as one number count ("2，89" does not, "2，890" does; no
+    digit is ever added or dropped); labels and numbers are both printed
+    centred in their row, so the cut that puts each number's middle nearest its
+    row's label middle wins. Returns the ids of the tokens so placed.
+    """
+    done: set[int] = set()
+    nrows = len(leaves)
+    # Rows cut by a page break (the last row of a page, if the table goes on): their
+    # numbers start at the top of the row and run on at the top of the next page,
+    # centred on nothing.
+    pages = {p[0].page for p in placed} | {c.frags[-1].page for c in leaves}
+    firsts: dict[int, float] = {}  # the bottom of each page's first line of the table
+    for p in sorted(placed, key=lambda p: p[0].y0):
+        if p[0].page not in firsts:
+            firsts[p[0].page] = p[0].y1
+    for c in leaves:
+        for f in c.frags:
+            if f.page in firsts and f.y0 < firsts[f.page] - 0.5 * h:
+                firsts[f.page] = min(firsts[f.page], f.y1)
+    split = {k for k, c in enumerate(leaves)
+             if (k + 1 == nrows or leaves[k + 1].frags[0].page > c.frags[-1].page) and max(pages) > c.frags[-1].page
+             or c.frags[0].page != c.frags[-1].page}
+    runs = _wrapped_runs(placed, n, h)
+    # Cells are printed either centred or at the top of their row, the same way
+    # throughout a table: the way that fits its numbers better.
+    plans = [_plan(runs, leaves, h, top, split, firsts) for top in (False, True)]
+    for cuts in min(plans, key=lambda pl: pl[0])[1]:
+        for lines, r in cuts:
+            for ln in lines:
+                for p in ln:
+                    p[1] = r
+                    done.add(id(p))
+    return done
+
+
+def _plan(runs: list, leaves: list[LabelCell], h: float, top: bool, split: set[int], firsts: dict[int, float]) -> tuple[float, list]:
+    """The best cut of every run with cells printed at the top of their row (or centred): (cost, [[(lines, row)]])."""
+    nrows = len(leaves)
+    mids = [c.y0 if top else (c.y0 + c.y1) / 2 for c in leaves]
+    total, plans = 0.0, []
+    for run in runs:
+        m = len(run)
+        tops = [min(p[0].y0 for p in ln) for ln in run]
+        bottoms = [max(p[0].y1 for p in ln) for ln in run]
+        allowed: list[set[int]] = []
+        lean: list[dict[int, float]] = []
+        for i, ln in enumerate(run):
+            lh = max(bottoms[i] - tops[i], 0.1)
+            beside = [k for k, c in enumerate(leaves) if min(c.y1, bottoms[i]) - max(c.y0, tops[i]) >= 0.6 * lh]
+            # A line partly beside a label leans to its row.
+            lean.append({k: o / lh for k, c in enumerate(leaves) if (o := min(c.y1, bottoms[i]) - max(c.y0, tops[i])) > 0.2 * lh})
+            if beside:
+                allowed.append({beside[0]})
+            else:
+                cy, o = (tops[i] + bottoms[i]) / 2, ln[0][1]
+                near = {k for k in range(nrows) if abs(mids[k] - cy) <= 6 * h} | {k for k in (o - 1, o, o + 1) if 0 <= k < nrows}
+                allowed.append(near | {k for k in split if leaves[k].frags[-1].page < ln[0][0].page and k + 1 < nrows
+                                       and leaves[k + 1].y0 > tops[i]})
+        texts = ["".join(p[0].text for p in ln) for ln in run]
+        original = [ln[0][1] for ln in run]
+        inf = float("inf")
+        # best[j][r]: lines 0..j-1 cut into numbers, the last one in row r; back[j][r]: (start, previous row)
+        best = [[inf] * nrows for _ in range(m + 1)]
+        back: list[list[tuple[int, int] | None]] = [[None] * nrows for _ in range(m + 1)]
+        for j in range(1, m + 1):
+            for i in range(j):
+                whole = _one_number("".join(texts[i:j]))
+                # A row cut by a page break prints part of its number on each page.
+                rows = {r for r in set.intersection(*allowed[i:j]) if whole or (r in split and _part("".join(texts[i:j])))}
+                y = tops[i] if top else (tops[i] + bottoms[j - 1]) / 2
+                for r in rows:
+                    c = _split_cost(leaves[r], run[i][0][0].page, tops[i], bottoms[j - 1], firsts) if r in split else abs(y - mids[r])
+                    c += 0.01 * h * sum(o != r for o in original[i:j])
+                    c += 2 * h * sum(f for lk in lean[i:j] for k, f in lk.items() if k != r)
+                    if i == 0:
+                        prev, q = 0.0, -1
+                    else:
+                        q = min(range(r), key=lambda k: best[i][k], default=-1)
+                        prev = best[i][q] if q >= 0 else inf
+                    if prev + c < best[j][r]:
+                        best[j][r] = prev + c
+                        back[j][r] = (i, q)
+        r = min(range(nrows), key=lambda k: best[m][k], default=-1)
+        if r < 0 or best[m][r] == inf:
+            continue
+        total += best[m][r]
+        cuts = []
+        j = m
+        while j > 0:
+            step = back[j][r]
+            assert step is not None
+            i, q = step
+            cuts.append((run[i:j], r))
+            j, r = i, q
+        plans.append(cuts)
+    return total, plans
+
+
 def _distance(y: float, c: LabelCell) -> float:
     return 0.0 if c.y0 <= y <= c.y1 else min(abs(y - c.y0), abs(y - c.y1))
 
@@ -586,10 +779,11 @@ def to_table(t: Unruled, index: int) -> Table:
         if r is None:
             break
         placed.append([v, r, hd.band(v.x0, v.x1), beside])
+    cut = _cut_runs(placed, leaves, n, h) if any(leaf is c for c in cells for leaf in leaves[:1]) else set()
     # A piece starting with a separator (",840" under "3") is the rest of the number
     # right above it: both go to the row of whichever piece sits beside a label.
     for low in placed:
-        if not _SEPARATOR.match(low[0].text):
+        if id(low) in cut or not _SEPARATOR.match(low[0].text):
             continue
         ups = [up for up in placed if up[2] == low[2] and 0 <= low[0].y0 - up[0].y1 <= 0.9 * h]
         if ups:
