@@ -163,11 +163,15 @@ def _wrap(s: str, width: int) -> str:
     Examples:
         >>> _wrap("平潭综合实验区管理委员会", 16)
         '平潭综合实验\\n区管理委员会'
+        >>> _wrap("淮安市人民政府 2024", 16)
+        '淮安市人民政府\\n2024'
     """
     if not s:
         return s
     if all(ord(c) < 0x2E80 for c in s):
         return textwrap.fill(s, width)
+    if " " in s.strip():  # "淮安市人民政府 2024": break between the name and the year, not inside the name
+        return "\n".join(_wrap(part, width) for part in s.split())
     per = max(1, width // 2)
     n = -(-len(s) // per)
     size = -(-len(s) // n)
@@ -270,7 +274,7 @@ def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None
     mode = mode or _default_mode(frame)
     parts = []
     if years:
-        parts_years = label(f"caption.years_{mode}", lang, years=_years_text(years, lang))
+        parts_years = label(_years_key(mode, years), lang, years=_years_text(years, lang))
     else:
         parts_years = ""
     what = label("caption.what", lang, years=parts_years,
@@ -305,8 +309,17 @@ def no_data(fig: Figure, ax, what: str, why: str, lang: str = "zh") -> None:
     ax.text(0.5, 0.58, label("chart.no_data", lang, what=what), ha="center", va="center", fontsize=13,
             fontweight="normal", color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
     ax.text(0.5, 0.40, _wrap(why, 70), ha="center", va="center", fontsize=9, color="#555555", transform=ax.transAxes)
+    _text_only_height(ax)
     warnings.warn(label("no_data.warning", "en", what=label("chart.no_data", "en", what=what), why=why),
                   NoDataWarning, stacklevel=3)
+
+
+def _text_only_height(ax) -> None:
+    # A panel that only says something needs no room sized for twenty bars.
+    fig = ax.figure
+    if sum(a.get_visible() for a in fig.axes) == 1:
+        w, h = fig.get_size_inches()
+        fig.set_size_inches(w, min(h, 3.2))
 
 
 def _all_zero_panel(ax, what: str, lang: str) -> None:
@@ -318,6 +331,7 @@ def _all_zero_panel(ax, what: str, lang: str) -> None:
         side.set_visible(False)
     ax.text(0.5, 0.5, label("chart.all_zero", lang, what=what), ha="center", va="center", fontsize=12,
             color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
+    _text_only_height(ax)
 
 
 def _why_empty(frame: pd.DataFrame, lang: str) -> str:
@@ -349,12 +363,20 @@ def _default_mode(frame: pd.DataFrame) -> str:
 
 def _title_with_years(base: str, frame: pd.DataFrame, lang: str, mode: str | None = None) -> str:
     info = frame.attrs.get("info") or {}
-    years = info.get("years") or (sorted(frame["year"].dropna().unique()) if "year" in frame else [])
+    # The years drawn: a selection of a frame keeps the frame's attrs, so its own years come first.
+    years = [int(y) for y in sorted(frame["year"].dropna().unique())] if "year" in frame and len(frame) else info.get("years") or []
     if not years:
         return base
     mode = mode or _default_mode(frame)
-    where = label(f"caption.years_{mode}", lang, years=_years_text(years, lang))
+    where = label(_years_key(mode, years), lang, years=_years_text(years, lang))
     return label("title.where", lang, title=base, where=where)
+
+
+def _years_key(mode: str, years) -> str:
+    # One year is said as one year: "2024年" or "2024年，各机关合计", never "2024年，逐年/各年汇总".
+    if len(years) == 1:
+        return "caption.years_one" if mode == "each" else "caption.years_one_pooled"
+    return f"caption.years_{mode}"
 
 
 def _fig(lang: str, size=(8, 4.5)):
@@ -530,6 +552,9 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
     if data.empty or data[values].isna().all().all():
         no_data(fig, ax, base, _why_empty(frame, lang), lang)
         return _finish(fig, base, cap, lang)
+    if (data[values].fillna(0) == 0).all().all():
+        _all_zero_panel(ax, base, lang)  # lines along the axis at 0 say nothing a sentence does not say better
+        return _finish(fig, base, cap, lang)
     data["year"] = data["year"].astype(int)
     series = []
     if hue:
@@ -543,7 +568,11 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
         for v in values:
             series.append((short_label(v, lang), g["year"].tolist(), g[v].tolist()))
     all_years = sorted({y for _, ys, _ in series for y in ys})
-    for (name, ys, vs), colour in zip(series, _cycle()):
+    # An outcome or case category keeps the colour it has in every other chart.
+    fixed = {**OUTCOME_COLOURS, **CASE_COLOURS}
+    cycle = _cycle()
+    colours = [fixed.get(v) or next(cycle) for v in values] if not hue else [next(cycle) for _ in series]
+    for (name, ys, vs), colour in zip(series, colours):
         pts = {y: v for y, v in zip(ys, vs) if pd.notna(v)}
         for i, run in enumerate(_segments(list(pts), members if not hue else None)):
             ax.plot(run, [pts[y] for y in run], marker="o", color=colour, label=name if i == 0 else None)
@@ -591,7 +620,12 @@ def small_multiples(frame: pd.DataFrame, value: str, *, facet: str = "agency", l
     names = _names(keys, lang)
     for ax, key, name in zip(axes.flat, keys, names):
         g = frame[frame[facet] == key].sort_values("year")
-        ax.bar(g["year"], g[value].fillna(0), color=OKABE_ITO[4])
+        shown = g[g[value].notna()]
+        ax.bar(shown["year"], shown[value], color=OKABE_ITO[4])
+        # A bar of 0 is invisible and a value not printed is not 0: both are said in words.
+        for x, v in zip(g["year"], g[value]):
+            if pd.isna(v) or v == 0:
+                ax.text(x, 0, "—" if pd.isna(v) else "0", ha="center", va="bottom", fontsize=7, color="#555555")
         ax.set_title(_wrap(name, 22), fontsize=8.5, fontweight="normal")
         ax.tick_params(labelsize=7)
         years = sorted(int(y) for y in frame["year"].dropna().unique())
@@ -698,7 +732,9 @@ def coverage_chart(status: pd.DataFrame, *, lang: str = "zh", title: str | None 
             counts[cat] += 1
             ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor=COVERAGE_COLOURS[cat],
                                                       edgecolor="#BBBBBB", linewidth=0.5))
-            if r is not None:
+            # One report, read cleanly, is the common case: its colour says it. Text only where there is more to say.
+            plain = r is not None and cat == "parsed" and int(r.get("found", 0)) == 1
+            if r is not None and not plain:
                 parts = [f"{int(r.get(k, 0))} {label('coverage.' + k, lang)}" for k in ("found", "parsed", "flagged", "failed", "missing")
                          if r.get(k, 0)]
                 ax.text(j, i, "\n".join(parts), ha="center", va="center", fontsize=6,
