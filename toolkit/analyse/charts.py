@@ -334,6 +334,18 @@ def _all_zero_panel(ax, what: str, lang: str) -> None:
     _text_only_height(ax)
 
 
+def _nothing_to_draw(fig: Figure, ax, base: str, cap: str, frame: pd.DataFrame, values, lang: str) -> Figure | None:
+    """The finished figure when ``values`` are all missing (a no-data panel) or all 0 (said in words), else None."""
+    values = pd.DataFrame(values)
+    if values.empty or values.isna().all().all():
+        no_data(fig, ax, base, _why_empty(frame, lang), lang)
+        return _finish(fig, base, cap, lang)
+    if (values.fillna(0) == 0).all().all():
+        _all_zero_panel(ax, base, lang)
+        return _finish(fig, base, cap, lang)
+    return None
+
+
 def _why_empty(frame: pd.DataFrame, lang: str) -> str:
     info = frame.attrs.get("info") or {}
     if info.get("excluded_reports") and info.get("scope") == "members":
@@ -466,12 +478,8 @@ def refusal_bars(breakdown: pd.DataFrame, *, lang: str = "zh", value: str = "cou
     base = title or _title_with_years(_t("refusals", lang), breakdown, lang, _sum_mode(breakdown))
     cap = source or caption_of(breakdown, lang, mode=_sum_mode(breakdown))
     agg = breakdown.groupby(["group", "reason"], observed=True, sort=False)["count"].sum(min_count=1).reset_index()
-    if agg.empty or agg["count"].isna().all():
-        no_data(fig, ax, base, _why_empty(breakdown, lang), lang)
-        return _finish(fig, base, cap, lang)
-    if (agg["count"].fillna(0) == 0).all():
-        _all_zero_panel(ax, base, lang)
-        return _finish(fig, base, cap, lang)
+    if (done := _nothing_to_draw(fig, ax, base, cap, breakdown, agg["count"], lang)) is not None:
+        return done
     processed = breakdown.drop_duplicates([c for c in breakdown.columns if c not in
                                            ("group", "reason", "count", "group_total", "share_of_group_total", "share_of_total_processed")])["total_processed"].sum()
     if value == "share_of_total_processed":
@@ -549,12 +557,9 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
     data = frame.dropna(subset=["year"]).copy() if "year" in frame else frame.iloc[0:0]
     if hue:
         values = values[:1]
-    if data.empty or data[values].isna().all().all():
-        no_data(fig, ax, base, _why_empty(frame, lang), lang)
-        return _finish(fig, base, cap, lang)
-    if (data[values].fillna(0) == 0).all().all():
-        _all_zero_panel(ax, base, lang)  # lines along the axis at 0 say nothing a sentence does not say better
-        return _finish(fig, base, cap, lang)
+    # lines along the axis at 0 say nothing a sentence does not say better
+    if (done := _nothing_to_draw(fig, ax, base, cap, frame, data[values], lang)) is not None:
+        return done
     data["year"] = data["year"].astype(int)
     series = []
     if hue:
@@ -758,12 +763,8 @@ def review_bars(review: pd.DataFrame, *, lang: str = "zh", title: str | None = N
     lang, fig, ax = _fig(lang, (8.5, 3.8))
     base = title or _title_with_years(_t("review", lang), review, lang, _sum_mode(review))
     cap = source or caption_of(review, lang, mode=_sum_mode(review))
-    if agg.empty or agg["total"].isna().all():
-        no_data(fig, ax, base, _why_empty(review, lang), lang)
-        return _finish(fig, base, cap, lang)
-    if (agg["total"].fillna(0) == 0).all():
-        _all_zero_panel(ax, base, lang)
-        return _finish(fig, base, cap, lang)
+    if (done := _nothing_to_draw(fig, ax, base, cap, review, agg["total"], lang)) is not None:
+        return done
     agg["concluded"] = agg["total"] - agg["pending"]
     agg["correction_rate"] = an.rate(agg["corrected"], agg["concluded"])
     y = np.arange(len(agg))
