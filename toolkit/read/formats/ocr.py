@@ -606,8 +606,22 @@ def check_pixels(width: int, height: int, path: str) -> None:
         raise LimitExceededError(path, f"picture of {width}×{height} pixels is over the {limit}-pixel limit (toolkit.limits max_image_pixels)")
 
 
-def read_pdf_page(page, path: str) -> tuple[list[Char], list[Seg], list[Seg]]:
-    """OCR a PDF page that has no text layer; nothing when it shows no picture (a blank page)."""
+# A page whose text layer is garbled is vector print, not a scan: no picture says
+# its resolution. At 200 dpi body text is 25–30 px high, inside the range the
+# scans are read at (MIN_DPI..MAX_DPI), and clean print needs no more.
+GARBLED_DPI = DEFAULT_DPI
+
+
+def read_pdf_page(page, path: str, dpi: float | None = None) -> tuple[list[Char], list[Seg], list[Seg]]:
+    """OCR a PDF page; nothing when it shows no picture (a blank page).
+
+    Without ``dpi`` the page is a scan, rendered at the resolution of the
+    picture it holds. With ``dpi`` it is rendered at that resolution whatever it
+    holds: a page whose text layer is garbled (fonts without a Unicode map) is
+    read from its print, like a scan.
+    """
+    if dpi is not None:
+        return _render_and_read(page, path, dpi)
     import ctypes
 
     import pypdfium2.raw as pdfium_c
@@ -628,7 +642,10 @@ def read_pdf_page(page, path: str) -> tuple[list[Char], list[Seg], list[Seg]]:
             dpi = max(dpi, w_px.value / width_in)
     if dpi == 0:
         return [], [], []
-    dpi = min(MAX_DPI, max(MIN_DPI, dpi))
+    return _render_and_read(page, path, min(MAX_DPI, max(MIN_DPI, dpi)))
+
+
+def _render_and_read(page, path: str, dpi: float) -> tuple[list[Char], list[Seg], list[Seg]]:
     check_pixels(int(page.get_width() * dpi / 72), int(page.get_height() * dpi / 72), path)
     picture = np.asarray(page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L"))
     got = read_picture(picture, path, points_per_pixel=72 / dpi)
