@@ -2,7 +2,7 @@
 baselines with the row labels (LibreOffice exports of DOCX with one-character
 columns or ``w:textDirection``, and WPS-like PDFs drawn directly), a page break
 inside a block label, a repeated header, pages turned by ``/Rotate 90``; and a
-garbled text layer (CID fonts without ToUnicode) sent to OCR, never read."""
+garbled text layer (CID fonts without ToUnicode) read by OCR, its codes never used."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from support.roundtrip import check_round_trip, spec_for
 
 from toolkit.errors import UnreadablePDFError
+from toolkit.read.formats.pdf import garbled_pages, text_layer_usable
 from toolkit.read.formats.pdf import read as read_pdf
-from toolkit.read.formats.pdf import text_layer_usable
 from toolkit.read.formats.pdf.layout import Char
 from toolkit.read.formats.soffice import executable
 from toolkit.synthetic.render.docx import render_docx
@@ -103,11 +103,38 @@ def strip_to_unicode(pdf: bytes) -> bytes:
 
 
 @needs_soffice
-def test_cid_fonts_without_to_unicode_are_sent_to_ocr(libreoffice_pdfs):
-    pdf = libreoffice_pdfs[1][0]
-    read_pdf(pdf, "ok.pdf")  # the same file with its maps reads
-    with pytest.raises(UnreadablePDFError, match=r"^garbled\.pdf: no text layer: OCR needed \(the text layer is garbled"):
-        read_pdf(strip_to_unicode(pdf), "garbled.pdf")
+def test_cid_fonts_without_to_unicode_are_read_by_ocr(tmp_path, libreoffice_pdfs):
+    """The glyph ids are never read; every page is rendered and OCR'd, and every cell comes back exact."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    specs, pdfs = libreoffice_pdfs
+    assert not read_pdf(pdfs[0], "ok.pdf").ocr_pages  # the same file with its maps reads by text
+    garbled = strip_to_unicode(pdfs[0])
+    with pymupdf.open(stream=garbled) as doc:
+        assert not text_layer_usable([Char(c, 0, 0, 1, 1) for page in doc for c in page.get_text()])  # really garbled
+        n_pages = len(doc)
+    assert read_pdf(garbled, "garbled.pdf").ocr_pages == tuple(range(1, n_pages + 1))
+    got = check_round_trip(tmp_path, "garbled.pdf", garbled, specs[0])
+    assert (got["method"] == "ocr").all() and got["confidence"].notna().all()
+
+
+@needs_soffice
+def test_garbled_text_layer_refused_when_ocr_finds_nothing(libreoffice_pdfs, monkeypatch):
+    from toolkit.read.formats import ocr
+
+    monkeypatch.setattr(ocr, "read_pdf_page", lambda page, path, dpi=None: ([], [], []))
+    with pytest.raises(UnreadablePDFError, match=r"^garbled\.pdf: no text: the text layer is garbled .* OCR found no characters on them$"):
+        read_pdf(strip_to_unicode(libreoffice_pdfs[1][0]), "garbled.pdf")
+
+
+def test_garbled_pages():
+    def chars(s):
+        return [Char(c, 0, 0, 1, 1) for c in s]
+
+    report = chars("二、主动公开政府信息情况 第二十条第（一）项 12 0")
+    figures, glyph_ids = chars("- 2 - 12 0 3 ① 4.5 × 100"), chars("(\x1e\x92qr£¤¥A\x08\t &'")
+    assert garbled_pages([report, figures, report]) == set()  # a page of figures is read by text
+    assert garbled_pages([report, glyph_ids, [], report]) == {2}  # one font without a map, in a good file
+    assert garbled_pages([chars("3&'()*+,-./0"), chars("123")]) == {1, 2}  # the whole file: even ASCII codes
 
 
 def test_text_layer_usable():

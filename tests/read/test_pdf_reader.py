@@ -42,6 +42,7 @@ def test_huaian_every_cell(huaian_report):
     values = merged["value_got"].astype(float)
     assert (values == merged["value_want"].astype(float)).all()
     assert set(got["format"]) == {"pdf"} and huaian_report.meta["pages"] == 6
+    assert (got["method"] == "text").all()  # read from its text layer, never by OCR
 
 
 # Where the cells are printed: table 二 on pages 3–4, 三 on 4–5 (split after

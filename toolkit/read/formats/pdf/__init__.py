@@ -9,11 +9,12 @@ page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
 (:mod:`.pdf_stitch`). Tables printed without rules are rebuilt from the text
 and the header labels (:mod:`.pdf_unruled`).
 
-Refusals: a PDF whose characters are garbage (:func:`text_layer_usable`: CID fonts
-without a ToUnicode map give control and Latin-1 codes instead of Chinese) is
-refused with "no text layer: OCR needed"; a page without characters that shows a
-picture is a scan and is read by OCR (:mod:`toolkit.read.formats.ocr`) into the
-same characters and rules. A PDF in which not even OCR finds text, and a
+OCR: a page without characters that shows a picture is a scan, and a page whose
+characters are garbage (:func:`garbled_pages`: CID fonts without a ToUnicode map
+give control and Latin-1 codes instead of Chinese) is printed vector text that
+cannot be read from its codes; both are rendered and read by OCR
+(:mod:`toolkit.read.formats.ocr`) into the same characters and rules, and the
+garbled codes are never used. A PDF in which not even OCR finds text, and a
 password-protected one ("encrypted"), raise :class:`~toolkit.errors.UnreadablePDFError`
 rather than yield empty or nonsense tables.
 """
@@ -224,46 +225,90 @@ def _add_rule(a: tuple[float, float], b: tuple[float, float], hs: list[Seg], vs:
 
 
 def read(data: bytes, path: str) -> Document:
-    """Read a PDF's paragraphs and tables in reading order (tables cut by page breaks joined)."""
+    """Read a PDF's paragraphs and tables in reading order (tables cut by page breaks joined).
+
+    Pages are read in two passes: first every page's characters, so that the
+    text layer can be judged on the whole file (:func:`garbled_pages`), then
+    each page is laid out from its characters, or from OCR of its picture when
+    it has no characters (a scan) or only garbled ones.
+    """
     pdf = open_pdf(data, path)
     try:
         n_pages = len(pdf)
         max_pages = limits.current().max_pdf_pages  # a yearly report has 5–40 pages
         if n_pages > max_pages:
             raise LimitExceededError(path, f"{n_pages} pages (limit {max_pages}, toolkit.limits)")
-        items: list[tuple[int, list[Line | Part | Unruled]]] = []
-        n_chars = 0
-        sample: list[Char] = []  # characters the text-layer check looks at
-        carry: Unruled | None = None  # an unruled table running to the bottom of the last page
-        ocr_pages: list[int] = []
+        layers: list[tuple[list[Char], list[Seg], list[Seg]]] = []
         for number in range(1, n_pages + 1):
             page = pdf[number - 1]
             try:
-                chars = page_chars(page)
-                hs, vs = page_rules(page)
-                if not chars:  # no text layer: a scanned page is read from its picture
-                    from toolkit.read.formats.ocr import read_pdf_page
-
-                    chars, hs, vs = read_pdf_page(page, path)
-                    if chars:
-                        ocr_pages.append(number)
-                n_chars += len(chars)
-                if len(sample) < 4000 and number not in ocr_pages:
-                    sample += chars[: 4000 - len(sample)]
-                page_items, carry = layout_page(number, chars, hs, vs, carry)
-                items.append((number, page_items))
+                layers.append((page_chars(page), *page_rules(page)))
             finally:
                 page.close()
+        garbled = garbled_pages([chars for chars, _, _ in layers])
+        items: list[tuple[int, list[Line | Part | Unruled]]] = []
+        n_chars = 0
+        carry: Unruled | None = None  # an unruled table running to the bottom of the last page
+        ocr_pages: list[int] = []
+        for number, (chars, hs, vs) in enumerate(layers, start=1):
+            if not chars or number in garbled:
+                from toolkit.read.formats.ocr import GARBLED_DPI, read_pdf_page
+
+                page = pdf[number - 1]
+                try:
+                    # A scan is read at its picture's resolution; a garbled page has
+                    # none, and its characters are never used, even when OCR finds nothing.
+                    chars, hs, vs = read_pdf_page(page, path, GARBLED_DPI if number in garbled else None)
+                finally:
+                    page.close()
+                if chars:
+                    ocr_pages.append(number)
+            n_chars += len(chars)
+            page_items, carry = layout_page(number, chars, hs, vs, carry)
+            items.append((number, page_items))
     except pdfium.PdfiumError as exc:
         raise CorruptFileError(path, f"PDF page could not be read ({exc})") from exc
     finally:
         pdf.close()
+    if n_chars == 0 and garbled:
+        raise UnreadablePDFError(path, f"no text: the text layer is garbled (fonts without a Unicode map) on {len(garbled)} "
+                                       f"of its {n_pages} pages, and OCR found no characters on them")
     if n_chars == 0:
         raise UnreadablePDFError(path, f"no text: no text layer, and OCR found no characters on its {n_pages} pages")
-    if sample and not text_layer_usable(sample):
-        raise UnreadablePDFError(path, f"no text layer: OCR needed (the text layer is garbled: fonts without a Unicode map, "
-                                       f"{len(sample)} characters checked, too few Chinese)")
     return Document(blocks=assemble(items), format="pdf", pages=n_pages, ocr_pages=tuple(ocr_pages))
+
+
+# Characters a report's text layer prints even on a page without Chinese (a page
+# of figures, a page number): ASCII, general and CJK punctuation, the signs
+# °±·×÷, symbols and enclosed numbers (①), full-width forms, Han.
+_PLAIN = re.compile(r"[\x20-\x7e\xb0\xb1\xb7\xd7\xf7\u2000-\u24ff\u3000-\u303f\uff00-\uffef\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def garbled_pages(pages: list[list[Char]]) -> set[int]:
+    """Page numbers (1-based) whose text layer is garbled and must be read by OCR instead.
+
+    A page fails when its own characters fail :func:`text_layer_usable`. A page
+    of figures or one holding just its page number fails that too, so failing
+    alone is not enough: the file's text layer as a whole (its first 4000
+    characters) must fail as well, or the page must hold characters no report
+    prints (control, private-use, Latin-1 signs: glyph ids of a font without a
+    Unicode map, in a file whose other fonts have one).
+
+    Examples:
+        >>> ok = [Char(c, 0, 0, 1, 1) for c in "一、本年新收政府信息公开申请数量"]
+        >>> sorted(garbled_pages([ok, [Char(c, 0, 0, 1, 1) for c in "- 2 -"], [Char(c, 0, 0, 1, 1) for c in "(\x1e\x92qr£¤"]]))
+        [3]
+    """
+    sample: list[Char] = []
+    for chars in pages:
+        sample += chars[: 4000 - len(sample)]
+    whole_garbled = bool(sample) and not text_layer_usable(sample)
+    out = set()
+    for number, chars in enumerate(pages, start=1):
+        if chars and not text_layer_usable(chars):
+            if whole_garbled or any(not _PLAIN.match(ch) for c in chars for ch in c.text):
+                out.add(number)
+    return out
 
 
 def layout_page(
