@@ -117,13 +117,22 @@ def test_cid_fonts_without_to_unicode_are_read_by_ocr(tmp_path, libreoffice_pdfs
     assert (got["method"] == "ocr").all() and got["confidence"].notna().all()
 
 
-@needs_soffice
-def test_garbled_text_layer_refused_when_ocr_finds_nothing(libreoffice_pdfs, monkeypatch):
-    from toolkit.read.formats import ocr
+def invisible_text(pdf: bytes) -> bytes:
+    """The same PDF with every text object drawn in render mode 3 (invisible): codes in the text layer, no ink."""
+    with pymupdf.open(stream=pdf) as doc:
+        for page in doc:
+            for xref in page.get_contents():
+                doc.update_stream(xref, doc.xref_stream(xref).replace(b"BT", b"BT 3 Tr"))
+        return doc.tobytes(garbage=3)
 
-    monkeypatch.setattr(ocr, "read_pdf_page", lambda page, path, dpi=None: ([], [], []))
+
+@needs_soffice
+def test_garbled_text_layer_refused_when_ocr_finds_nothing(libreoffice_pdfs):
+    # Garbled codes and no visible glyph: OCR of the rendered pages finds no character.
+    pytest.importorskip("rapidocr_onnxruntime")
+    blank = invisible_text(strip_to_unicode(libreoffice_pdfs[1][0]))
     with pytest.raises(UnreadablePDFError, match=r"^garbled\.pdf: no text: the text layer is garbled .* OCR found no characters on them$"):
-        read_pdf(strip_to_unicode(libreoffice_pdfs[1][0]), "garbled.pdf")
+        read_pdf(blank, "garbled.pdf")
 
 
 def test_garbled_pages():
