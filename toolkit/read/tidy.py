@@ -32,7 +32,7 @@ TIDY_DTYPES = {c: t for c, t in fields.dtypes("cells").items() if t != "category
 TIDY_ARROW = fields.arrow_schema("cells")
 AXES = ("table", "row", "column")
 # pandas' "str" dtype is an Arrow string array with NaN as its missing value; built straight
-# from the Arrow array it skips pandas' per-element inference (most of a report's frame time).
+# from a large_string Arrow array (its storage) it skips pandas' inference and a cast.
 _STR = pd.array([], dtype="str").dtype
 _STR_FAST = isinstance(pd.array([], dtype="str"), ArrowStringArray)
 
@@ -40,7 +40,7 @@ _STR_FAST = isinstance(pd.array([], dtype="str"), ArrowStringArray)
 def _column(name: str, values: list):
     dtype = TIDY_DTYPES[name]
     if dtype == "str" and _STR_FAST:
-        return ArrowStringArray(pa.array(values, pa.string()), dtype=_STR)
+        return ArrowStringArray(pa.array(values, pa.large_string()), dtype=_STR)
     return pd.array(values, dtype=dtype)
 
 
