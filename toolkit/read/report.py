@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -104,8 +105,11 @@ def read_cells(path: str | os.PathLike, *, partial: bool = False,
 
 def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
     columns, meta, sections, issues = _parse(path, name, partial, sha256)
-    issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
-    issues_df.insert(0, "source_file", name)
+    if issues:
+        issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
+        issues_df.insert(0, "source_file", name)
+    else:  # most reports: a copy of the empty frame, built once (building it costs as much as the parse)
+        issues_df = _no_issues().copy()
     return Report(data=tidy_frame(columns), meta=meta, sections=sections, issues=issues_df)
 
 
@@ -154,6 +158,13 @@ def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[di
     if doc.ocr_pages:
         issues += picture_issues(tidy_frame(columns), mapping.templates, found)
     return columns, meta, sections, issues
+
+
+@cache
+def _no_issues() -> pd.DataFrame:
+    issues_df = pd.DataFrame([], columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
+    issues_df.insert(0, "source_file", "")
+    return issues_df
 
 
 def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:

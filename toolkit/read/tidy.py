@@ -46,14 +46,13 @@ def _column(name: str, values: list):
 
 def tidy_frame(columns: dict[str, list]) -> pd.DataFrame:
     """The tidy DataFrame of plain columns (one list per :data:`TIDY_COLUMNS` name)."""
-    n = len(columns["location"])
     data = {}
-    for name in TIDY_COLUMNS:
+    for name in TIDY_COLUMNS:  # the dict's order is the frame's column order
         if name in AXES:
             data[name] = cb.categorical(columns[name], name)
         else:
             data[name] = _column(name, columns[name])
-    return pd.DataFrame(data, columns=list(TIDY_COLUMNS), index=pd.RangeIndex(n), copy=False)
+    return pd.DataFrame(data, copy=False)
 
 
 def tidy_table(columns: dict[str, list]) -> pa.Table:
