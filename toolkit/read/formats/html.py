@@ -150,10 +150,13 @@ def _walk_nodes(root, doc: Document) -> None:
 
 def cell_text(td) -> str:
     """Text of a cell: spans joined, ``<br>``/``<p>`` as line breaks, outer blanks stripped."""
-    if len(td) == 0:  # fast paths: most cells are bare text or one plain <p>
+    n = len(td)
+    if n == 0:  # fast paths: most cells are bare text or one plain <p>
         return (td.text or "").strip(BLANKS)
-    if len(td) == 1 and len(td[0]) == 0 and td[0].tag == "p" and not (td.text or "").strip() and not (td[0].tail or "").strip():
-        return (td[0].text or "").strip(BLANKS)
+    if n == 1:
+        p = td[0]  # one proxy, asked once
+        if p.tag == "p" and len(p) == 0 and not (td.text or "").strip() and not (p.tail or "").strip():
+            return (p.text or "").strip(BLANKS)
     parts = [td.text or ""]
     for node in td.iterdescendants():
         tag = node.tag if isinstance(node.tag, str) else ""
