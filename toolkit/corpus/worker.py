@@ -15,6 +15,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -31,7 +32,7 @@ from toolkit.corpus.schema import (
 )
 from toolkit.errors import ToolkitError
 from toolkit.read.report import read_cells
-from toolkit.read.tidy import TIDY_ARROW, frame_of_table, tidy_table
+from toolkit.read.tidy import REPORT_COLUMNS, TIDY_ARROW, frame_of_table, tidy_table
 
 
 @dataclass
@@ -177,24 +178,47 @@ def _with_provenance(row: dict, data, source: tuple[str, str] | None):
 
 class _Cells:
     """A chunk's cells in file order: plain columns appended file by file, cut into an Arrow
-    table only where a cached table comes between them; :meth:`table` joins them once."""
+    table only where a cached table comes between them; :meth:`table` joins them once.
+
+    The columns that hold one value per report (:data:`~toolkit.read.tidy.REPORT_COLUMNS`)
+    are kept once per report and repeated by Arrow (``take``), not copied cell by cell.
+    """
 
     def __init__(self):
         self.tables: list[pa.Table] = []
-        self.columns: dict[str, list] = {c: [] for c in TIDY_ARROW.names}
+        self._reset()
+
+    def _reset(self) -> None:
+        self.cells: dict[str, list] = {c: [] for c in TIDY_ARROW.names if c not in REPORT_COLUMNS}
+        self.reports: dict[str, list] = {c: [] for c in REPORT_COLUMNS}
+        self.counts: list[int] = []
 
     def _flush(self) -> None:
-        if self.columns["location"]:
-            self.tables.append(tidy_table(self.columns))
-            self.columns = {c: [] for c in TIDY_ARROW.names}
+        if not self.counts:
+            return
+        repeat = pa.array(np.repeat(np.arange(len(self.counts)), self.counts))
+        arrays = [pa.array(self.reports[c], f.type).take(repeat) if c in self.reports else pa.array(self.cells[c], f.type)
+                  for c, f in zip(TIDY_ARROW.names, TIDY_ARROW)]
+        self.tables.append(pa.Table.from_arrays(arrays, schema=TIDY_ARROW))
+        self._reset()
 
     def add(self, cells) -> None:
         if isinstance(cells, pa.Table):
             self._flush()
             self.tables.append(cells)
-        else:
-            for name, values in self.columns.items():
-                values.extend(cells[name])
+            return
+        n = len(cells["location"])
+        if not n:
+            return
+        if any(cells[c].count(cells[c][0]) != n for c in REPORT_COLUMNS):  # not one value per report after all
+            self._flush()
+            self.tables.append(tidy_table(cells))
+            return
+        for name, values in self.reports.items():
+            values.append(cells[name][0])
+        for name, values in self.cells.items():
+            values.extend(cells[name])
+        self.counts.append(n)
 
     def table(self) -> pa.Table:
         self._flush()
