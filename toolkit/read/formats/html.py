@@ -9,6 +9,8 @@ tables; layout tables of the page chrome are walked through as text.
 
 from __future__ import annotations
 
+import codecs
+
 import lxml.etree as etree
 
 from toolkit.errors import CorruptFileError, LimitExceededError
@@ -22,6 +24,7 @@ _BLOCK = {
     "blockquote", "pre", "center", "ul", "ol", "dl", "dt", "dd", "header", "footer", "form",
 }
 _BREAKS = _BLOCK | {"br", "td", "th"}  # elements whose start is a line break (and whose end, but for br)
+_CELL_BREAKS = _BLOCK | {"br"}  # line breaks inside a cell
 MAX_SPAN = 1000  # a hostile colspan must not allocate a huge grid
 
 
@@ -32,7 +35,9 @@ def read(data: bytes, path: str) -> Document:
     # lookup, which costs a Python call for every element the walk touches.
     parser = etree.HTMLParser(encoding="utf-8", no_network=True, remove_comments=True, huge_tree=False)
     try:
-        root = etree.fromstring(text.encode("utf-8"), parser)
+        # Bytes that decoded as strict UTF-8 are their own re-encoding (less a BOM): not encoded again.
+        raw = data.removeprefix(codecs.BOM_UTF8) if encoding == "utf-8" else text.encode("utf-8")
+        root = etree.fromstring(raw, parser)
         if root is None:  # as lxml.html.document_fromstring says it
             raise etree.ParserError("Document is empty")
     except (etree.ParserError, ValueError) as exc:
@@ -158,14 +163,19 @@ def cell_text(td) -> str:
         if p.tag == "p" and len(p) == 0 and not (td.text or "").strip() and not (p.tail or "").strip():
             return (p.text or "").strip(BLANKS)
     parts = [td.text or ""]
+    add = parts.append
     for node in td.iterdescendants():
-        tag = node.tag if isinstance(node.tag, str) else ""
-        if tag == "br" or tag in _BLOCK:
-            parts.append("\n")
-        if node.text and tag not in _SKIP:
-            parts.append(node.text)
-        if node.tail:
-            parts.append(node.tail)
+        tag = node.tag
+        if tag.__class__ is not str:  # a comment or processing instruction: its tail only
+            tag = ""
+        elif tag in _CELL_BREAKS:
+            add("\n")
+        text = node.text
+        if text and tag not in _SKIP:
+            add(text)
+        text = node.tail
+        if text:
+            add(text)
     return "".join(parts).strip(BLANKS)
 
 
@@ -227,7 +237,7 @@ def _grid(table, index: int) -> list[list[Cell]]:
             colspan = 1 if cs is None else _span_value(cs)
             text = cell_text(td)
             loc = f"{row_prefix}{col}"
-            out.append(Cell(text, loc, span=colspan))
+            out.append(Cell(text, loc, False, colspan))
             if rs is not None:
                 rowspan = _span_value(rs)
                 if rowspan > 1:
