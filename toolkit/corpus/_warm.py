@@ -24,6 +24,12 @@ for _table in cb.TABLES:
         cb.matchers(_table, _axis)
 for _axis in ("table", "row", "column"):
     cb.category_dtype(_axis)
+# Codebook lines by key (templates, blocks): read from the codebook's DataFrame once, not per worker.
+from toolkit.read.tables import _lines  # noqa: E402
+
+for _table in cb.TABLES:
+    for _axis in ("row", "column", "block"):
+        _lines(_table, _axis)
 # Traditional-script detection builds its character class once (~50 ms) and runs on every file.
 from toolkit.read.script import traditional_chars  # noqa: E402
 

@@ -48,9 +48,18 @@ def _key(table: str, axis: str, text: str) -> str | None:
     return cb.match(table, axis, label_key(text))
 
 
-@cache  # the codebook is fixed; a DataFrame lookup per row is not
+@cache  # the codebook is fixed: its lines of one table and axis read once, not one DataFrame lookup per key
+def _lines(table: str, axis: str) -> dict[str, dict]:
+    lines: dict[str, dict] = {}
+    for line in cb.entries(table, axis).to_dict("records"):
+        lines.setdefault(line["key"], line)  # the first line of a key, as cb.attribute reads it
+    return lines
+
+
 def _attribute(table: str, axis: str, key: str, field: str) -> str:
-    return cb.attribute(table, axis, key, field)
+    """:func:`toolkit.codebook.attribute`, from the lines read once."""
+    line = _lines(table, axis).get(key)
+    return cb.attribute(table, axis, key, field) if line is None else line[field]
 
 
 def _keys_of(cells, table: str, axis: str) -> list[str | None]:
