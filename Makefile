@@ -55,8 +55,11 @@ NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter
 notebooks: system-deps-lab venv
 	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs $(NB_PARAMS)
 
+# readers.py: text/HTML parse time beside its floor, then the top costs per format (cProfile);
+# corpus.py --text-html: the 2,000-report text/HTML batch (1 and 2 workers, start-up, memory at 5x).
 bench: venv-test
 	$(PY) benchmarks/readers.py
+	$(PY) benchmarks/corpus.py --reports 2000 --text-html
 	$(PY) benchmarks/readers_pdf_docx.py
 	$(PY) benchmarks/ocr.py
 	$(PY) benchmarks/corpus.py --reports 2000

@@ -12,13 +12,22 @@ no parse cache, fresh output folder). Memory: the peak, over the whole run, of t
 and PSS (shared pages counted once) of this process and every child (pool workers, forkserver,
 Dask scheduler/nanny/workers), sampled every 0.2 s.
 
+The goals of issue 15 run on a text/HTML corpus of ``--reports`` reports (``--text-html``):
+reports/s with 1 and 2 local workers, the speed-up, and peak memory for that batch and for
+``--scale`` times as many files (symlinks to the same reports under other names: the batch
+grows, the parse work per file is the same). The forkserver's start-up (its preload,
+:mod:`toolkit.corpus._warm`) is paid once per driver process: it is measured on its own, with
+and without the preload, and the timed runs start with it running.
+
 Run: ``.venv/bin/python benchmarks/corpus.py --reports 10000``. Prints figures; nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -79,8 +88,10 @@ def gib(n: int) -> str:
     return f"{n / 2**30:.2f} GiB"
 
 
-def corpus(args) -> tuple[Path, pd.DataFrame]:
-    out = Path(args.corpus_dir or Path(tempfile.gettempdir()) / f"toolkit-bench/synthetic-corpus-{args.reports}-s{args.seed}")
+def corpus(args, mix: dict | None = None, name: str = "corpus") -> tuple[Path, pd.DataFrame]:
+    mix = mix or MIX
+    default = Path(tempfile.gettempdir()) / f"toolkit-bench/synthetic-{name}-{args.reports}-s{args.seed}"
+    out = Path(args.corpus_dir or default) if mix is MIX else default
     manifest = out / "reports.csv"
     if manifest.exists():
         reports = pd.read_csv(manifest, encoding="utf-8-sig", keep_default_na=False)
@@ -88,7 +99,7 @@ def corpus(args) -> tuple[Path, pd.DataFrame]:
             print(f"corpus: reusing {out} ({len(reports)} reports)")
             return out, reports
     t = time.perf_counter()
-    sc = generate_corpus(out, n_reports=args.reports, seed=args.seed, format_weights=MIX, pdf_renders=args.pdf_renders,
+    sc = generate_corpus(out, n_reports=args.reports, seed=args.seed, format_weights=mix, pdf_renders=args.pdf_renders,
                          workers=2, chunk_size=100, progress=not args.quiet)
     print(f"corpus: generated {len(sc.reports)} reports in {time.perf_counter() - t:.0f} s into {out}")
     return out, sc.reports.drop(columns="source_file")
@@ -117,8 +128,87 @@ def run(label: str, root: Path, n: int, **kw) -> float:
         t = time.perf_counter()
         stats = parse_to_parquet(root, out, cache_dir=None, progress=False, **kw)
         wall = time.perf_counter() - t
-    print(f"{label:<26} {n:>7} {wall:>8.1f} {n / wall:>10.1f} {stats['failed']:>7}")
+    print(f"{label:<30} {n:>7} {wall:>8.1f} {n / wall:>10.1f} {stats['failed']:>7}")
     return wall
+
+
+_START = """
+import sys, time
+t = time.perf_counter()
+from concurrent.futures import ProcessPoolExecutor
+import multiprocessing as mp
+ctx = mp.get_context("forkserver")
+ctx.set_forkserver_preload(sys.argv[1:])
+from toolkit.corpus.worker import ChunkTask, run_chunk
+task = ChunkTask(order=(0,), chunk_id="x", paths=[{path!r}])
+with ProcessPoolExecutor(2, mp_context=ctx) as pool:
+    list(pool.map(run_chunk, [task, task]))  # both workers have read a file
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+with ProcessPoolExecutor(2, mp_context=ctx) as pool:  # a second pool: the forkserver is running
+    list(pool.map(run_chunk, [task, task]))
+print(first, time.perf_counter() - t)
+"""
+
+
+def start_up(path: Path) -> None:
+    """Seconds until 2 fresh workers have each read one file, with and without the forkserver preload."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    print("\nstart-up (a fresh driver; 2 workers each read one file):")
+    for label, preload in (("preload toolkit.corpus._warm", ["toolkit.corpus._warm"]), ("no preload", [])):
+        out = subprocess.run([sys.executable, "-c", _START.format(path=str(path)), *preload], env=env,
+                             capture_output=True, text=True, check=True).stdout.split()
+        first, again = float(out[0]), float(out[1])
+        print(f"  {label:<30} first pool {first:5.2f} s, next pool {again:5.2f} s")
+
+
+def warm_forkserver() -> float:
+    """Start the forkserver (and its preload) as every batch does; the timed runs then start warm."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from toolkit.corpus.engines import pool_context
+
+    t = time.perf_counter()
+    with ProcessPoolExecutor(1, mp_context=pool_context()) as pool:
+        pool.submit(os.getpid).result()
+    return time.perf_counter() - t
+
+
+def scaled(root: Path, files: list[str], times: int, dest: Path) -> Path:
+    """``times`` copies of a corpus as symlinks under distinct folders (distinct file names)."""
+    for k in range(times):
+        for f in files:
+            link = dest / f"copy{k}" / f
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(root / f)
+    return dest
+
+
+def text_html(args) -> None:
+    """The goals of issue 15: a text/HTML batch with 1 and 2 workers, speed-up, memory as the batch grows."""
+    root, reports = corpus(args, {"text": 0.5, "html": 0.5, "docx": 0.0, "pdf": 0.0}, "text-html")
+    n = len(reports)
+    print(f"formats: {reports['format'].value_counts().to_dict()}")
+    start_up(root / reports["file"].iloc[0])
+    print(f"forkserver start-up with its preload in this run: {warm_forkserver():.2f} s (paid once per driver process)")
+    print(f"\n{'run (text/HTML)':<30} {'reports':>7} {'wall s':>8} {'reports/s':>10} {'errors':>7}")
+    with MemoryMonitor() as mem1:
+        w1 = run("local, 1 worker", root, n, workers=1, engine="process")
+    with MemoryMonitor() as mem2:
+        w2 = run("local, 2 workers", root, n, workers=2, engine="process")
+    with tempfile.TemporaryDirectory(prefix="synthetic-scaled-") as sub:
+        big = scaled(root, list(reports["file"]), args.scale, Path(sub))
+        with MemoryMonitor() as memb:
+            wb = run(f"local, 2 workers, {args.scale}x files", big, n * args.scale, workers=2, engine="process")
+    rate = n / w2
+    print(f"\n{'goal':<44} {'measured':>10} {'floor/goal':>12}  met")
+    print(f"{'text/HTML batch, 2 workers (reports/s)':<44} {rate:>10.0f} {'>= 400':>12}  {'yes' if rate >= 400 else 'NO'}")
+    print(f"{'speed-up 1 -> 2 workers':<44} {w1 / w2:>10.2f} {'>= 1.8':>12}  {'yes' if w1 / w2 >= 1.8 else 'NO'}")
+    grow = memb.peak_pss / mem2.peak_pss
+    print(f"{f'peak PSS {n * args.scale} / {n} reports':<44} {grow:>10.2f} {'<= 1.10':>12}  {'yes' if grow <= 1.10 else 'NO'}"
+          f"   ({gib(memb.peak_pss)} vs {gib(mem2.peak_pss)}; RSS {gib(memb.peak_rss)} vs {gib(mem2.peak_rss)}; "
+          f"1 worker {gib(mem1.peak_pss)})")
+    print(f"{n * args.scale} files at {n * args.scale / wb:.0f} reports/s with 2 workers")
 
 
 def main() -> None:
@@ -129,7 +219,12 @@ def main() -> None:
     ap.add_argument("--corpus-dir", help="where the synthetic corpus is written (path must contain 'synthetic')")
     ap.add_argument("--no-dask", action="store_true")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--text-html", action="store_true", help="the text/HTML goal runs only (issue 15)")
+    ap.add_argument("--scale", type=int, default=5, help="--text-html: memory checked on this many times the files")
     args = ap.parse_args()
+    if args.text_html:
+        text_html(args)
+        return
 
     root, reports = corpus(args)
     n = len(reports)

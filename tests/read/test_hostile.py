@@ -223,8 +223,10 @@ def test_a_file_that_takes_too_long_is_reported_and_the_batch_goes_on(tmp_path):
 
     from toolkit import limits, read_reports
 
-    slow = tmp_path / "slow.html"  # 100,000 junk rows: seconds to read, where a real report takes milliseconds
-    slow.write_bytes(big_table_html(render(report_spec(5), "html"), rows=100_000))
+    # 500,000 junk rows: several times the timeout to read even for a fast reader (100,000 rows took
+    # 1.4 s once the HTML reader got faster: too close to 1.5 s), where a real report takes milliseconds.
+    slow = tmp_path / "slow.html"
+    slow.write_bytes(big_table_html(render(report_spec(5), "html"), rows=500_000))
     for engine in ("serial", "process"):  # the caller's limits reach worker processes too
         with limits.configured(timeout_seconds=1.5):
             corpus = read_reports([slow, RAW / "ninghe-kejiju-2023.txt"], engine=engine, workers=2, progress=False)

@@ -265,7 +265,8 @@ def parse_to_parquet(
     todo, stale = shards.plan_resume(out, files)
     if stale:
         shards.drop_chunks(out, stale)
-    todo, _, _ = _collected(todo)  # a page and its attachments are parsed again together
+    if todo != files:  # resumed: a page and its attachments are parsed again together
+        todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
     tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
                    out_dir=str(out), validate=validate)
     stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,

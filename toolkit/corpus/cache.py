@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from toolkit.read.tidy import TIDY_ARROW
 from toolkit.version import PARSER_VERSION
 
 _IPC = pa.ipc.IpcWriteOptions(compression="zstd")
@@ -67,8 +68,29 @@ class ParseCache:
         except (OSError, ValueError):
             return None
 
-    def put_parsed(self, sha256: str, cells: pd.DataFrame, summary: dict) -> None:
-        table = pa.Table.from_pandas(cells, preserve_index=False)
+    def get_table(self, sha256: str) -> tuple[str, pa.Table | None, dict] | None:
+        """As :meth:`get`, with the cells as an Arrow table of :data:`~toolkit.read.tidy.TIDY_ARROW`
+        (what a batch chunk joins; no DataFrame per file)."""
+        base = self._base(sha256)
+        try:
+            with pa.memory_map(str(base) + ".arrow") as source:
+                table = pa.ipc.open_file(source).read_all()
+        except FileNotFoundError:
+            pass
+        except (OSError, pa.ArrowInvalid):
+            return None
+        else:
+            summary = json.loads(table.schema.metadata[b"toolkit_summary"])
+            try:  # entries written from a DataFrame hold the axes as dictionaries: cast to plain strings
+                cells = table.select(TIDY_ARROW.names).cast(TIDY_ARROW)
+            except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                return None  # not an entry of this schema: a miss, overwritten on the next put
+            return "parsed", cells, summary
+        hit = self.get(sha256)
+        return hit if hit is None or hit[0] == "failed" else None
+
+    def put_parsed(self, sha256: str, cells: pd.DataFrame | pa.Table, summary: dict) -> None:
+        table = cells if isinstance(cells, pa.Table) else pa.Table.from_pandas(cells, preserve_index=False)
         table = table.replace_schema_metadata({b"toolkit_summary": json.dumps(summary, ensure_ascii=False).encode()})
         def write(path):
             with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema, options=_IPC) as w:

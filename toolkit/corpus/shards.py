@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -61,12 +62,18 @@ def _write(table: pa.Table, path: Path) -> None:
         raise
 
 
-def write_chunk(out_dir: str | os.PathLike, chunk_id: str, cells: pd.DataFrame, files: pd.DataFrame,
+def write_chunk(out_dir: str | os.PathLike, chunk_id: str, cells: pd.DataFrame | pa.Table, files: pd.DataFrame,
                 errors: pd.DataFrame) -> None:
-    """Write one chunk's cells (one file per year), errors, then its files shard (the commit)."""
+    """Write one chunk's cells (one file per year), errors, then its files shard (the commit).
+
+    ``cells``: a tidy DataFrame, or an Arrow table of :data:`~toolkit.read.tidy.TIDY_ARROW`
+    (what a batch chunk builds: written without a detour through pandas).
+    """
     out = Path(out_dir)
     name = f"part-{chunk_id}.parquet"
-    if len(cells):
+    if isinstance(cells, pa.Table):
+        _write_cells_table(out, name, cells)
+    elif len(cells):
         flat = cells.astype({"table": str, "row": str, "column": str})
         years = flat["year"]
         for year in pd.unique(years):
@@ -78,6 +85,17 @@ def write_chunk(out_dir: str | os.PathLike, chunk_id: str, cells: pd.DataFrame, 
                out / "errors" / name)
     _write(pa.Table.from_pandas(files[list(FILES_COLUMNS)], schema=FILES_ARROW, preserve_index=False),
            out / "files" / name)
+
+
+def _write_cells_table(out: Path, name: str, cells: pa.Table) -> None:
+    if not cells.num_rows:
+        return
+    years = cells.column("year")
+    body = cells.drop_columns(["year"]).select(CELLS_ARROW.names).cast(CELLS_ARROW)
+    # One shard per report year, in order of first appearance (as the DataFrame path writes them).
+    for year in pc.unique(years).to_pylist():
+        mask = pc.is_null(years) if year is None else pc.fill_null(pc.equal(years, year), False)
+        _write(body.filter(mask), out / "cells" / f"year={NULL_PARTITION if year is None else int(year)}" / name)
 
 
 def chunk_of(path: Path) -> str:

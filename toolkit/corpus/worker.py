@@ -15,7 +15,9 @@ import threading
 import time
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from toolkit import limits
 from toolkit.corpus import shards
@@ -25,12 +27,12 @@ from toolkit.corpus.schema import (
     ERRORS_ARROW,
     FILES_ARROW,
     FILES_COLUMNS,
-    conform_tidy,
     empty_tidy,
     frame,
 )
 from toolkit.errors import ToolkitError
-from toolkit.read.report import read_report
+from toolkit.read.report import read_cells
+from toolkit.read.tidy import REPORT_COLUMNS, TIDY_ARROW, frame_of_table, tidy_table
 
 
 @dataclass
@@ -96,8 +98,13 @@ def error_row(path: str, err: dict) -> dict:
             "message": f"{path}: {err['problem']}"}
 
 
-def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, pd.DataFrame | None, dict | None, bool]:
-    """Parse (or fetch from the cache) one file: ``(file row, cells, error, parsed_now)``."""
+def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, dict | pa.Table | None, dict | None, bool]:
+    """Parse (or fetch from the cache) one file: ``(file row, cells, error, parsed_now)``.
+
+    The cells are plain columns (:func:`toolkit.read.report.read_cells`) when the file
+    was parsed now without a cache, else an Arrow table of
+    :data:`~toolkit.read.tidy.TIDY_ARROW`; either way with ``source_file`` = ``path``.
+    """
     row = dict.fromkeys(FILES_COLUMNS)
     row["source_file"] = path
     try:
@@ -106,27 +113,27 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
         sha = shards.sha256_file(path) if cache is not None else None
     except OSError:
         sha = None
-    hit = cache.get(sha) if (cache is not None and sha and not force) else None
+    hit = cache.get_table(sha) if (cache is not None and sha and not force) else None
     parsed_now = hit is None
     if hit is None:
         try:
             with limits.deadline(path):  # a file that hangs a reader is reported; the batch goes on
-                report = read_report(path, sha256=sha)
+                columns, m, issues = read_cells(path, sha256=sha)
         except ToolkitError as exc:
             outcome = ("failed", None, _error(path, exc))
         else:
-            issues = report.issues
-            m = report.meta
             summary = {
                 "report_id": m["report_id"], "sha256": m["source_sha256"], "agency": m.get("agency"),
                 "year": m.get("year"), "scope": m.get("scope"), "level": m.get("level"), "format": m.get("format"),
-                "templates": _templates(m.get("templates") or {}), "n_cells": len(report.data),
-                "n_issues": int((issues["code"] != "note").sum()) if len(issues) else 0,
+                "templates": _templates(m.get("templates") or {}), "n_cells": len(columns["location"]),
+                "n_issues": sum(1 for i in issues if i["code"] != "note"),
             }
-            outcome = ("parsed", report.data, summary)
+            outcome = ("parsed", columns, summary)
             sha = m["source_sha256"]
         if cache is not None and sha:
             if outcome[0] == "parsed":
+                # The cache stores a table per file content; the chunk reuses it.
+                outcome = ("parsed", tidy_table(outcome[1]), outcome[2])
                 cache.put_parsed(sha, outcome[1], outcome[2])
             else:
                 cache.put_failed(sha, outcome[2])
@@ -137,10 +144,16 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
         row.update({k: info[k] for k in ("report_id", "sha256", "agency", "year", "scope", "level", "format",
                                            "templates", "n_cells", "n_issues")})
         row["status"] = "parsed"
-        cells = cells.assign(source_file=path) if (cells["source_file"] != path).any() else cells
+        if isinstance(cells, pa.Table):  # a cache entry may hold another copy's path
+            cells = _set_column(cells, "source_file", path)
         return row, cells, None, parsed_now
     row.update(status="failed", sha256=sha, error_class=info["error_class"])
     return row, None, info, parsed_now
+
+
+def _set_column(table: pa.Table, name: str, value) -> pa.Table:
+    i = table.schema.get_field_index(name)
+    return table.set_column(i, table.schema.field(i), pa.array([value] * table.num_rows, table.schema.field(i).type))
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
@@ -151,14 +164,65 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return _run_chunk(task)
 
 
-def _with_provenance(row: dict, data: pd.DataFrame | None, source: tuple[str, str] | None):
+def _with_provenance(row: dict, data, source: tuple[str, str] | None):
     # Always set from the current manifest (a cache entry may hold another copy's provenance).
     url, when = source if source else (None, None)
     row["source_url"], row["fetched_at"] = url, when
-    if data is not None:
-        data = data.assign(source_url=pd.array([url] * len(data), dtype="str"),
-                           fetched_at=pd.array([when] * len(data), dtype="str"))
+    if isinstance(data, pa.Table):
+        data = _set_column(_set_column(data, "source_url", url), "fetched_at", when)
+    elif data is not None:
+        n = len(data["location"])
+        data["source_url"], data["fetched_at"] = [url] * n, [when] * n
     return row, data
+
+
+class _Cells:
+    """A chunk's cells in file order: plain columns appended file by file, cut into an Arrow
+    table only where a cached table comes between them; :meth:`table` joins them once.
+
+    The columns that hold one value per report (:data:`~toolkit.read.tidy.REPORT_COLUMNS`)
+    are kept once per report and repeated by Arrow (``take``), not copied cell by cell.
+    """
+
+    def __init__(self):
+        self.tables: list[pa.Table] = []
+        self._reset()
+
+    def _reset(self) -> None:
+        self.cells: dict[str, list] = {c: [] for c in TIDY_ARROW.names if c not in REPORT_COLUMNS}
+        self.reports: dict[str, list] = {c: [] for c in REPORT_COLUMNS}
+        self.counts: list[int] = []
+
+    def _flush(self) -> None:
+        if not self.counts:
+            return
+        repeat = pa.array(np.repeat(np.arange(len(self.counts)), self.counts))
+        arrays = [pa.array(self.reports[c], f.type).take(repeat) if c in self.reports else pa.array(self.cells[c], f.type)
+                  for c, f in zip(TIDY_ARROW.names, TIDY_ARROW)]
+        self.tables.append(pa.Table.from_arrays(arrays, schema=TIDY_ARROW))
+        self._reset()
+
+    def add(self, cells) -> None:
+        if isinstance(cells, pa.Table):
+            self._flush()
+            self.tables.append(cells)
+            return
+        n = len(cells["location"])
+        if not n:
+            return
+        if any(cells[c].count(cells[c][0]) != n for c in REPORT_COLUMNS):  # not one value per report after all
+            self._flush()
+            self.tables.append(tidy_table(cells))
+            return
+        for name, values in self.reports.items():
+            values.append(cells[name][0])
+        for name, values in self.cells.items():
+            values.extend(cells[name])
+        self.counts.append(n)
+
+    def table(self) -> pa.Table:
+        self._flush()
+        return pa.concat_tables(self.tables) if self.tables else TIDY_ARROW.empty_table()
 
 
 def _superseded(row: dict, by: str) -> dict:
@@ -186,24 +250,27 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
         for p in members:
             if p != used:
                 results[p] = (_superseded(results[p][0], used), None, None)
-    rows, cells, errors = [], [], []
+    rows, cells, errors = [], _Cells(), []
     for path in task.paths:
         row, data, err = results[path]
         rows.append(row)
         if data is not None:
-            cells.append(data)
+            cells.add(data)
         if err is not None:
             errors.append(error_row(path, err))
-    data = conform_tidy(pd.concat(cells, ignore_index=True)) if cells else empty_tidy()
-    if task.validate and len(data):
+    table = cells.table()  # the chunk's cells: one Arrow table, no per-report DataFrame
+    data = None
+    if task.validate and table.num_rows:
+        data = frame_of_table(table)
         _count_validation_errors(data, rows)
     files = frame(rows, FILES_COLUMNS, FILES_ARROW)
     errs = frame(errors, ERROR_COLUMNS, ERRORS_ARROW)
-    result = ChunkResult(task.order, task.chunk_id, files, errs, data, parsed, cached)
     if task.out_dir is not None:
-        shards.write_chunk(task.out_dir, task.chunk_id, data, files, errs)
-        result.data = None
-    return result
+        shards.write_chunk(task.out_dir, task.chunk_id, table, files, errs)
+        return ChunkResult(task.order, task.chunk_id, files, errs, None, parsed, cached)
+    if data is None:
+        data = frame_of_table(table) if table.num_rows else empty_tidy()
+    return ChunkResult(task.order, task.chunk_id, files, errs, data, parsed, cached)
 
 
 def _count_validation_errors(data: pd.DataFrame, rows: list[dict]) -> None:

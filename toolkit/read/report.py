@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,7 @@ from toolkit.read.pictures import picture_issues
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
 from toolkit.read.tables import map_document
-from toolkit.read.tidy import TIDY_COLUMNS, TIDY_DTYPES
+from toolkit.read.tidy import tidy_frame
 from toolkit.read.values import parse_value
 
 ISSUE_COLUMNS = fields.columns("parse_issues")
@@ -82,7 +83,37 @@ def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str |
         raise InternalError(str(path), f"could not be parsed ({type(exc).__name__}: {exc})") from exc
 
 
+def read_cells(path: str | os.PathLike, *, partial: bool = False,
+               sha256: str | None = None) -> tuple[dict[str, list], dict, list[dict]]:
+    """What :func:`read_report` reads, as plain columns: ``(columns, meta, issues)``.
+
+    ``columns`` maps every tidy column name to a list (``table``/``row``/``column``
+    as key strings); :func:`toolkit.read.tidy.tidy_frame` turns it into
+    ``Report.data``. The batch loader uses this to skip the per-report DataFrame
+    (it joins a chunk's columns into one Arrow table). Same arguments and errors
+    as :func:`read_report`.
+    """
+    path = Path(path)
+    try:
+        columns, meta, _, issues = _parse(path, str(path), partial, sha256)
+    except ToolkitError:
+        raise
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
+        raise InternalError(str(path), f"could not be parsed ({type(exc).__name__}: {exc})") from exc
+    return columns, meta, issues
+
+
 def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
+    columns, meta, sections, issues = _parse(path, name, partial, sha256)
+    if issues:
+        issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
+        issues_df.insert(0, "source_file", name)
+    else:  # most reports: a copy of the empty frame, built once (building it costs as much as the parse)
+        issues_df = _no_issues().copy()
+    return Report(data=tidy_frame(columns), meta=meta, sections=sections, issues=issues_df)
+
+
+def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[dict, dict, dict, list[dict]]:
     try:
         size = path.stat().st_size
         if size > limits.current().max_file_bytes:
@@ -123,45 +154,61 @@ def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
         templates=dict(mapping.templates),
         preamble="\n".join(preamble),
     )
-    tidy = _tidy(mapping, meta, doc)
+    columns = _tidy_columns(mapping, meta, doc)
     if doc.ocr_pages:
-        issues += picture_issues(tidy, mapping.templates, found)
-    issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
-    issues_df.insert(0, "source_file", name)
-    return Report(data=tidy, meta=meta, sections=sections, issues=issues_df)
+        issues += picture_issues(tidy_frame(columns), mapping.templates, found)
+    return columns, meta, sections, issues
+
+
+@cache
+def _no_issues() -> pd.DataFrame:
+    issues_df = pd.DataFrame([], columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
+    issues_df.insert(0, "source_file", "")
+    return issues_df
 
 
 def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:
-    parsed = [parse_value(c.raw) for c in mapping.cells]
-    n = len(parsed)
+    return tidy_frame(_tidy_columns(mapping, meta, doc))
+
+
+def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
+    """The tidy columns of a report as plain lists, in :data:`TIDY_COLUMNS` order."""
+    cells = mapping.cells
+    n = len(cells)
+    parsed = [parse_value(c.raw) for c in cells]
+    locations = [c.location for c in cells]
     # OCR'd cells: their confidence (by location, unique per printed cell) and method.
     ocr_pages = set(doc.ocr_pages) if doc is not None else set()
-    conf = {c.location: c.confidence for t in doc.tables for row in t.rows for c in row} if ocr_pages else {}
-    methods = ["ocr" if ocr_pages and _page_of(c.location) in ocr_pages else "text" for c in mapping.cells]
-    columns = {
+    if ocr_pages:
+        conf = {c.location: c.confidence for t in doc.tables for row in t.rows for c in row}
+        methods = ["ocr" if _page_of(loc) in ocr_pages else "text" for loc in locations]
+        confidence = [conf.get(loc) if m == "ocr" else None for loc, m in zip(locations, methods)]
+    else:
+        methods, confidence = ["text"] * n, [None] * n
+    templates = mapping.templates
+    return {
         "report_id": [meta["report_id"]] * n,
         "agency": [meta["agency"]] * n,
         "year": [meta["year"]] * n,
         "scope": [meta["scope"]] * n,
         "level": [meta["level"]] * n,
+        "table": [c.table for c in cells],
+        "row": [c.row for c in cells],
+        "column": [c.column for c in cells],
         "value": [p.value for p in parsed],
-        "raw": [strip_blanks(c.raw) for c in mapping.cells],
+        "raw": [strip_blanks(c.raw) for c in cells],
         "unit": [p.unit for p in parsed],
         "status": [p.status for p in parsed],
-        "template": [mapping.templates.get(c.table) for c in mapping.cells],
+        "template": [templates.get(c.table) for c in cells],
         "source_file": [meta["source_file"]] * n,
         "source_sha256": [meta["source_sha256"]] * n,
         "format": [meta["format"]] * n,
-        "location": [c.location for c in mapping.cells],
+        "location": locations,
+        "method": methods,
+        "confidence": confidence,
         "source_url": [None] * n,  # filled in by the corpus loader from a collector's manifest
         "fetched_at": [None] * n,
-        "method": methods,
-        "confidence": [conf.get(c.location) if m == "ocr" else None for c, m in zip(mapping.cells, methods)],
     }
-    data = {name: pd.array(values, dtype=TIDY_DTYPES[name]) for name, values in columns.items()}
-    for axis in ("table", "row", "column"):
-        data[axis] = cb.categorical([getattr(c, axis) for c in mapping.cells], axis)
-    return pd.DataFrame(data, columns=list(TIDY_COLUMNS))
 
 
 def _page_of(location: str) -> int | None:

@@ -10,6 +10,7 @@ codebook.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from toolkit import codebook as cb
 from toolkit.errors import LayoutError
@@ -41,8 +42,28 @@ class Mapping:
         self.issues.append({"code": code, "table": table, "location": location, "message": message})
 
 
+@lru_cache(maxsize=65536)  # the same printed texts recur in every table and every report
+def _key(table: str, axis: str, text: str) -> str | None:
+    """The codebook key a printed text names (normalised once per distinct text)."""
+    return cb.match(table, axis, label_key(text))
+
+
+@cache  # the codebook is fixed: its lines of one table and axis read once, not one DataFrame lookup per key
+def _lines(table: str, axis: str) -> dict[str, dict]:
+    lines: dict[str, dict] = {}
+    for line in cb.entries(table, axis).to_dict("records"):
+        lines.setdefault(line["key"], line)  # the first line of a key, as cb.attribute reads it
+    return lines
+
+
+def _attribute(table: str, axis: str, key: str, field: str) -> str:
+    """:func:`toolkit.codebook.attribute`, from the lines read once."""
+    line = _lines(table, axis).get(key)
+    return cb.attribute(table, axis, key, field) if line is None else line[field]
+
+
 def _keys_of(cells, table: str, axis: str) -> list[str | None]:
-    return [cb.match(table, axis, label_key(c.text)) if c.text else None for c in cells]
+    return [_key(table, axis, c.text) if c.text else None for c in cells]
 
 
 def _value_like(cell: Cell) -> bool:
@@ -65,7 +86,7 @@ def classify(table: Table) -> str | None:
     if rev_rows and len(rev_cols) >= 3:
         return "review_litigation"
     all_cells = [c for row in table.rows for c in row if c.text and not c.merged]
-    if any(cb.match("proactive", "block", label_key(c.text)) for c in all_cells):
+    if any(_key("proactive", "block", c.text) for c in all_cells):
         return "proactive"
     pro_rows = {k for k in _keys_of(all_cells, "proactive", "row") if k}
     pro_cols = {k for k in _keys_of(all_cells, "proactive", "column") if k}
@@ -78,7 +99,7 @@ def _is_requests_continuation(table: Table) -> bool:
     """A headerless table whose rows carry requests labels (a table split in two)."""
     hits = 0
     for row in table.rows:
-        if len(row) > 7 and any(cb.match("requests", "row", label_key(c.text)) for c in row[:-7] if c.text):
+        if len(row) > 7 and any(_key("requests", "row", c.text) for c in row[:-7] if c.text):
             hits += 1
     return hits >= 2
 
@@ -107,7 +128,7 @@ def map_document(doc: Document, path: str) -> Mapping:
 
 def _template(table: str, found_keys: list[tuple[str, str]]) -> str:
     """2019 or 2021 from the template of the keys found (docs/format.md §6.1); ``both`` if undecidable."""
-    marks = {cb.attribute(table, axis, key, "template") for axis, key in found_keys} - {"both"}
+    marks = {_attribute(table, axis, key, "template") for axis, key in found_keys} - {"both"}
     if len(marks) == 1:
         return marks.pop()
     if marks:
@@ -162,12 +183,13 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
 
 # ---------------------------------------------------------------- table 三
 
+@lru_cache(maxsize=65536)  # asked of every label cell, several times per row
 def _group_of(text: str) -> str | None:
     """The (三)…(六) outcome group a label names, by its numbering or its words."""
     n = numbering(text)
     if n and n[0] == "paren" and n[1] in "三四五六":  # （三）…（六） number the outcome groups
         return cb.keys("requests", "group")["三四五六".index(n[1])]
-    return cb.match("requests", "group", label_key(text))
+    return _key("requests", "group", text)
 
 
 def _leaf_keys(cells: list[Cell], table: str, expected: tuple[str, ...], above: list[list[Cell]] = ()) -> list[str]:
@@ -181,11 +203,11 @@ def _leaf_keys(cells: list[Cell], table: str, expected: tuple[str, ...], above: 
     width = len(cells)
     keys: list[str | None] = []
     for i, c in enumerate(cells):
-        key = cb.match(table, "column", label_key(c.text)) if c.text else None
+        key = _key(table, "column", c.text) if c.text else None
         if key is None and c.text:
             offset = width - i  # position from the right
             stacked = "".join(r[-offset].text for r in above if len(r) >= offset and not r[-offset].merged)
-            key = cb.match(table, "column", label_key(stacked + c.text))
+            key = _key(table, "column", stacked + c.text)
             if key is None:
                 raise ValueError(f"header label {c.text!r} names none of the columns {expected}")
         keys.append(key)
@@ -251,7 +273,7 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
         if key is None:
             out.issue("unknown_row", f"unrecognised row label in table 三: {last!r}", "requests", labels[-1].location)
             continue
-        if cb.attribute("requests", "row", key, "block") == "":
+        if _attribute("requests", "row", key, "block") == "":
             group = None
         if key in seen:
             out.issue("duplicate_row", f"table 三 row {key} printed twice; first kept", "requests", labels[-1].location)
@@ -293,13 +315,14 @@ def _join_cut_labels(rows: list[list[Cell]], n: int) -> list[list[Cell]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def _row_key(label: str, group: str | None) -> str | None:
     """Codebook row key of a label; keys inside an outcome group need that group."""
     text = label_key(label)
     for key, pattern in cb.matchers("requests", "row"):
         if not pattern.search(text):
             continue
-        block = cb.attribute("requests", "row", key, "block")
+        block = _attribute("requests", "row", key, "block")
         if block == "other" and group != "other":
             continue  # 其他 means other_other only inside （六）其他处理
         if key == "other_total":
@@ -335,7 +358,7 @@ def _map_review_values(values: list[Cell], header_rows: list[list[Cell]], done: 
     order: list[str] = []  # block labels in reading order
     for row in header_rows:
         for c in row:
-            k = cb.match("review_litigation", "row", label_key(c.text)) if c.text and not c.merged else None
+            k = _key("review_litigation", "row", c.text) if c.text and not c.merged else None
             if k and k not in order:
                 order.append(k)
     width = len(order) * n

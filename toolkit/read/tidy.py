@@ -8,12 +8,74 @@ use these names.
 
 Blank cells are kept missing here; :mod:`toolkit.validation.blanks` states the
 rule that validation and analysis apply to them.
+
+A report's cells are first gathered as plain columns (:data:`TIDY_COLUMNS` →
+list of Python values): the batch loader joins the columns of a whole chunk
+into one Arrow table, and only :func:`tidy_frame` (one report, for
+``read_report``) builds a DataFrame.
 """
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from pandas.arrays import ArrowStringArray
+
+from toolkit import codebook as cb
 from toolkit import fields
 
 TIDY_COLUMNS = fields.columns("cells")
 # dtypes of the columns other than the categorical axes
 TIDY_DTYPES = {c: t for c, t in fields.dtypes("cells").items() if t != "category"}
+# The Arrow schema of the plain columns (axes as strings, year included): what a chunk's table holds.
+TIDY_ARROW = fields.arrow_schema("cells")
+AXES = ("table", "row", "column")
+# Columns with one value per report (``read.report._tidy_columns`` repeats it for every cell).
+REPORT_COLUMNS = ("report_id", "agency", "year", "scope", "level", "source_file", "source_sha256", "format",
+                  "source_url", "fetched_at")
+# pandas' "str" dtype is an Arrow string array with NaN as its missing value; built straight
+# from a large_string Arrow array (its storage) it skips pandas' inference and a cast.
+_STR = pd.array([], dtype="str").dtype
+_STR_FAST = isinstance(pd.array([], dtype="str"), ArrowStringArray)
+
+
+def _column(name: str, values: list):
+    dtype = TIDY_DTYPES[name]
+    if dtype == "str" and _STR_FAST:
+        return ArrowStringArray(pa.array(values, pa.large_string()), dtype=_STR)
+    return pd.array(values, dtype=dtype)
+
+
+def tidy_frame(columns: dict[str, list]) -> pd.DataFrame:
+    """The tidy DataFrame of plain columns (one list per :data:`TIDY_COLUMNS` name)."""
+    data = {}
+    for name in TIDY_COLUMNS:  # the dict's order is the frame's column order
+        if name in AXES:
+            data[name] = cb.categorical(columns[name], name)
+        else:
+            data[name] = _column(name, columns[name])
+    return pd.DataFrame(data, copy=False)
+
+
+def tidy_table(columns: dict[str, list]) -> pa.Table:
+    """The plain columns as one Arrow table (:data:`TIDY_ARROW`: axes as strings)."""
+    return pa.Table.from_arrays([pa.array(columns[c], TIDY_ARROW.field(c).type) for c in TIDY_ARROW.names],
+                                schema=TIDY_ARROW)
+
+
+def frame_of_table(table: pa.Table) -> pd.DataFrame:
+    """The tidy DataFrame of an Arrow table of :data:`TIDY_ARROW` (one conversion per chunk)."""
+    n = table.num_rows
+    data = {}
+    for name in TIDY_COLUMNS:
+        col = table.column(name)
+        if name in AXES:
+            dtype = cb.category_dtype(name)
+            codes = dtype.categories.get_indexer(np.asarray(col.to_numpy(zero_copy_only=False), dtype=object))
+            data[name] = pd.Categorical.from_codes(codes, dtype=dtype)
+        elif TIDY_DTYPES[name] == "str" and _STR_FAST:
+            data[name] = ArrowStringArray(col.combine_chunks() if col.num_chunks != 1 else col.chunk(0), dtype=_STR)
+        else:
+            data[name] = pd.array(col.to_pylist(), dtype=TIDY_DTYPES[name])
+    return pd.DataFrame(data, columns=list(TIDY_COLUMNS), index=pd.RangeIndex(n), copy=False)
