@@ -48,8 +48,8 @@ class ParseCache:
     def _base(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}-v{self.version}"
 
-    def get(self, sha256: str) -> tuple[str, pd.DataFrame | None, dict] | None:
-        """``("parsed", cells, summary)``, ``("failed", None, error)`` or ``None`` on a miss."""
+    def _load(self, sha256: str) -> tuple[str, pa.Table | None, dict] | None:
+        """The stored entry: ``("parsed", Arrow table, summary)``, ``("failed", None, error)`` or ``None``."""
         base = self._base(sha256)
         try:
             with pa.memory_map(str(base) + ".arrow") as source:
@@ -60,34 +60,30 @@ class ParseCache:
             return None  # a damaged entry is a miss; it is overwritten on the next put
         else:
             summary = json.loads(table.schema.metadata[b"toolkit_summary"])
-            return "parsed", table.replace_schema_metadata(None).to_pandas(), summary
+            return "parsed", table.replace_schema_metadata(None), summary
         try:
             return "failed", None, json.loads(Path(str(base) + ".error.json").read_text(encoding="utf-8"))
-        except FileNotFoundError:
+        except (OSError, ValueError):  # missing or damaged: a miss
             return None
-        except (OSError, ValueError):
-            return None
+
+    def get(self, sha256: str) -> tuple[str, pd.DataFrame | None, dict] | None:
+        """``("parsed", cells, summary)``, ``("failed", None, error)`` or ``None`` on a miss."""
+        hit = self._load(sha256)
+        if hit is None or hit[0] == "failed":
+            return hit
+        return "parsed", hit[1].to_pandas(), hit[2]
 
     def get_table(self, sha256: str) -> tuple[str, pa.Table | None, dict] | None:
         """As :meth:`get`, with the cells as an Arrow table of :data:`~toolkit.read.tidy.TIDY_ARROW`
         (what a batch chunk joins; no DataFrame per file)."""
-        base = self._base(sha256)
-        try:
-            with pa.memory_map(str(base) + ".arrow") as source:
-                table = pa.ipc.open_file(source).read_all()
-        except FileNotFoundError:
-            pass
-        except (OSError, pa.ArrowInvalid):
-            return None
-        else:
-            summary = json.loads(table.schema.metadata[b"toolkit_summary"])
-            try:  # entries written from a DataFrame hold the axes as dictionaries: cast to plain strings
-                cells = table.select(TIDY_ARROW.names).cast(TIDY_ARROW)
-            except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
-                return None  # not an entry of this schema: a miss, overwritten on the next put
-            return "parsed", cells, summary
-        hit = self.get(sha256)
-        return hit if hit is None or hit[0] == "failed" else None
+        hit = self._load(sha256)
+        if hit is None or hit[0] == "failed":
+            return hit
+        try:  # entries written from a DataFrame hold the axes as dictionaries: cast to plain strings
+            cells = hit[1].select(TIDY_ARROW.names).cast(TIDY_ARROW)
+        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # not an entry of this schema: a miss, overwritten on the next put
+        return "parsed", cells, hit[2]
 
     def put_parsed(self, sha256: str, cells: pd.DataFrame | pa.Table, summary: dict) -> None:
         table = cells if isinstance(cells, pa.Table) else pa.Table.from_pandas(cells, preserve_index=False)

@@ -113,12 +113,7 @@ def _walk_nodes(root, doc: Document) -> None:
     buf: list[str] = []
 
     def flush() -> None:
-        text = "".join(buf)
-        buf.clear()
-        for line in text.split("\n"):
-            line = line.strip(BLANKS)
-            if line:
-                doc.blocks.append(line)
+        _flush(buf, doc)
 
     # Stack of (element, entering?) pairs; tails are emitted on exit.
     stack = [(root, True)]
