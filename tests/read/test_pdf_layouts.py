@@ -9,15 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.roundtrip import check_round_trip, spec_for
+from support.roundtrip import check_round_trip, print_pdfs, spec_for
 
 from toolkit.errors import UnreadablePDFError
 from toolkit.read.formats.pdf import garbled_pages, text_layer_usable
 from toolkit.read.formats.pdf import read as read_pdf
 from toolkit.read.formats.pdf.layout import Char
 from toolkit.read.formats.soffice import executable
-from toolkit.synthetic.render.docx import render_docx
-from toolkit.synthetic.render.pdf import docx_to_pdf
 from toolkit.synthetic.render.perturb import Perturbation
 
 pymupdf = pytest.importorskip("pymupdf")
@@ -50,12 +48,8 @@ WPS = [
 
 @pytest.fixture(scope="module")
 def libreoffice_pdfs():
-    specs, docs = [], []
-    for seed, (_, templates, activity, opts) in enumerate(LIBREOFFICE):
-        spec = spec_for(200 + seed, templates, activity, Perturbation())
-        specs.append(spec)
-        docs.append(render_docx(spec, Perturbation(), seed, official=False, **opts))
-    return specs, docx_to_pdf(docs)
+    return print_pdfs((200 + seed, templates, activity, Perturbation(), {"official": False, **opts})
+                      for seed, (_, templates, activity, opts) in enumerate(LIBREOFFICE))
 
 
 @needs_soffice

@@ -5,14 +5,12 @@ blanks included), table 三 also cut by page breaks."""
 from __future__ import annotations
 
 import pytest
-from support.roundtrip import check_round_trip, spec_for
+from support.roundtrip import check_round_trip, print_pdfs
 
 from toolkit.read.formats.pdf import page_rules
 from toolkit.read.formats.pdf import read as read_pdf
 from toolkit.read.formats.soffice import executable
 from toolkit.read.tables import classify
-from toolkit.synthetic.render.docx import render_docx
-from toolkit.synthetic.render.pdf import docx_to_pdf
 from toolkit.synthetic.render.perturb import Perturbation
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
@@ -39,12 +37,8 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def unruled_pdfs():
-    specs, docs = [], []
-    for seed, (_, templates, p, activity, opts) in enumerate(CASES):
-        spec = spec_for(seed, templates, activity, p)
-        specs.append(spec)
-        docs.append(render_docx(spec, p, seed, borders=False, **opts))
-    return specs, docx_to_pdf(docs)
+    return print_pdfs((seed, templates, activity, p, {"borders": False, **opts})
+                      for seed, (_, templates, p, activity, opts) in enumerate(CASES))
 
 
 @needs_soffice

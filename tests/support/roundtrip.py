@@ -32,3 +32,17 @@ def check_round_trip(tmp_path, name: str, data: bytes, spec) -> pd.DataFrame:
     requests_template = spec.templates["requests"]
     assert report.meta["templates"]["requests"] == requests_template
     return got
+
+
+def print_pdfs(cases) -> tuple[list, list[bytes]]:
+    """``(seed, templates, activity, perturbation, render options)`` per case → the specs and their PDFs,
+    rendered to DOCX and printed by LibreOffice in one batch."""
+    from toolkit.synthetic.render.docx import render_docx
+    from toolkit.synthetic.render.pdf import docx_to_pdf
+
+    specs, docs = [], []
+    for seed, templates, activity, p, opts in cases:
+        spec = spec_for(seed, templates, activity, p)
+        specs.append(spec)
+        docs.append(render_docx(spec, p, seed, **opts))
+    return specs, docx_to_pdf(docs)
