@@ -15,6 +15,7 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 TABLES = ("proactive", "requests", "review_litigation")
@@ -125,6 +126,7 @@ def category_order(axis: str) -> tuple[str, ...]:
 
 
 @cache
+@cache  # immutable, and asked once per report
 def category_dtype(axis: str) -> pd.CategoricalDtype:
     """The ordered categorical dtype of ``table``, ``row`` or ``column`` keys."""
     return pd.CategoricalDtype(list(category_order(axis)), ordered=True)
@@ -143,7 +145,7 @@ def categorical(values, axis: str) -> pd.Categorical:
         ['requests', 'proactive']
     """
     codes = _codes(axis)
-    return pd.Categorical.from_codes([codes[v] for v in values], dtype=category_dtype(axis))
+    return pd.Categorical.from_codes(np.fromiter((codes[v] for v in values), np.int16, len(values)), dtype=category_dtype(axis))
 
 
 def in_template(template_field: str, template: str) -> bool:

@@ -29,18 +29,27 @@ SIGN_OFF_LINES = 15
 
 def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | None, int | None]:
     """(where, agency, year) from the first lines, joined to undo a wrapped title."""
-    candidates = []
-    if html_title:
-        candidates.append(("html title", html_title))
-    head = [squash(p) if len(p) < 200 else "" for p in paragraphs[:TITLE_LINES]]
-    for i in range(len(head)):
-        candidates.append((f"title line {i + 1}", "".join(head[i : i + 2])))
-    for where, text in candidates:
-        m = _TITLE.search(squash(text))
+    for where, text in _title_candidates(paragraphs, html_title):
+        m = _TITLE.search(text)
         if m:
             agency = (m.group("pre") or m.group("post")).strip("《》:：")
             return where, agency or None, int(m.group("year"))
     return "", None, None
+
+
+def _title_candidates(paragraphs: list[str], html_title: str | None):
+    """(where, squashed text): the HTML title, then each of the first lines joined to the next.
+
+    Lazy: the title is nearly always in the first lines, and the search stops at it.
+    """
+    if html_title:
+        yield "html title", squash(html_title)
+    lines = (squash(p) if len(p) < 200 else "" for p in paragraphs[:TITLE_LINES])
+    line, i = next(lines, None), 1
+    while line is not None:
+        following = next(lines, None)
+        yield f"title line {i}", line + (following or "")
+        line, i = following, i + 1
 
 
 def _sign_off(paragraphs: list[str]) -> str | None:

@@ -115,9 +115,9 @@ def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
 
 def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[dict, dict, dict, list[dict]]:
     try:
-        size = path.stat().st_size
-        if size > limits.current().max_file_bytes:
-            raise LimitExceededError(name, f"file is {size} bytes, over the {limits.current().max_file_bytes}-byte limit (toolkit.limits)")
+        size, limit = path.stat().st_size, limits.current().max_file_bytes
+        if size > limit:
+            raise LimitExceededError(name, f"file is {size} bytes, over the {limit}-byte limit (toolkit.limits)")
         data = path.read_bytes()
     except OSError as exc:
         raise ToolkitError(name, f"cannot read file ({exc.strerror or exc})") from None

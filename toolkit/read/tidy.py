@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from pandas.arrays import ArrowStringArray
+from pandas.arrays import ArrowStringArray, FloatingArray, IntegerArray
 
 from toolkit import codebook as cb
 from toolkit import fields
@@ -40,21 +40,41 @@ _STR = pd.array([], dtype="str").dtype
 _STR_FAST = isinstance(pd.array([], dtype="str"), ArrowStringArray)
 
 
-def _column(name: str, values: list):
+def _column(name: str, values: list, n: int):
+    """One column as a pandas array of its field's dtype, built the cheapest way its values allow."""
     dtype = TIDY_DTYPES[name]
+    first = values[0] if n else None
+    constant = n > 0 and values.count(first) == n  # a C-level scan: the per-report columns repeat one value
     if dtype == "str" and _STR_FAST:
-        return ArrowStringArray(pa.array(values, pa.large_string()), dtype=_STR)
+        if constant:
+            arr = pa.nulls(n, pa.large_string()) if first is None else pa.repeat(pa.scalar(first, pa.large_string()), n)
+        else:
+            arr = pa.array(values, pa.large_string())
+        return ArrowStringArray(arr, dtype=_STR)
+    if dtype == "Float64":
+        if constant and first is None:  # confidence of text cells: all missing
+            return FloatingArray(np.zeros(n), np.ones(n, dtype=bool))
+        # None → NaN; the readers never make a NaN value (values.parse_value), so NaN marks missing
+        data = np.array(values, dtype=np.float64)
+        return FloatingArray(data, np.isnan(data))
+    if dtype == "Int64" and constant and (first is None or type(first) is int):
+        return IntegerArray(np.full(n, first or 0, dtype=np.int64), np.full(n, first is None))
     return pd.array(values, dtype=dtype)
 
 
 def tidy_frame(columns: dict[str, list]) -> pd.DataFrame:
-    """The tidy DataFrame of plain columns (one list per :data:`TIDY_COLUMNS` name)."""
+    """The tidy DataFrame of plain columns (one list per :data:`TIDY_COLUMNS` name).
+
+    The same frame as building each column with ``pd.array(values, dtype)`` (tested), in
+    about half the time: this runs once per ``read_report``.
+    """
+    n = len(columns["table"])
     data = {}
     for name in TIDY_COLUMNS:  # the dict's order is the frame's column order
         if name in AXES:
             data[name] = cb.categorical(columns[name], name)
         else:
-            data[name] = _column(name, columns[name])
+            data[name] = _column(name, columns[name], n)
     return pd.DataFrame(data, copy=False)
 
 
