@@ -130,7 +130,7 @@ def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[di
     partial = partial or bool(doc.ocr_pages)
     sections, preamble = split_sections(doc.paragraphs)
     meta = meta_mod.extract(doc.paragraphs, html_title)
-    found = {c.table for c in mapping.cells}
+    found = set(mapping.table)
     if not found:
         if not meta_mod.looks_like_report(doc.paragraphs, html_title) and not sections:
             raise NotAReportError(name, "not an annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四")
@@ -173,10 +173,9 @@ def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:
 
 def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
     """The tidy columns of a report as plain lists, in :data:`TIDY_COLUMNS` order."""
-    cells = mapping.cells
-    n = len(cells)
-    parsed = [parse_value(c.raw) for c in cells]
-    locations = [c.location for c in cells]
+    raw, locations = mapping.raw, mapping.location
+    n = len(raw)
+    parsed = [parse_value(r) for r in raw]
     # OCR'd cells: their confidence (by location, unique per printed cell) and method.
     ocr_pages = set(doc.ocr_pages) if doc is not None else set()
     if ocr_pages:
@@ -192,14 +191,14 @@ def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
         "year": [meta["year"]] * n,
         "scope": [meta["scope"]] * n,
         "level": [meta["level"]] * n,
-        "table": [c.table for c in cells],
-        "row": [c.row for c in cells],
-        "column": [c.column for c in cells],
+        "table": mapping.table,
+        "row": mapping.row,
+        "column": mapping.column,
         "value": [p.value for p in parsed],
-        "raw": [strip_blanks(c.raw) for c in cells],
+        "raw": [strip_blanks(r) for r in raw],
         "unit": [p.unit for p in parsed],
         "status": [p.status for p in parsed],
-        "template": [templates.get(c.table) for c in cells],
+        "template": [templates.get(t) for t in mapping.table],
         "source_file": [meta["source_file"]] * n,
         "source_sha256": [meta["source_sha256"]] * n,
         "format": [meta["format"]] * n,

@@ -21,7 +21,7 @@ from toolkit.read.values import parse_value
 
 @dataclass(slots=True)
 class Mapped:
-    """One published cell mapped to its codebook key."""
+    """One published cell mapped to its codebook key (:attr:`Mapping.cells`)."""
 
     table: str
     row: str
@@ -32,11 +32,36 @@ class Mapped:
 
 @dataclass
 class Mapping:
-    """What the tables of one document yielded."""
+    """What the tables of one document yielded.
 
-    cells: list[Mapped] = field(default_factory=list)
+    The mapped cells are kept as columns (one list per field, one entry per published
+    cell, in reading order), filled a printed row at a time: no object per cell on the
+    way to the tidy columns (:func:`toolkit.read.report.read_cells`).
+    """
+
+    table: list[str] = field(default_factory=list)
+    row: list[str] = field(default_factory=list)
+    column: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)
+    location: list[str] = field(default_factory=list)
     templates: dict[str, str] = field(default_factory=dict)
     issues: list[dict] = field(default_factory=list)
+
+    def add(self, table: str, row: str, columns: list[str], cells: list[Cell]) -> None:
+        """The cells of one printed row under their column keys (``columns[i]`` names ``cells[i]``)."""
+        if len(columns) != len(cells):
+            raise ValueError(f"{len(columns)} column keys for {len(cells)} cells")
+        k = len(cells)
+        self.table += [table] * k
+        self.row += [row] * k
+        self.column += columns
+        self.raw += [c.text for c in cells]
+        self.location += [c.location for c in cells]
+
+    @property
+    def cells(self) -> list[Mapped]:
+        """The mapped cells one by one."""
+        return [Mapped(*c) for c in zip(self.table, self.row, self.column, self.raw, self.location)]
 
     def issue(self, code: str, message: str, table: str | None = None, location: str | None = None) -> None:
         self.issues.append({"code": code, "table": table, "location": location, "message": message})
@@ -172,12 +197,15 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
             if len(row) < len(header) + 1:
                 raise LayoutError(path, f"table 二 row {row[0].text!r} has {len(row) - 1} value cells, header has {len(header)}")
             found_keys.append(("row", row_key))
+            keys, cells = [], []
             for col_key, cell in zip(header, row[-len(header):]):
                 if (row_key, col_key) in seen:
                     out.issue("duplicate_cell", f"table 二 {row_key}/{col_key} printed twice; first kept", "proactive", cell.location)
                     continue
                 seen.add((row_key, col_key))
-                out.cells.append(Mapped("proactive", row_key, col_key, cell.text, cell.location))
+                keys.append(col_key)
+                cells.append(cell)
+            out.add("proactive", row_key, keys, cells)
     out.templates["proactive"] = _template("proactive", found_keys)
 
 
@@ -280,8 +308,7 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
             continue
         seen.add(key)
         found_keys.append(("row", key))
-        for col_key, cell in zip(col_keys, row[-n:]):
-            out.cells.append(Mapped("requests", key, col_key, cell.text, cell.location))
+        out.add("requests", key, col_keys, row[-n:])
     template = out.templates["requests"] = _template("requests", found_keys)
     if template in ("2019", "2021"):
         for key in cb.layout("requests", template)[0][1]:
@@ -378,5 +405,4 @@ def _map_review_values(values: list[Cell], header_rows: list[list[Cell]], done: 
             out.issue("duplicate_row", f"table 四 block {block} printed twice; first kept", "review_litigation", values[0].location)
             continue
         done.append(block)
-        for col_key, cell in zip(col_keys, values[-width:][b * n : (b + 1) * n]):
-            out.cells.append(Mapped("review_litigation", block, col_key, cell.text, cell.location))
+        out.add("review_litigation", block, col_keys, values[-width:][b * n : (b + 1) * n])
