@@ -248,3 +248,20 @@ def test_parse_collected_reports_carry_their_source_url(servers, doc_file, tmp_p
 
     again = pd.read_csv(tmp_path / "cells.csv", dtype=str, encoding="utf-8-sig")
     assert again["source_url"].notna().all() and set(again["source_url"]) == set(cells["source_url"])
+
+    # Files picked into another folder: a link to a collected file keeps its URL, a copy of it
+    # (not collected) has none, and a linked folder leads to its collection.
+    import shutil
+
+    from toolkit.collect.manifest import provenance
+
+    picked, alias = tmp_path / "picked", tmp_path / "alias"
+    picked.mkdir()
+    pdf = next(out.rglob("huaian-city-2024.pdf"))
+    (picked / "linked.pdf").symlink_to(pdf)
+    shutil.copy(pdf, picked / "copied.pdf")
+    alias.symlink_to(out, target_is_directory=True)
+    via_alias = alias / pdf.relative_to(out)
+    got = provenance([str(picked / "linked.pdf"), str(picked / "copied.pdf"), str(via_alias)])
+    assert sorted(got) == sorted([str(picked / "linked.pdf"), str(via_alias)])
+    assert got[str(picked / "linked.pdf")] == got[str(via_alias)] == url_of[pdf.relative_to(out).as_posix()]

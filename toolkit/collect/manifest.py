@@ -219,11 +219,20 @@ def _rows_for(paths) -> dict[str, dict]:
     """Manifest row of each path collected (paths as given → row)."""
     cache: dict[Path, dict] = {}
     # Files of one folder share their manifest: looked up once per folder, not once per file
-    # (walking up the parents cost the batch driver 0.2 ms a file).
+    # (walking up the parents cost the batch driver 0.2 ms a file). A folder is resolved
+    # once too; only a file that is itself a symbolic link is resolved on its own.
     manifests: dict[Path, Path | None] = {}
+    real_folders: dict[str, Path] = {}
     out = {}
     for p in paths:
-        resolved = Path(p).resolve()
+        given = os.path.abspath(p)
+        if os.path.islink(given):
+            resolved = Path(given).resolve()
+        else:
+            parent = os.path.dirname(given)
+            if parent not in real_folders:
+                real_folders[parent] = Path(parent).resolve()
+            resolved = real_folders[parent] / os.path.basename(given)
         folder = resolved.parent
         if folder not in manifests:
             manifests[folder] = find_manifest(resolved)
