@@ -44,6 +44,27 @@ def test_missing_metadata_mixed_values_and_ocr_confidence():
     assert got["value"].iloc[0] == 0.0  # a printed zero is a value, not missing
 
 
+def test_the_plain_constructor_gives_the_same_frame(monkeypatch):
+    """pandas 2 has no frame-from-blocks: tidy_frame then uses the DataFrame constructor."""
+    from toolkit.read import tidy
+
+    columns, _, _ = read_cells(ROOT / "data/raw/shanghai-gov-office-2019.html")
+    fast = tidy_frame(columns)
+    monkeypatch.setattr(tidy, "_from_blocks", None)
+    pd.testing.assert_frame_equal(tidy_frame(columns), fast)
+    pd.testing.assert_frame_equal(tidy_frame(columns), plain_frame(columns))
+
+
+def test_frames_are_independent():
+    """Each frame owns its arrays: changing one report's frame leaves another's alone."""
+    columns, _, _ = read_cells(ROOT / "data/raw/ninghe-kejiju-2023.txt")
+    a, b = tidy_frame(columns), tidy_frame(columns)
+    a.loc[0, "value"] = 99.0
+    a.loc[0, "agency"] = "changed"
+    assert b.loc[0, "value"] != 99.0 and b.loc[0, "agency"] != "changed"
+    assert a.loc[0, "value"] == 99.0 and a.loc[0, "agency"] == "changed"
+
+
 def test_one_year_for_every_cell_and_no_cells():
     columns, _, _ = read_cells(ROOT / "data/raw/pingtan-zone-2019.html")
     assert tidy_frame(columns)["year"].tolist() == [2019] * len(columns["table"])

@@ -38,6 +38,12 @@ REPORT_COLUMNS = ("report_id", "agency", "year", "scope", "level", "source_file"
 # from a large_string Arrow array (its storage) it skips pandas' inference and a cast.
 _STR = pd.array([], dtype="str").dtype
 _STR_FAST = isinstance(pd.array([], dtype="str"), ArrowStringArray)
+try:  # pandas >= 3: a frame from its blocks (what pyarrow's to_pandas uses)
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:  # pragma: no cover - pandas 2
+    _from_blocks = None
+_PLACEMENTS = [np.array([i]) for i in range(len(TIDY_COLUMNS))]
+_COLUMN_INDEX = pd.Index(list(TIDY_COLUMNS))
 
 
 def _column(name: str, values: list, n: int):
@@ -66,16 +72,16 @@ def tidy_frame(columns: dict[str, list]) -> pd.DataFrame:
     """The tidy DataFrame of plain columns (one list per :data:`TIDY_COLUMNS` name).
 
     The same frame as building each column with ``pd.array(values, dtype)`` (tested), in
-    about half the time: this runs once per ``read_report``.
+    a third of the time: this runs once per ``read_report``.
     """
     n = len(columns["table"])
-    data = {}
-    for name in TIDY_COLUMNS:  # the dict's order is the frame's column order
-        if name in AXES:
-            data[name] = cb.categorical(columns[name], name)
-        else:
-            data[name] = _column(name, columns[name], n)
-    return pd.DataFrame(data, copy=False)
+    arrays = [cb.categorical(columns[name], name) if name in AXES else _column(name, columns[name], n)
+              for name in TIDY_COLUMNS]
+    if _from_blocks is not None:
+        # Every column is a fresh extension array, one block each: handed to pandas as the
+        # blocks they are (pandas >= 3), not checked and inferred again column by column.
+        return _from_blocks(list(zip(arrays, _PLACEMENTS)), index=pd.RangeIndex(n), columns=_COLUMN_INDEX)
+    return pd.DataFrame(dict(zip(TIDY_COLUMNS, arrays)), copy=False)
 
 
 def tidy_table(columns: dict[str, list]) -> pa.Table:
