@@ -218,6 +218,10 @@ def test_structural_mutations_only_raise_toolkit_errors(tmp_path, data):
     _read_only_toolkit_errors(path)
 
 
+# The timer's exception can land inside a GC callback (hypothesis installs one), where Python
+# prints it as unraisable and goes on; limits.deadline then fires again until the read stops.
+# That printed note is the design working, not a fault of this test.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_a_file_that_takes_too_long_is_reported_and_the_batch_goes_on(tmp_path):
     from support.hostile_cases import big_table_html
 
