@@ -54,7 +54,7 @@ def _title_candidates(paragraphs: list[str], html_title: str | None):
 
 def _sign_off(paragraphs: list[str]) -> str | None:
     """An agency name printed right above a date in the last lines."""
-    tail = [squash(p) for p in paragraphs[-SIGN_OFF_LINES:] if len(p) < 100 and squash(p)]
+    tail = [s for s in (squash(p) for p in paragraphs[-SIGN_OFF_LINES:] if len(p) < 100) if s]
     for prev, line in zip(tail, tail[1:]):
         if _DATE.match(line) and 3 <= len(prev) <= 30 and _ORG_SUFFIX.search(prev):
             return prev

@@ -44,10 +44,11 @@ def is_traditional(text: str) -> bool:
         (True, False)
     """
     sample = text[:SAMPLE_CHARS]
-    han = len(_HAN.findall(sample))
-    if not han:
+    traditional = len(traditional_chars().findall(sample))
+    if not traditional:  # nearly every report: no traditional-only character, and no Han count needed
         return False
-    return len(traditional_chars().findall(sample)) / han > TRADITIONAL_SHARE
+    han = len(sample) - len(_HAN.sub("", sample))  # counted without a list of every Han character
+    return traditional / han > TRADITIONAL_SHARE
 
 
 def to_simplified(doc: Document) -> Document:
