@@ -295,7 +295,7 @@ def main() -> None:
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--text-html", action="store_true", help="the text/HTML goal runs only (issue 15)")
     ap.add_argument("--scale", type=int, default=5, help="--text-html: memory checked on this many times the files")
-    ap.add_argument("--runs", type=int, default=3, help="--text-html: pairs of 1- and 2-worker runs")
+    ap.add_argument("--runs", type=int, default=5, help="--text-html: pairs of 1- and 2-worker runs")
     args = ap.parse_args()
     if args.text_html:
         text_html(args)
