@@ -20,7 +20,7 @@ from toolkit.read.formats import ocr
 from toolkit.read.formats.soffice import executable
 from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.pdf import docx_to_pdf
-from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages, png
+from toolkit.synthetic.render.scan import degrade, image_pdf, pdf_pages, png, tilt
 from toolkit.synthetic.values import report_spec
 
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
@@ -119,6 +119,34 @@ def test_photo_is_written_by_toolkit_parse(photo, tmp_path):
     cells = pd.read_csv(out, encoding="utf-8-sig")
     assert set(cells["method"]) == {"ocr"} and len(cells) > 40
     assert cells["confidence"].dropna().between(0, 1).all()
+
+
+@pytest.mark.parametrize("keystone", [0.03, 0.06, 0.10])
+def test_photo_taken_at_an_angle_is_straightened_and_read_exactly(photo, printed, keystone, tmp_path):
+    """A phone photo of page 1 with the top edge narrower (up to a tenth on each side) and turned:
+    the table frame's perspective is undone, and every cell of the straight photo is read, exactly."""
+    spec, straight = photo
+    _, pdf, _ = printed
+    picture = degrade(tilt(pdf_pages(pdf, 200)[0], keystone), angle=1.2, paper=200, noise=14.0, seed=7)
+    assert ocr.rectify(picture)[1]  # seen as taken at an angle
+    path = tmp_path / f"tilted-{keystone}.png"
+    path.write_bytes(png(picture))
+    merged = _compare(spec, read_report(path))
+    shown = merged[merged["_merge"] == "both"]
+    _assert_exact(shown)
+    expected = _compare(spec, read_report(straight))
+    assert len(shown) == (expected["_merge"] == "both").sum() > 40  # the same cells as the straight photo
+
+
+def test_scans_and_straight_photos_are_not_warped(photo, printed):
+    """Only a frame whose opposite sides differ is straightened: a turned scan is left to deskew."""
+    spec, pdf, _ = printed
+    for i, page in enumerate(pdf_pages(pdf, 150)):
+        picture = degrade(page, angle=ANGLES[i], seed=i)
+        assert not ocr.rectify(picture)[1]
+    from PIL import Image
+
+    assert not ocr.rectify(np.asarray(Image.open(photo[1])))[1]
 
 
 def test_failing_identity_on_ocr_cells_names_them_against_the_scan(photo):

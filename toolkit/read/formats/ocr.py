@@ -182,6 +182,81 @@ def skew_angle(ink: np.ndarray) -> float | None:
     return _weighted_median(angles, weights)
 
 
+# A frame whose opposite sides differ by less than this share is a rectangle (a scan,
+# perhaps turned: deskew handles that); more, and the picture was taken at an angle.
+KEYSTONE = 0.01
+# A frame side counts when this share of points along it lies on rule pixels: a table cut
+# by the picture's edge has no rule there, and its cut must not be taken for a side.
+SIDE_ON_RULES = 0.8
+
+
+def rectify(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+    """A photograph taken at an angle, its plane straightened; and whether it was.
+
+    The table's ruled outer frame is a rectangle on paper. In a photo taken at
+    an angle it is a quadrilateral whose opposite sides differ (keystone); the
+    perspective that maps it back onto a rectangle maps the whole page back,
+    as the page is flat. The largest frame whose four sides all run along
+    rules is used. A scan (a rectangle, perhaps turned) and a page without a
+    ruled frame are returned as they are.
+    """
+    import cv2
+
+    h, w = gray.shape
+    scale = min(1.0, 1600 / max(h, w))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    ink = binarise(small)
+    sh, sw = ink.shape
+    run = max(12, min(sh, sw) // 50)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))  # rules broken by noise or a slant joined
+    near = cv2.dilate(rules, np.ones((7, 7), np.uint8))  # a side drawn between hull corners hugs the rule's outer edge
+    contours, _ = cv2.findContours(rules, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
+        hull = cv2.convexHull(contour)
+        if cv2.contourArea(hull) < 0.1 * sh * sw:
+            break
+        quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2).astype(np.float64)
+        if len(quad) != 4:
+            continue
+        tl, tr, br, bl = _corners(quad)
+        if not all(_on_rules(near, a, b) for a, b in ((tl, tr), (tr, br), (br, bl), (bl, tl))):
+            continue
+        top, bottom = np.hypot(*(tr - tl)), np.hypot(*(br - bl))
+        left, right = np.hypot(*(bl - tl)), np.hypot(*(br - tr))
+        if abs(top - bottom) < KEYSTONE * max(top, bottom) and abs(left - right) < KEYSTONE * max(left, right):
+            return gray, False  # a rectangle: nothing to straighten
+        width, height = max(top, bottom) / scale, max(left, right) / scale
+        src = np.float32([tl, tr, br, bl]) / scale
+        x0, y0 = src[0]
+        dst = np.float32([[x0, y0], [x0 + width, y0], [x0 + width, y0 + height], [x0, y0 + height]])
+        m = cv2.getPerspectiveTransform(src, dst)
+        # The whole picture, moved to stay in view, no larger than twice its pixels.
+        edge = cv2.perspectiveTransform(np.float32([[[0, 0]], [[w, 0]], [[w, h]], [[0, h]]]), m).reshape(-1, 2)
+        lo, hi = edge.min(axis=0), edge.max(axis=0)
+        out_w, out_h = int(np.ceil(hi[0] - lo[0])), int(np.ceil(hi[1] - lo[1]))
+        if out_w * out_h > 2 * w * h:
+            return gray, False  # a view too steep to trust
+        m = np.float64([[1, 0, -lo[0]], [0, 1, -lo[1]], [0, 0, 1]]) @ m
+        paper = int(np.percentile(gray[::4, ::4], 90))
+        return cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=paper), True
+    return gray, False
+
+
+def _corners(quad: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Top-left, top-right, bottom-right, bottom-left of four points."""
+    s, d = quad.sum(axis=1), quad[:, 0] - quad[:, 1]
+    return quad[s.argmin()], quad[d.argmax()], quad[s.argmax()], quad[d.argmin()]
+
+
+def _on_rules(rules: np.ndarray, a: np.ndarray, b: np.ndarray) -> bool:
+    n = max(2, int(np.hypot(*(b - a)) // 4))
+    xs = np.clip(np.linspace(a[0], b[0], n).round().astype(int), 0, rules.shape[1] - 1)
+    ys = np.clip(np.linspace(a[1], b[1], n).round().astype(int), 0, rules.shape[0] - 1)
+    return np.count_nonzero(rules[ys, xs]) >= SIDE_ON_RULES * n
+
+
 def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     """Turn the picture by ``angle`` degrees about its centre, filling corners with the paper's grey."""
     import cv2
@@ -540,7 +615,9 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     """
     import cv2
 
-    gray = to_gray(img, path)
+    gray, rectified = rectify(to_gray(img, path))
+    if rectified:
+        points_per_pixel = None  # the straightened picture has its own scale: taken from the text height
     quads = _detect(gray, path)
     # Rules give the angle to a few hundredths of a degree; the detector's text
     # boxes only to a tenth or two, which already costs the recogniser confidence.

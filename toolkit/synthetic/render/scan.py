@@ -1,4 +1,5 @@
-"""Print a rendered PDF report "through a scanner": page pictures with skew, grey paper and noise.
+"""Print a rendered PDF report "through a scanner" (page pictures with skew, grey paper and noise),
+or photograph it at an angle (:func:`tilt`).
 
 Used by the OCR tests and the benchmark (``benchmarks/ocr.py``) to make
 scanned reports whose true values are known. Deterministic for a seed.
@@ -41,6 +42,17 @@ def degrade(page: np.ndarray, angle: float = 0.8, paper: int = 215, noise: float
     shade = np.linspace(0.0, 12.0, w, dtype=np.float32)[None, :] + np.linspace(0.0, 8.0, h, dtype=np.float32)[:, None]
     out = 25 + a * (paper - 25 - shade) + rng.normal(0.0, noise, a.shape).astype(np.float32)
     return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def tilt(page: np.ndarray, keystone: float) -> np.ndarray:
+    """A page photographed at an angle: its top edge ``keystone`` narrower on each side than
+    its bottom (the camera tilted back), and a little lower on the left. White outside the page."""
+    import cv2
+
+    h, w = page.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[w * keystone, h * keystone * 0.3], [w * (1 - keystone), 0], [w, h], [0, h]])
+    return cv2.warpPerspective(page, cv2.getPerspectiveTransform(src, dst), (w, h), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
 def image_pdf(pages: list[np.ndarray], dpi: int) -> bytes:
