@@ -137,6 +137,34 @@ def binarise(gray: np.ndarray) -> np.ndarray:
     return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
 
 
+OVERVIEW_SIDE = 1600  # angles and frames need no more pixels than this: a tenth of the cost
+
+
+def overview(gray: np.ndarray) -> tuple[np.ndarray, float]:
+    """The picture's ink at most :data:`OVERVIEW_SIDE` px across, and the scale it was taken at."""
+    import cv2
+
+    h, w = gray.shape
+    scale = min(1.0, OVERVIEW_SIDE / max(h, w))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    return binarise(small), scale
+
+
+def _rule_lines(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Horizontal and vertical rule-like pixels: a short thin opening keeps the runs that even a
+    turned or slanted rule still has, and drops most text."""
+    import cv2
+
+    run = max(12, min(ink.shape) // 50)
+    return (cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1))),
+            cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run))))
+
+
+def paper_grey(gray: np.ndarray) -> int:
+    """The paper's grey: a sixteenth of the pixels tells it."""
+    return int(np.percentile(gray[::4, ::4], 90))
+
+
 def skew_angle(ink: np.ndarray) -> float | None:
     """Skew (degrees, as OpenCV turns a picture) from the long near-horizontal and vertical rules.
 
@@ -148,13 +176,11 @@ def skew_angle(ink: np.ndarray) -> float | None:
     import cv2
 
     h, w = ink.shape
-    scale = min(1.0, 1600 / max(h, w))
+    scale = min(1.0, OVERVIEW_SIDE / max(h, w))  # an overview passes as it is
     small = cv2.resize(ink, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else ink
     small = (small > 96).astype(np.uint8) * 255
     sh, sw = small.shape
-    run = max(12, min(sh, sw) // 50)
-    lines_h = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
-    lines_v = cv2.morphologyEx(small, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
+    lines_h, lines_v = _rule_lines(small)
     angles, weights = [], []
     for mask, vertical in ((lines_h, False), (lines_v, True)):
         # Hough at a quarter degree finds the rules quickly; each rule's angle is
@@ -190,7 +216,7 @@ KEYSTONE = 0.01
 SIDE_ON_RULES = 0.8
 
 
-def rectify(gray: np.ndarray) -> tuple[np.ndarray, bool]:
+def rectify(gray: np.ndarray, seen: tuple[np.ndarray, float] | None = None) -> tuple[np.ndarray, bool]:
     """A photograph taken at an angle, its plane straightened; and whether it was.
 
     The table's ruled outer frame is a rectangle on paper. In a photo taken at
@@ -198,19 +224,16 @@ def rectify(gray: np.ndarray) -> tuple[np.ndarray, bool]:
     perspective that maps it back onto a rectangle maps the whole page back,
     as the page is flat. The largest frame whose four sides all run along
     rules is used. A scan (a rectangle, perhaps turned) and a page without a
-    ruled frame are returned as they are.
+    ruled frame are returned as they are. ``seen``: the picture's :func:`overview`,
+    when the caller has it already.
     """
     import cv2
 
     h, w = gray.shape
-    scale = min(1.0, 1600 / max(h, w))
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
-    ink = binarise(small)
+    ink, scale = seen if seen is not None else overview(gray)
     sh, sw = ink.shape
-    run = max(12, min(sh, sw) // 50)
-    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
-    rules |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, run)))
-    rules = cv2.dilate(rules, np.ones((5, 5), np.uint8))  # rules broken by noise or a slant joined
+    lines_h, lines_v = _rule_lines(ink)
+    rules = cv2.dilate(lines_h | lines_v, np.ones((5, 5), np.uint8))  # rules broken by noise or a slant joined
     near = cv2.dilate(rules, np.ones((7, 7), np.uint8))  # a side drawn between hull corners hugs the rule's outer edge
     contours, _ = cv2.findContours(rules, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:3]:
@@ -239,8 +262,7 @@ def rectify(gray: np.ndarray) -> tuple[np.ndarray, bool]:
         if out_w * out_h > 2 * w * h:
             return gray, False  # a view too steep to trust
         m = np.float64([[1, 0, -lo[0]], [0, 1, -lo[1]], [0, 0, 1]]) @ m
-        paper = int(np.percentile(gray[::4, ::4], 90))
-        return cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=paper), True
+        return cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=paper_grey(gray)), True
     return gray, False
 
 
@@ -264,9 +286,8 @@ def rotate(gray: np.ndarray, angle: float) -> np.ndarray:
     if abs(angle) < 0.02:
         return gray
     h, w = gray.shape
-    paper = int(np.percentile(gray[::4, ::4], 90))  # the paper's grey: a sixteenth of the pixels tells it
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=paper_grey(gray))
 
 
 # --- rules ----------------------------------------------------------------------------------------
@@ -615,16 +636,16 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     """
     import cv2
 
-    gray, rectified = rectify(to_gray(img, path))
+    gray = to_gray(img, path)
+    seen = overview(gray)
+    gray, rectified = rectify(gray, seen)
     if rectified:
         points_per_pixel = None  # the straightened picture has its own scale: taken from the text height
+        seen = overview(gray)
     quads = _detect(gray, path)
     # Rules give the angle to a few hundredths of a degree; the detector's text
     # boxes only to a tenth or two, which already costs the recogniser confidence.
-    h, w = gray.shape
-    shrink = min(1.0, 1600 / max(h, w))  # the angle needs no more pixels than this
-    small = cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA) if shrink < 1 else gray
-    angle = skew_angle(binarise(small))
+    angle = skew_angle(seen[0])
     if angle is None:
         angle = text_angle(quads) or 0.0
     # Straighten the picture and carry the detected lines along (one detector run).
@@ -665,7 +686,7 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     # Recognise on the straightened grey picture with the rules painted over in
     # the paper's grey: a rule at a crop's edge reads as "1" or "|".
     clean = gray.copy()
-    clean[cv2.dilate(rules, grow) > 0] = int(np.percentile(gray[::4, ::4], 90))
+    clean[cv2.dilate(rules, grow) > 0] = paper_grey(gray)
     crops = [cv2.cvtColor(clean[p.y0 : p.y1, p.x0 : p.x1], cv2.COLOR_GRAY2BGR) for p in pieces]
     chars: list[Char] = []
     for piece, (text, confs) in zip(pieces, recognise(crops, path)):
