@@ -130,16 +130,13 @@ def single_file_ms(root: Path, reports: pd.DataFrame, per_format: int = 60) -> d
 
 
 def run(label: str, root: Path, n: int, **kw) -> float:
-    with tempfile.TemporaryDirectory(prefix="bench-shards-") as out:
-        t = time.perf_counter()
-        stats = parse_to_parquet(root, out, cache_dir=None, progress=False, **kw)
-        wall = time.perf_counter() - t
+    wall, _, stats = parse_once(root, **kw)
     print(f"{label:<30} {n:>7} {wall:>8.1f} {n / wall:>10.1f} {stats['failed']:>7}")
     return wall
 
 
-def parse_once(root: Path, monitor: bool = False, **kw) -> tuple[float, MemoryMonitor | None]:
-    """Wall seconds of one parse of the folder into fresh shards, and its memory monitor when asked.
+def parse_once(root: Path, monitor: bool = False, **kw) -> tuple[float, MemoryMonitor | None, dict]:
+    """Wall seconds of one parse of the folder into fresh shards, its memory monitor when asked, its counts.
 
     Timed runs go unmonitored: a sample reads every process's smaps (about 14 ms of CPU per
     sample, five samples a second), which takes from the workers when they fill both cores and
@@ -150,9 +147,7 @@ def parse_once(root: Path, monitor: bool = False, **kw) -> tuple[float, MemoryMo
         t = time.perf_counter()
         stats = parse_to_parquet(root, out, cache_dir=None, progress=False, **kw)
         wall = time.perf_counter() - t
-    if stats["failed"]:
-        print(f"  ({stats['failed']} files failed)")
-    return wall, mem
+    return wall, mem, stats
 
 
 def _read_all(paths: list[str]) -> int:
@@ -259,21 +254,22 @@ def text_html(args) -> None:
     paths = [str(root / f) for f in reports["file"]]
     pairs, machine = [], []
     for i in range(args.runs):
-        w1, _ = parse_once(root, workers=1, engine="process")
-        w2, _ = parse_once(root, workers=2, engine="process")
+        w1, _, s1 = parse_once(root, workers=1, engine="process")
+        w2, _, s2 = parse_once(root, workers=2, engine="process")
         pairs.append((w1, w2))
         machine.append(machine_speedup(paths))
-        print(f"{f'pair {i + 1}':<30} {n:>7} {w1:>11.2f} {w2:>12.2f} {w1 / w2:>9.2f} {machine[-1]:>8.2f}")
+        failed = f"   ({s1['failed']} + {s2['failed']} files failed)" if s1["failed"] or s2["failed"] else ""
+        print(f"{f'pair {i + 1}':<30} {n:>7} {w1:>11.2f} {w2:>12.2f} {w1 / w2:>9.2f} {machine[-1]:>8.2f}{failed}")
     w1, w2 = min(p[0] for p in pairs), min(p[1] for p in pairs)
     speedup = statistics.median(a / b for a, b in pairs)
     ceiling = statistics.median(machine)
     # Memory from runs of their own, monitored: 1 and 2 workers, and 2 workers on --scale times the files.
-    _, mem1 = parse_once(root, monitor=True, workers=1, engine="process")
-    _, mem2 = parse_once(root, monitor=True, workers=2, engine="process")
+    _, mem1, _ = parse_once(root, monitor=True, workers=1, engine="process")
+    _, mem2, _ = parse_once(root, monitor=True, workers=2, engine="process")
     peak2 = mem2.peak_pss
     with tempfile.TemporaryDirectory(prefix="synthetic-scaled-") as sub:
         big = scaled(root, list(reports["file"]), args.scale, Path(sub))
-        wb, memb = parse_once(big, monitor=True, workers=2, engine="process")
+        wb, memb, _ = parse_once(big, monitor=True, workers=2, engine="process")
     print(f"{f'2 workers, {args.scale}x files':<30} {n * args.scale:>7} {'':>11} {wb:>12.2f}   (memory monitored)")
     rate = n / w2
     floor = floor_rate(root, reports)

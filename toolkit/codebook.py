@@ -125,7 +125,6 @@ def category_order(axis: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
-@cache
 @cache  # immutable, and asked once per report
 def category_dtype(axis: str) -> pd.CategoricalDtype:
     """The ordered categorical dtype of ``table``, ``row`` or ``column`` keys."""
