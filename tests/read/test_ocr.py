@@ -205,6 +205,34 @@ def test_pixel_limit_is_configurable(tmp_path):
         read_report(path)
 
 
+def test_pillow_complaints_are_notes_not_stderr(photo, tmp_path):
+    """A photo with corrupt EXIF metadata is read; what Pillow says of it is a note in issues,
+    never a warning printed on stderr (a blank picture with it is refused in one line)."""
+    import io
+    import warnings
+
+    from PIL import Image
+
+    from toolkit.errors import NotAReportError
+
+    corrupt_exif = b"II*\x00\x08\x00\x00\x00"  # a TIFF header pointing at an IFD that is not there
+    spec, straight = photo
+    path, blank = tmp_path / "photo-bad-exif.png", tmp_path / "blank-bad-exif.png"
+    for source, target in ((Image.open(straight), path), (Image.new("L", (80, 60), 255), blank)):
+        buf = io.BytesIO()
+        source.save(buf, format="PNG", exif=corrupt_exif)
+        target.write_bytes(buf.getvalue())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        report = read_report(path)
+        with pytest.raises(NotAReportError):
+            read_report(blank)
+    assert not [w for w in caught if "EXIF" in str(w.message)]
+    notes = report.issues.loc[report.issues["code"] == "note", "message"]
+    assert notes.str.contains("picture: Corrupt EXIF data").any()
+    _assert_exact(_compare(spec, report).query("_merge == 'both'"))
+
+
 def test_broken_picture_is_one_line(tmp_path):
     path = tmp_path / "cut.jpg"
     path.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00garbage" * 10)

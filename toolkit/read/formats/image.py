@@ -32,9 +32,11 @@ def read(data: bytes, path: str) -> Document:
     carry = None
     ocr_pages = []
     try:
-        with warnings.catch_warnings():
-            # Our own limit decides (checked below, before decoding); Pillow's
-            # warning would otherwise print on stderr for a large honest scan.
+        with warnings.catch_warnings(record=True) as complaints:
+            # What Pillow says of the file (corrupt EXIF, say) goes into the report's notes, not
+            # on stderr. Our own limit decides size (checked below, before decoding): Pillow's
+            # bomb warning for a large honest scan is dropped.
+            warnings.simplefilter("always")
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))
             max_pages = limits.current().max_pdf_pages
@@ -55,4 +57,5 @@ def read(data: bytes, path: str) -> Document:
         raise CorruptFileError(path, f"not a readable picture ({type(exc).__name__}: {exc})") from None
     if not ocr_pages:
         raise NotAReportError(path, f"a picture in which OCR finds no text ({len(items)} page(s))")
-    return Document(blocks=assemble(items), format="image", pages=len(items), ocr_pages=tuple(ocr_pages))
+    notes = list(dict.fromkeys(f"picture: {' '.join(str(w.message).split())}" for w in complaints))
+    return Document(blocks=assemble(items), format="image", pages=len(items), ocr_pages=tuple(ocr_pages), notes=notes)
