@@ -35,6 +35,9 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files or folders of reports")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default text)")
     p.add_argument("--blanks", action="store_true", help="also list every cell the blank-cell rule filled (text)")
+    p.add_argument("--checks", action="store_true",
+                   help="write the checks table instead of the findings: one row per rule instance evaluated, with its "
+                        "outcome (passed, failed, not_assessable, imputed) and reason (csv or json)")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
     p.set_defaults(func=validate_command)
     return p
@@ -55,7 +58,9 @@ def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], sh
         for sev in ("error", "warning"):
             for r in found[found["severity"] == sev].to_dict("records"):
                 where = r["location"] if isinstance(r["location"], str) and r["location"] else ""
-                lines.append(f"   {sev.upper():7} {r['rule']}  {r['message_zh']}")
+                # identity and warning messages open with their rule; the others are named here
+                rule = "" if str(r["message_zh"]).startswith(str(r["rule"])) else f"{r['rule']}  "
+                lines.append(f"   {sev.upper():7} {rule}{r['message_zh']}")
                 lines.append(f"           {r['message_en']}" + (f"  [{where}]" if where else ""))
                 if isinstance(r["hint"], str) and r["hint"]:
                     lines.append(f"           hint: {r['hint']}")
@@ -79,6 +84,10 @@ def validate_command(args) -> int:
     from toolkit.validation.api import run_checks
     from toolkit.validation.quality import quality_summary
 
+    checks = getattr(args, "checks", False)
+    if checks and getattr(args, "format", "text") == "text":
+        print("error: --checks writes a table: add --format csv or --format json", file=sys.stderr)
+        return EXIT_UNREADABLE
     reports, unreadable = [], []
     try:
         files = discover(args.inputs)
@@ -103,7 +112,21 @@ def validate_command(args) -> int:
         issues, summary = issues_frame([]), pd.DataFrame(columns=["report_id"])
     fmt = getattr(args, "format", "text")
     out = getattr(args, "output", None)
-    if fmt == "text":
+    if checks:
+        from toolkit.validation.issues import checks_frame
+
+        table = res.checks if reports else checks_frame([])
+        table = table.merge(summary[["report_id", "source_file"]], on="report_id", how="left") if reports else \
+            table.assign(source_file=pd.Series(dtype=str))
+        table = table[["report_id", "source_file"] + [c for c in table.columns if c not in ("report_id", "source_file")]]
+        if fmt == "csv":
+            from toolkit.spreadsheet import protect_frame
+
+            text = protect_frame(table).to_csv(index=False)
+        else:
+            text = json.dumps({"checks": json.loads(table.to_json(orient="records", force_ascii=False)),
+                               "unreadable": unreadable}, ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "text":
         text = _text(issues, summary, unreadable, getattr(args, "blanks", False))
     elif fmt == "csv":
         from toolkit.spreadsheet import protect_frame  # messages quote cells from the web: no formulas

@@ -19,6 +19,7 @@ from toolkit import fields, limits
 from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError
 from toolkit.read import meta as meta_mod
 from toolkit.read.formats import read_document
+from toolkit.read.gaps import add_read_facts
 from toolkit.read.normalise import strip_blanks
 from toolkit.read.pictures import picture_issues
 from toolkit.read.script import to_simplified
@@ -157,6 +158,7 @@ def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[di
     columns = _tidy_columns(mapping, meta, doc)
     if doc.ocr_pages:
         issues += picture_issues(tidy_frame(columns), mapping.templates, found)
+    add_read_facts(columns, mapping.templates, mapping.issues, doc, sections)
     return columns, meta, sections, issues
 
 
@@ -207,6 +209,8 @@ def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
         "confidence": confidence,
         "source_url": [None] * n,  # filled in by the corpus loader from a collector's manifest
         "fetched_at": [None] * n,
+        "note": [None] * n,  # the cells the reader lost and the narrative's statements: gaps.add_read_facts
+        "stated": [None] * n,
     }
 
 

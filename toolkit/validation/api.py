@@ -2,8 +2,8 @@
 
 Checks report, they never correct: the tidy values stay as printed. The
 entry point :func:`validate` takes the tidy output of one report or a whole
-corpus (or :class:`~toolkit.read.report.Report` objects, whose narrative sections
-feed W3) and returns a tidy issues DataFrame, one row per finding:
+corpus (or :class:`~toolkit.read.report.Report` objects: the same findings as
+their frames) and returns a tidy issues DataFrame, one row per finding:
 
 - **errors**: the hard identities H1–H4 and the domain rule H5 (docs/format.md §5);
 - **warnings**: the soft checks W1–W5;
@@ -41,7 +41,9 @@ class ValidationResult:
     Attributes:
         issues: one row per finding (:data:`ISSUE_COLUMNS`).
         checks: one row per evaluated rule instance: report_id, rule, table,
-            instance, outcome (passed | failed | not_assessable | imputed).
+            instance, outcome (passed | failed | not_assessable | imputed) and
+            reason (why, when more than the printed numbers: the cells missing,
+            ``blanks counted as 0``…).
         reports: one row of metadata per report.
     """
 
@@ -58,29 +60,31 @@ class ValidationResult:
         return self.issues[self.issues["severity"] == "warning"]
 
 
-def _coerce(data) -> tuple[pd.DataFrame, dict, dict, dict]:
-    """Tidy cells, narrative sections, report metadata and reader issues (by report_id) from a frame, a Report or many."""
+def _coerce(data) -> tuple[pd.DataFrame, dict]:
+    """Tidy cells and report metadata (by report_id) from a frame, a Report or many.
+
+    A Report adds nothing its frame does not hold: the cells the reader lost
+    (``status`` missing, with the unrecognised labels in ``note``) and what the
+    narrative states (``stated``) are columns of the frame, so validating
+    ``report.data`` and ``report`` gives the same findings.
+    """
     if isinstance(data, pd.DataFrame):
-        return data, {}, {}, {}
+        return data, {}
     if hasattr(data, "data") and isinstance(data.data, pd.DataFrame):
         data = [data]
     if isinstance(data, Iterable) and not isinstance(data, (str, bytes)):
-        frames, sections, metas, reader_issues = [], {}, {}, {}
+        frames, metas = [], {}
         for item in data:
             if isinstance(item, pd.DataFrame):
                 frames.append(item)
                 continue
             df = item.data
             frames.append(df)
-            secs = getattr(item, "sections", None) or {}
             for rid in df["report_id"].dropna().unique():
-                sections[rid] = dict(secs)
                 metas[rid] = {k: v for k, v in (getattr(item, "meta", None) or {}).items() if k in _META}
-                if isinstance(getattr(item, "issues", None), pd.DataFrame):
-                    reader_issues[rid] = item.issues
         if not frames:
             raise ValueError("validate() got an empty collection; pass a tidy DataFrame or Report objects")
-        return pd.concat(frames, ignore_index=True), sections, metas, reader_issues
+        return pd.concat(frames, ignore_index=True), metas
     raise TypeError(
         f"validate() takes a tidy DataFrame, a Report or a list of Reports, not {type(data).__name__}; "
         "to validate a file, use toolkit.read_report(path) first"
@@ -120,11 +124,11 @@ def _prepare(df: pd.DataFrame, report_meta: dict | None = None) -> tuple[pd.Data
 def run_checks(data, narratives: Mapping[str, Mapping[str, str]] | None = None, *,
                soft_checks: bool = True, blank_flags: bool = True) -> ValidationResult:
     """Run every check; see :func:`validate` for the arguments."""
-    df, sections, report_meta, reader_issues = _coerce(data)
-    sections.update(narratives or {})
+    df, report_meta = _coerce(data)
+    sections = dict(narratives or {})
     cells, metas = _prepare(df, report_meta)
     issues, checks = [], []
-    issues += missing_row_issues(cells, metas, reader_issues)
+    issues += missing_row_issues(cells, metas)
     found, done = hard.identity_issues(cells, metas)
     issues += found
     checks += done
@@ -154,8 +158,9 @@ def validate(data, narratives: Mapping[str, Mapping[str, str]] | None = None, *,
     Args:
         data: tidy cells (:data:`toolkit.read.tidy.TIDY_COLUMNS`) of one or many
             reports, a :class:`~toolkit.read.report.Report`, or a list of them.
-        narratives: optional ``{report_id: {section_key: text}}`` for W3 when
-            ``data`` is a bare frame (Reports bring their own ``sections``).
+        narratives: optional ``{report_id: {section_key: text}}``: more narrative
+            text for W3 (a frame read by the toolkit carries its report's
+            statements in the ``stated`` column already).
         soft_checks: also run W1–W5 (warnings).
         blank_flags: include one ``info`` row per cell the blank rule filled.
 

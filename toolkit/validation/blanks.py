@@ -17,8 +17,10 @@ per table, is:
 3. ``table_empty``: a table that prints no number at all stays missing: an
    empty template is "no data", not a table of zeros.
 
-Cells that print text that is not a number (``status`` ``invalid``) are never
-filled: validation reports them (H5) and identities touching them are not
+Cells the reader knows it did not read (``status`` ``missing``: a row whose
+label was not recognised) are not blanks: they stay missing and unflagged, and
+every sum through them is unknown. Cells that print text that is not a number
+(``status`` ``invalid``) are never filled: validation reports them (H5) and identities touching them are not
 assessable.
 
 This module is the only place the rule lives. :func:`toolkit.validate` applies
@@ -33,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.read.gaps import MISSING
 
 #: The flag values written to the ``fill`` column.
 BLANK_AS_ZERO = "blank_as_zero"
@@ -102,7 +105,8 @@ def apply_blank_rule(data: pd.DataFrame, *, impute_totals: bool = True) -> pd.Da
     to_zero = missing & has_number
     value = value.mask(to_zero, 0.0)
     fill = fill.mask(to_zero, BLANK_AS_ZERO)
-    empty = ~has_number
+    # a cell the reader did not read (status missing) is no blank: it stays missing, unflagged
+    empty = ~has_number & ~status.eq(MISSING).fillna(False)
     fill = fill.mask(empty, TABLE_EMPTY)
     value = value.mask(empty, np.nan)
 

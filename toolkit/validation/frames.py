@@ -58,6 +58,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "fetched_at": None,
         "method": "text",
         "confidence": pd.array([None] * len(df), dtype="Float64"),
+        "note": None,
+        "stated": None,
     })
     out["level"] = level if level is not None else level_of(agency)
     return out[list(TIDY_COLUMNS)]

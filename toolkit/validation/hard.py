@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 
 from toolkit.labels import label
+from toolkit.read.gaps import MISSING
 from toolkit.validation import structure as st
-from toolkit.validation.blanks import FILLS, IMPUTED_TOTAL, TABLE_EMPTY
-from toolkit.validation.issues import cell_label, fmt, issue
+from toolkit.validation.blanks import BLANK_AS_ZERO, FILLS, IMPUTED_TOTAL, TABLE_EMPTY
+from toolkit.validation.issues import cell_label, fmt, issue, reason
 
 TOL = 1e-6
 KEY = ["_rkey", "table", "row", "column"]
@@ -61,8 +62,36 @@ def evaluate_identities(cells: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame
         ["not_assessable", "failed", "imputed"],
         "passed",
     )
+    inst["reason"] = _reasons(members, inst)
     members = members.merge(inst[["_rkey", "rule", "instance", "d", "outcome"]], on=["_rkey", "rule", "instance"])
     return inst, members
+
+
+def _reasons(members: pd.DataFrame, inst: pd.DataFrame) -> list[str | None]:
+    """Why each instance has its outcome: the cells it lacks, or the blanks the rule filled for it."""
+    key = ["_rkey", "rule", "instance"]
+    name = members["table"] + "/" + members["row"] + "/" + members["column"]
+    status = members["status"].astype(object)
+    fill = members["fill"].astype(object)
+    lists = {}
+    for what, mask in (("missing", status.eq(MISSING)), ("unreadable", status.eq("invalid")),
+                       ("table_empty", fill.eq(TABLE_EMPTY)), ("blank_as_zero", fill.eq(BLANK_AS_ZERO)),
+                       ("imputed_total", fill.eq(IMPUTED_TOTAL))):
+        sub = members[mask.to_numpy()]
+        lists[what] = {k: list(v) for k, v in name[mask.to_numpy()].groupby([sub[c] for c in key], sort=False)} if len(sub) else {}
+    out = []
+    for k, outcome, n, need_anchor in zip(zip(inst["_rkey"], inst["rule"], inst["instance"]), inst["outcome"],
+                                          inst["n"], inst["has_anchor"]):
+        if outcome == "not_assessable":
+            parts = [(w, lists[w].get(k)) for w in ("missing", "unreadable", "table_empty")]
+            if not any(c for _, c in parts):
+                parts = [("not_printed", [])]
+            out.append(reason(*parts))
+        else:
+            # blanks are named by the phrase only: the info rows list the cells the rule filled
+            out.append(reason(("imputed_total", [] if k in lists["imputed_total"] else None),
+                              ("blank_as_zero", [] if k in lists["blank_as_zero"] else None)))
+    return out
 
 
 def _suspects(members: pd.DataFrame) -> pd.DataFrame:
@@ -96,8 +125,33 @@ def _adjacent(a: dict, b: dict) -> bool:
     return b["order"] - a["order"] == 1 or a["rule"] != "H1"
 
 
-def _split_hint(group: pd.DataFrame, d: float) -> str | None:
-    """拆格: would merging two adjacent printed cells into one number make the identity hold?"""
+def _fits(around: pd.DataFrame, changes: dict) -> bool:
+    """Would every identity through the changed cells hold after the change?
+
+    ``around`` holds the member lines (with each instance's ``d`` and outcome) of
+    every identity through the changed cells; ``changes`` maps (row, column) to
+    the new value. An identity through them that cannot be assessed (a cell
+    missing or unreadable) cannot confirm the change, so it does not fit.
+    """
+    if around["outcome"].eq("not_assessable").any():
+        return False
+    for _, inst in around.groupby(["rule", "instance"], sort=False):
+        d = float(inst["d"].iloc[0])
+        for r, c, coef, v in zip(inst["row"], inst["column"], inst["coef"], inst["value"]):
+            if (r, c) in changes:
+                d += coef * (changes[(r, c)] - v)
+        if abs(d) > TOL:
+            return False
+    return True
+
+
+def _split_hint(group: pd.DataFrame, report_members: pd.DataFrame) -> str | None:
+    """拆格: would merging two adjacent printed cells into one number make the identities hold?
+
+    Offered only when the numbers really fit: the merged value makes this identity
+    and every other identity through the two cells hold (a discrepancy a missing
+    row or another cell explains makes at least one of them fail).
+    """
     g = group.sort_values("order")
     rows = g.to_dict("records")
     for a, b in zip(rows, rows[1:]):
@@ -109,9 +163,12 @@ def _split_hint(group: pd.DataFrame, d: float) -> str | None:
         if not (float(va).is_integer() and float(vb).is_integer()):
             continue
         merged = float(f"{int(va)}{int(vb)}")
+        ka, kb = (a["row"], a["column"]), (b["row"], b["column"])
+        through = report_members["_cell"].isin([ka, kb])
+        keys = set(zip(report_members.loc[through, "rule"], report_members.loc[through, "instance"]))
+        around = report_members[[k in keys for k in zip(report_members["rule"], report_members["instance"])]]
         for new_a, new_b, where in ((merged, 0.0, a), (0.0, merged, b)):
-            d2 = d + a["coef"] * (new_a - a["value"]) + b["coef"] * (new_b - b["value"])
-            if abs(d2) <= TOL:
+            if _fits(around, {ka: new_a, kb: new_b}):
                 f = dict(a=cell_label(a["table"], a["row"], a["column"]), b=cell_label(b["table"], b["row"], b["column"]),
                          where=cell_label(where["table"], where["row"], where["column"]),
                          where_en=cell_label(where["table"], where["row"], where["column"], "en"),
@@ -129,7 +186,7 @@ def _ocr_hint(group: pd.DataFrame) -> str | None:
         ocr = ocr.sort_values("confidence", na_position="first")
     zh = "、".join(f"「{cell_label(t, r, c)}」{fmt(v)}" for t, r, c, v in zip(ocr["table"], ocr["row"], ocr["column"], _values(ocr)))
     en = "; ".join(f"{cell_label(t, r, c, 'en')} {fmt(v)}" for t, r, c, v in zip(ocr["table"], ocr["row"], ocr["column"], _values(ocr)))
-    return f"请对照扫描件核对这些单元格：{zh} / check these cells against the scan: {en}"
+    return f"{label('msg.ocr_hint', 'zh', cells=zh)} / {label('msg.ocr_hint', 'en', cells_en=en)}"
 
 
 def _values(cells: pd.DataFrame) -> list[float | None]:
@@ -140,8 +197,8 @@ def identity_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[
     """Issues and check records for H1–H4."""
     inst, members = evaluate_identities(cells)
     checks = [
-        {"report_id": metas[k].get("report_id", k), "rule": r, "table": t, "instance": i, "outcome": o}
-        for k, r, t, i, o in inst[["_rkey", "rule", "table", "instance", "outcome"]].itertuples(index=False)
+        {"report_id": metas[k].get("report_id", k), "rule": r, "table": t, "instance": i, "outcome": o, "reason": why}
+        for k, r, t, i, o, why in inst[["_rkey", "rule", "table", "instance", "outcome", "reason"]].itertuples(index=False)
     ]
     failed = inst[inst["outcome"] == "failed"]
     if failed.empty:
@@ -150,6 +207,11 @@ def identity_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[
     fm = members[members["outcome"] == "failed"].merge(
         suspects[KEY + ["n_fail", "implied"]], on=KEY, how="left"
     )
+    # 拆格 hints need every identity through two cells: the members of the reports that failed
+    members = members[members["_rkey"].isin(set(failed["_rkey"]))].assign(
+        _cell=lambda m: list(zip(m["row"], m["column"])))
+    by_report = dict(tuple(members.groupby("_rkey", sort=False)))
+    gaps = set(zip(cells.loc[cells["status"].eq(MISSING), "_rkey"], cells.loc[cells["status"].eq(MISSING), "table"]))
     out = []
     for (rkey, rule, instance), group in fm.groupby(["_rkey", "rule", "instance"], sort=False):
         meta = metas[rkey]
@@ -179,7 +241,8 @@ def identity_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[
         zh, en = label("msg.identity", "zh", **f), label("msg.identity", "en", **f)
         out.append(issue(meta, table=table, row=row, column=column, rule=rule, severity="error",
                          expected=expected, observed=observed, zh=zh, en=en,
-                         hint=_ocr_hint(group) or _split_hint(group, d), location=cell.get("location")))
+                         hint=_ocr_hint(group) or (None if (rkey, table) in gaps else _split_hint(group, by_report[rkey])),
+                         location=cell.get("location")))
     return out, checks
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from toolkit import codebook as cb
 from toolkit import fields
+from toolkit.labels import label
 from toolkit.read.normalise import label_key
 
 ISSUE_COLUMNS = fields.columns("issues")
@@ -76,6 +77,28 @@ def issue(meta: dict, *, table, row, column, rule, severity, expected, observed,
         "hint": hint,
         "location": location,
     }
+
+
+def reason(*parts: tuple[str, list | tuple | None]) -> str | None:
+    """The ``reason`` of a check: English phrases from the labels table (``reason.*``), joined by ``; ``.
+
+    Each part is ``(key, cells)``; the cells (``table/row/column`` keys) a phrase is
+    about follow it after a colon. Parts with ``cells`` None are left out, an
+    empty list keeps the phrase alone.
+
+    Examples:
+        >>> reason(("missing", ["requests/partly_disclosed/natural_person"]), ("blank_as_zero", []))
+        'missing cells: requests/partly_disclosed/natural_person; blanks counted as 0'
+        >>> reason(("blank_as_zero", None)) is None
+        True
+    """
+    out = []
+    for key, cells in parts:
+        if cells is None:
+            continue
+        text = label(f"reason.{key}", "en")
+        out.append(f"{text}: {', '.join(cells)}" if cells else text)
+    return "; ".join(out) or None
 
 
 def issues_frame(rows: list[dict] | pd.DataFrame) -> pd.DataFrame:

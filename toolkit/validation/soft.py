@@ -9,6 +9,7 @@ rules · W3 narrative numbers against the tables · W4 table 二 bounds · W5 sc
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -16,8 +17,10 @@ import pandas as pd
 from toolkit.labels import label
 from toolkit.read.normalise import squash
 from toolkit.validation import structure as st
-from toolkit.validation.issues import cell_label, fmt, issue
-from toolkit.validation.narrative import extract_numbers, measure_targets
+from toolkit.read.gaps import MISSING
+from toolkit.validation.blanks import BLANK_AS_ZERO, IMPUTED_TOTAL, TABLE_EMPTY
+from toolkit.validation.issues import cell_label, fmt, issue, reason
+from toolkit.validation.narrative import measure_targets, parse_stated, statements
 
 SCOPES = ("agency", "government_office", "region_aggregate")
 TOL = 1e-6
@@ -34,8 +37,35 @@ def _loc_map(cells: pd.DataFrame) -> dict:
     return dict(zip(zip(cells["_rkey"], cells["table"], cells["row"], cells["column"]), cells["location"]))
 
 
-def _check(meta, rule, table, instance, outcome):
-    return {"report_id": meta.get("report_id"), "rule": rule, "table": table, "instance": instance, "outcome": outcome}
+def _check(meta, rule, table, instance, outcome, why=None):
+    return {"report_id": meta.get("report_id"), "rule": rule, "table": table, "instance": instance, "outcome": outcome,
+            "reason": why}
+
+
+class _Why:
+    """The ``reason`` of a check from the state of the cells it used (by (rkey, table, row, column))."""
+
+    def __init__(self, cells: pd.DataFrame):
+        keys = list(zip(cells["_rkey"], cells["table"], cells["row"], cells["column"]))
+        self.status = dict(zip(keys, cells["status"].astype(object)))
+        self.fill = dict(zip(keys, cells["fill"].astype(object)))
+        self.zero_rows = {k[:3] for k, f in self.fill.items() if f == BLANK_AS_ZERO}
+
+    def __call__(self, outcome: str, keys) -> str | None:
+        keys = list(keys)
+        name = "/".join
+        if outcome == "not_assessable":
+            parts = [(w, [name(k[1:]) for k in keys if test(k)] or None) for w, test in (
+                ("missing", lambda k: self.status.get(k) == MISSING),
+                ("unreadable", lambda k: self.status.get(k) == "invalid"),
+                ("table_empty", lambda k: self.fill.get(k) == TABLE_EMPTY),
+                ("not_printed", lambda k: k not in self.status))]
+            return reason(*parts)
+        fills = {self.fill.get(k) for k in keys}
+        if IMPUTED_TOTAL in fills and any(k[:3] in self.zero_rows for k in keys if self.fill.get(k) == IMPUTED_TOTAL):
+            fills.add(BLANK_AS_ZERO)  # the sum that replaced a blank total counted the row's blanks as 0
+        return reason(("imputed_total", [] if IMPUTED_TOTAL in fills else None),
+                      ("blank_as_zero", [] if BLANK_AS_ZERO in fills else None))
 
 
 def _ok(x) -> bool:
@@ -60,20 +90,21 @@ def _year_pairs(metas: dict) -> list[tuple[str, str]]:
 
 
 def w1_issues(cells, metas):
-    values, locs = _value_map(cells), _loc_map(cells)
+    values, locs, why = _value_map(cells), _loc_map(cells), _Why(cells)
     out, checks = [], []
     req, pro = st.REQUESTS, st.PROACTIVE
     for prev, cur in _year_pairs(metas):
         mp, mc = metas[prev], metas[cur]
         # requests: carried_in(t) = carried_forward(t-1), per column
         for c in st.applicant_columns() + (st.TOTAL,):
-            a = values.get((cur, req, st.CARRIED_IN, c))
-            b = values.get((prev, req, st.CARRIED_FORWARD, c))
+            used = [(cur, req, st.CARRIED_IN, c), (prev, req, st.CARRIED_FORWARD, c)]
+            a, b = (values.get(k) for k in used)
             if not (_ok(a) and _ok(b)):
-                checks.append(_check(mc, "W1", req, c, "not_assessable"))
+                checks.append(_check(mc, "W1", req, c, "not_assessable", why("not_assessable", used)))
                 continue
             failed = abs(a - b) > TOL
-            checks.append(_check(mc, "W1", req, c, "failed" if failed else "passed"))
+            outcome = "failed" if failed else "passed"
+            checks.append(_check(mc, "W1", req, c, outcome, why(outcome, used)))
             if failed:
                 f = dict(cell=cell_label(req, st.CARRIED_IN, c), cell_en=cell_label(req, st.CARRIED_IN, c, "en"),
                          prev_cell=cell_label(req, st.CARRIED_FORWARD, c),
@@ -86,15 +117,16 @@ def w1_issues(cells, metas):
         # T2019 item counts: prev_year_items(t) = prev_year_items(t-1) + change(t-1)
         rows = cells.loc[(cells["_rkey"] == cur) & (cells["table"] == pro) & (cells["column"] == st.PREV_YEAR_ITEMS), "row"]
         for r in rows:
-            a = values.get((cur, pro, r, st.PREV_YEAR_ITEMS))
-            p, ch = values.get((prev, pro, r, st.PREV_YEAR_ITEMS)), values.get((prev, pro, r, st.CHANGE))
+            used = [(cur, pro, r, st.PREV_YEAR_ITEMS), (prev, pro, r, st.PREV_YEAR_ITEMS), (prev, pro, r, st.CHANGE)]
+            a, p, ch = (values.get(k) for k in used)
             if not (_ok(a) and _ok(p) and _ok(ch)):
                 if _ok(a) and (prev, pro, r, st.PREV_YEAR_ITEMS) in values:
-                    checks.append(_check(mc, "W1", pro, r, "not_assessable"))
+                    checks.append(_check(mc, "W1", pro, r, "not_assessable", why("not_assessable", used)))
                 continue
             expected = p + ch
             failed = abs(a - expected) > TOL
-            checks.append(_check(mc, "W1", pro, r, "failed" if failed else "passed"))
+            outcome = "failed" if failed else "passed"
+            checks.append(_check(mc, "W1", pro, r, outcome, why(outcome, used)))
             if failed:
                 f = dict(cell=cell_label(pro, r, st.PREV_YEAR_ITEMS), cell_en=cell_label(pro, r, st.PREV_YEAR_ITEMS, "en"),
                          observed=fmt(a), previous=fmt(p), change=fmt(ch), prev_year=mp["year"])
@@ -107,17 +139,18 @@ def w1_issues(cells, metas):
         # lapse when their validity period ends, so a break is a warning to look at, never an error.
         rows = cells.loc[(cells["_rkey"] == cur) & (cells["table"] == pro) & (cells["column"] == st.IN_FORCE), "row"]
         for r in rows:
-            a = values.get((cur, pro, r, st.IN_FORCE))
-            p = values.get((prev, pro, r, st.IN_FORCE))
-            issued, repealed = values.get((cur, pro, r, st.ISSUED)), values.get((cur, pro, r, st.REPEALED))
+            used = [(cur, pro, r, st.IN_FORCE), (prev, pro, r, st.IN_FORCE), (cur, pro, r, st.ISSUED),
+                    (cur, pro, r, st.REPEALED)]
+            a, p, issued, repealed = (values.get(k) for k in used)
             if (prev, pro, r, st.IN_FORCE) not in values:
                 continue  # last year's report used another layout (T2019 has no 现行有效 column)
             if not all(_ok(x) for x in (a, p, issued, repealed)):
-                checks.append(_check(mc, "W1", pro, f"{r}:in_force", "not_assessable"))
+                checks.append(_check(mc, "W1", pro, f"{r}:in_force", "not_assessable", why("not_assessable", used)))
                 continue
             expected = p + issued - repealed
             failed = abs(a - expected) > TOL
-            checks.append(_check(mc, "W1", pro, f"{r}:in_force", "failed" if failed else "passed"))
+            outcome = "failed" if failed else "passed"
+            checks.append(_check(mc, "W1", pro, f"{r}:in_force", outcome, why(outcome, used)))
             if failed:
                 f = dict(cell=cell_label(pro, r, st.IN_FORCE), cell_en=cell_label(pro, r, st.IN_FORCE, "en"),
                          observed=fmt(a), previous=fmt(p), issued=fmt(issued), repealed=fmt(repealed),
@@ -131,7 +164,7 @@ def w1_issues(cells, metas):
 
 
 def w4_issues(cells, metas):
-    values, locs = _value_map(cells), _loc_map(cells)
+    values, locs, why = _value_map(cells), _loc_map(cells), _Why(cells)
     out, checks = [], []
     pro = st.PROACTIVE
     prev_of = {cur: prev for prev, cur in _year_pairs(metas)}
@@ -140,12 +173,14 @@ def w4_issues(cells, metas):
         cols = set(g["column"])
         meta = metas[k]
         if {st.NEW_PUBLISHED, st.TOTAL_PUBLIC} <= cols:  # T2019: newly disclosed ≤ total public
-            a, b = values[(k, pro, r, st.NEW_PUBLISHED)], values[(k, pro, r, st.TOTAL_PUBLIC)]
+            used = [(k, pro, r, st.NEW_PUBLISHED), (k, pro, r, st.TOTAL_PUBLIC)]
+            a, b = (values[u] for u in used)
             if not (_ok(a) and _ok(b)):
-                checks.append(_check(meta, "W4", pro, r, "not_assessable"))
+                checks.append(_check(meta, "W4", pro, r, "not_assessable", why("not_assessable", used)))
             else:
                 failed = a > b + TOL
-                checks.append(_check(meta, "W4", pro, r, "failed" if failed else "passed"))
+                outcome = "failed" if failed else "passed"
+                checks.append(_check(meta, "W4", pro, r, outcome, why(outcome, used)))
                 if failed:
                     f = dict(cell=cell_label(pro, r, st.NEW_PUBLISHED), cell_en=cell_label(pro, r, st.NEW_PUBLISHED, "en"),
                              other_cell=cell_label(pro, r, st.TOTAL_PUBLIC),
@@ -158,12 +193,15 @@ def w4_issues(cells, metas):
             prev = prev_of.get(k)
             a, issued = values[(k, pro, r, st.REPEALED)], values[(k, pro, r, st.ISSUED)]
             before = values.get((prev, pro, r, st.IN_FORCE)) if prev else None
+            used = [(k, pro, r, st.REPEALED), (k, pro, r, st.ISSUED)] + ([(prev, pro, r, st.IN_FORCE)] if prev else [])
             if not (_ok(a) and _ok(issued) and _ok(before)):
-                checks.append(_check(meta, "W4", pro, f"{r}:repealed", "not_assessable"))
+                checks.append(_check(meta, "W4", pro, f"{r}:repealed", "not_assessable",
+                                     why("not_assessable", used) if prev else reason(("no_previous", []))))
                 continue
             bound = before + issued
             failed = a > bound + TOL
-            checks.append(_check(meta, "W4", pro, f"{r}:repealed", "failed" if failed else "passed"))
+            outcome = "failed" if failed else "passed"
+            checks.append(_check(meta, "W4", pro, f"{r}:repealed", outcome, why(outcome, used)))
             if failed:
                 f = dict(cell=cell_label(pro, r, st.REPEALED), cell_en=cell_label(pro, r, st.REPEALED, "en"),
                          observed=fmt(a), before=fmt(before), issued=fmt(issued))
@@ -226,7 +264,7 @@ def w2_issues(cells, metas):
         meta = metas[k]
         allowed = can_make_rules(meta.get("agency"), meta.get("level"))
         if allowed is None:
-            checks.append(_check(meta, "W2", pro, st.RULES_ROW, "not_assessable"))
+            checks.append(_check(meta, "W2", pro, st.RULES_ROW, "not_assessable", reason(("level_unknown", []))))
             continue
         hits = g[(g["status"] == "number") & (g["value_printed"] != 0)] if not allowed else g.iloc[0:0]
         checks.append(_check(meta, "W2", pro, st.RULES_ROW, "failed" if len(hits) else "passed"))
@@ -242,17 +280,35 @@ def w2_issues(cells, metas):
 
 
 # ---------------------------------------------------------------- W3 (text against tables)
-def w3_issues(cells, metas, sections):
-    values, locs = _value_map(cells), _loc_map(cells)
-    out, checks = [], []
+def _stated(cells: pd.DataFrame, metas: dict, sections: dict) -> dict:
+    """{rkey: [(measure, value, snippet)]}: the ``stated`` column, plus statements in ``sections`` (by report_id)."""
+    out: dict = {}
+    if "stated" in cells:
+        has = cells[cells["stated"].notna()]
+        for k, text in zip(has["_rkey"], has["stated"]):
+            out.setdefault(k, []).extend(parse_stated(text))
     for k, meta in metas.items():
         secs = sections.get(meta.get("report_id")) or sections.get(k)
-        if not secs:
-            continue
-        text = "\n".join(str(t) for t in secs.values() if t)
-        stated = extract_numbers(text).drop_duplicates(["measure", "value"])
-        for s in stated.itertuples(index=False):
+        if secs:
+            text = "\n".join(str(t) for t in secs.values() if t)
+            out.setdefault(k, []).extend((m, v, sn) for m, v, sn, _ in statements(text))
+    return out
+
+
+def w3_issues(cells, metas, sections):
+    values, locs, why = _value_map(cells), _loc_map(cells), _Why(cells)
+    out, checks = [], []
+    said = _stated(cells, metas, sections)
+    for k, meta in metas.items():
+        seen = set()
+        stated = []
+        for m, v, sn in said.get(k, []):
+            if (m, v) not in seen:
+                seen.add((m, v))
+                stated.append(SimpleNamespace(measure=m, value=v, snippet=sn))
+        for s in stated:
             sums = []
+            used = [(k, *cell) for alt in measure_targets(s.measure) for cell in alt]
             for alt in measure_targets(s.measure):
                 # a template prints some of a group's rows only (（六） as one row or three)
                 alt = [cell for cell in alt if (k, *cell) in values]
@@ -260,12 +316,13 @@ def w3_issues(cells, metas, sections):
                 sums.append((sum(vals) if vals and all(_ok(v) for v in vals) else None, alt))
             known = [(v, alt) for v, alt in sums if v is not None]
             if not known:
-                checks.append(_check(meta, "W3", None, s.measure, "not_assessable"))
+                checks.append(_check(meta, "W3", None, s.measure, "not_assessable",
+                                     why("not_assessable", [u for u in used if u in why.status] or used)))
                 continue
             if any(abs(v - s.value) <= TOL for v, _ in known):
-                checks.append(_check(meta, "W3", None, s.measure, "passed"))
+                checks.append(_check(meta, "W3", None, s.measure, "passed", why("passed", used)))
                 continue
-            checks.append(_check(meta, "W3", None, s.measure, "failed"))
+            checks.append(_check(meta, "W3", None, s.measure, "failed", why("failed", used)))
             v, alt = min(known, key=lambda va: abs(va[0] - s.value))
             table, row, column = alt[0]
             f = dict(cells=" + ".join(cell_label(*c) for c in alt), cells_en=" + ".join(cell_label(*c, lang="en") for c in alt),
