@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 
 import pandas as pd
 import pytest
 from support import RAW
+from support.gaps import HONGZE_2023, assert_blank_totals_said, row_removed, two_numbers_changed
 
+from toolkit import validate
 from toolkit.cli.validate import add_validate_parser
+from toolkit.corpus.loaders import load_reports
 from toolkit.read.report import read_report
 from toolkit.synthetic.render.text import render_text
 from toolkit.synthetic.values import report_spec
+from toolkit.validation.api import run_checks
 from toolkit.validation.quality import quality_summary
 
 
@@ -94,3 +99,54 @@ def test_quality_summary_of_an_empty_template():
     q = quality_summary(read_report(RAW.parent.parent / "tests" / "fixtures" / "template-2021-blank.docx", partial=True))
     assert q.checked.item() == 1 and q.not_assessable.item() == 6 + 25 + 6 + 3 + 1 + 2  # H1 H2 H3 H4 W2 W4; only W5 (scope) is assessed
     assert not q.hard_ok.item()
+
+
+def test_checks_table_for_blank_totals(capsys):
+    """`--format csv --checks`: one row per check instance; every check through a blank total of Shanghai 2019
+    is not assessable or says the blanks were counted as 0."""
+    path = RAW / "shanghai-gov-office-2019.html"
+    code, out = run(["validate", str(path), "--format", "csv", "--checks"], capsys)
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out), dtype={"reason": str})
+    assert table.columns.tolist() == ["report_id", "source_file", "rule", "table", "instance", "outcome", "reason"]
+    report = read_report(path)
+    assert len(table) == len(run_checks(report).checks)
+    assert_blank_totals_said(table, report.data)
+
+
+def test_checks_json_and_text_refused(capsys):
+    code, out = run(["validate", str(RAW / "ninghe-kejiju-2023.txt"), "--format", "json", "--checks"], capsys)
+    checks = json.loads(out)["checks"]
+    assert code == 0 and {c["outcome"] for c in checks} == {"passed", "not_assessable"}
+    # no previous year in the input: the bound on repealed documents cannot be checked, and says why
+    assert {c["reason"] for c in checks if c["outcome"] == "not_assessable"} == {"no report of the previous year"}
+    code, _ = run(["validate", str(RAW / "ninghe-kejiju-2023.txt"), "--checks"], capsys)
+    assert code == 2 and "--format csv" in capsys.readouterr().err
+
+
+def test_rule_printed_once(capsys):
+    code, out = run(["validate", str(HONGZE_2023), str(RAW / "pingtan-zone-2023.html")], capsys)
+    assert code == 1
+    assert "WARNING W3 正文" in out and "ERROR   H4 「行政复议」" in out and "ERROR   missing_row  缺行" in out
+    assert not re.search(r"(ERROR|WARNING)\s+(\w+)\s+\2", out)
+
+
+def test_cli_api_and_notebook_frame_list_the_same_findings(tmp_path, capsys):
+    """`toolkit validate --format csv`, toolkit.validate on the Reports and on load_reports' panel: one set of findings."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    row_removed(folder)
+    two_numbers_changed(folder)
+    (folder / HONGZE_2023.name).write_bytes(HONGZE_2023.read_bytes())
+    code, out = run(["validate", str(folder), "--format", "csv"], capsys)
+    assert code == 1
+    cli = pd.read_csv(io.StringIO(out), dtype=str, keep_default_na=False)
+    api = validate([read_report(p) for p in sorted(folder.iterdir())])
+    panel = validate(load_reports(folder))
+    key = ["report_id", "rule", "severity", "table", "row", "column", "message_zh", "message_en"]
+
+    def rows(df):
+        return sorted(map(tuple, df[key].astype(object).where(df[key].notna(), "").astype(str).values.tolist()))
+
+    assert rows(cli) == rows(api) == rows(panel)
+    assert {"missing_row", "H2", "H4", "W3"} <= set(cli["rule"])

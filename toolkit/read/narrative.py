@@ -142,7 +142,7 @@ def stated_cells(text: str) -> dict[tuple[str, str, str], str]:
 
     Examples:
         >>> stated_cells("共受理政府信息公开申请21件，答复21件")[("requests", "new_received", "total")]
-        'received=21「共受理政府信息公开申请21件，答」'
+        'received=21「共受理政府信息公开申请21件,答」'
     """
     out: dict[tuple[str, str, str], list[str]] = {}
     for measure, value, snippet, _ in statements(text):
@@ -154,7 +154,7 @@ def parse_stated(text: str | None) -> list[tuple[str, int, str]]:
     """The statements of one ``stated`` cell as ``(measure, value, snippet)``.
 
     Examples:
-        >>> parse_stated("received=21「共受理申请21件」\nreceived=22「收到申请22件」")
+        >>> parse_stated("received=21「共受理申请21件」\\nreceived=22「收到申请22件」")
         [('received', 21, '共受理申请21件'), ('received', 22, '收到申请22件')]
         >>> parse_stated(None)
         []

@@ -80,8 +80,7 @@ def _reasons(members: pd.DataFrame, inst: pd.DataFrame) -> list[str | None]:
         sub = members[mask.to_numpy()]
         lists[what] = {k: list(v) for k, v in name[mask.to_numpy()].groupby([sub[c] for c in key], sort=False)} if len(sub) else {}
     out = []
-    for k, outcome, n, need_anchor in zip(zip(inst["_rkey"], inst["rule"], inst["instance"]), inst["outcome"],
-                                          inst["n"], inst["has_anchor"]):
+    for k, outcome in zip(zip(inst["_rkey"], inst["rule"], inst["instance"]), inst["outcome"]):
         if outcome == "not_assessable":
             parts = [(w, lists[w].get(k)) for w in ("missing", "unreadable", "table_empty")]
             if not any(c for _, c in parts):

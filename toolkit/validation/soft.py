@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from toolkit.labels import label
+from toolkit.read.gaps import MISSING
 from toolkit.read.normalise import squash
 from toolkit.validation import structure as st
-from toolkit.read.gaps import MISSING
 from toolkit.validation.blanks import BLANK_AS_ZERO, IMPUTED_TOTAL, TABLE_EMPTY
 from toolkit.validation.issues import cell_label, fmt, issue, reason
 from toolkit.validation.narrative import measure_targets, parse_stated, statements

@@ -18,6 +18,7 @@ from functools import cache
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.labels import label
 from toolkit.read.normalise import label_key
 from toolkit.validation.blanks import TOTAL
 
@@ -132,7 +133,7 @@ def _plus(table: str, axis: str, keys_, lang: str) -> str:
 
 @cache
 def rule_text(rule: str, lang: str = "zh") -> str:
-    """One-line statement of a rule, in Chinese or English, from codebook labels.
+    """One-line statement of a rule, in Chinese or English, from codebook labels and the labels table (``rule.*``).
 
     Examples:
         >>> rule_text("H4", "en")
@@ -146,20 +147,11 @@ def rule_text(rule: str, lang: str = "zh") -> str:
     texts = {
         "H1": f"{short(NEW_RECEIVED)} + {short(CARRIED_IN)} = {short(TOTAL_PROCESSED)} + {short(CARRIED_FORWARD)}",
         "H2": f"{cb.label(REQUESTS, 'column', TOTAL, lang)} = {_plus(REQUESTS, 'column', applicant_columns(), lang)}",
-        "H3": f"{short(TOTAL_PROCESSED)} = "
-        + ("各项办理结果之和" if zh else "sum of the outcome rows (（一）…（六）)"),
+        "H3": f"{short(TOTAL_PROCESSED)} = {label('rule.H3_sum', lang)}",
         "H4": f"{cb.label(REVIEW, 'column', TOTAL, lang)} = {_plus(REVIEW, 'column', review_parts(), lang)}",
-        "H5": "数值为非负整数（金额可为小数，本年增/减可为负数）" if zh
-        else "non-negative integers (amounts may be decimal, the signed change column may be negative)",
-        "W1": "本年上年结转 = 上年结转下年度；上一年项目数量链" if zh
-        else "carried in (t) = carried forward (t−1); item-count chain",
-        "W2": "规章只能由国务院部门及省级、设区的市、自治州人民政府制定" if zh
-        else "rules can only be made by State Council departments and provincial, city or prefecture governments",
-        "W3": "正文所述数字与表格一致" if zh else "numbers stated in the text agree with the tables",
-        "W4": "表二合理性：本年新公开数量 ≤ 对外公开总数量；本年废止件数 ≤ 上年现行有效件数 + 本年制发件数" if zh
-        else "table 二 bounds: newly disclosed ≤ total public; repealed ≤ in force (t−1) + issued",
-        "W5": "汇总报告不得与其所属机关报告相加" if zh else "aggregate reports are never summed with their members",
     }
+    if rule not in texts:
+        return label(f"rule.{rule}", lang)  # worded in the labels table
     return texts[rule]
 
 
