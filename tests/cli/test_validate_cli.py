@@ -120,8 +120,11 @@ def test_checks_json_and_text_refused(capsys):
     assert code == 0 and {c["outcome"] for c in checks} == {"passed", "not_assessable"}
     # no previous year in the input: the bound on repealed documents cannot be checked, and says why
     assert {c["reason"] for c in checks if c["outcome"] == "not_assessable"} == {"no report of the previous year"}
-    code, _ = run(["validate", str(RAW / "ninghe-kejiju-2023.txt"), "--checks"], capsys)
-    assert code == 2 and "--format csv" in capsys.readouterr().err
+    parser = argparse.ArgumentParser(prog="toolkit")
+    add_validate_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["validate", str(RAW / "ninghe-kejiju-2023.txt"), "--checks"])
+    assert args.func(args) == 2
+    assert "--format csv" in capsys.readouterr().err
 
 
 def test_rule_printed_once(capsys):
