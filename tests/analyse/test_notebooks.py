@@ -81,3 +81,43 @@ def test_runs_on_a_sparse_real_folder_in_chinese(path, out_dir, sparse_folder):
     assert nbk.problems(nb) == []
     for svg in (out_dir / "sparse" / "figures").glob("*.svg"):
         assert str(sparse_folder) not in svg.read_text(encoding="utf-8"), svg.name
+
+
+@slow
+def test_data_quality_notebook_lists_the_findings_of_the_api_and_the_cli(out_dir, tmp_path, capsys):
+    """Notebook 40 on a folder (the real 洪泽 2023 PDF with three rows the reader cannot read, a real page with a row
+    lost, a rendered report with two numbers changed): the findings it saves are those of toolkit.validate on the
+    Reports and of `toolkit validate --format csv`."""
+    import argparse
+    import io
+
+    import pandas as pd
+    from support.gaps import HONGZE_2023, row_removed, two_numbers_changed
+
+    from toolkit import read_report, validate
+    from toolkit.cli.validate import add_validate_parser
+    from toolkit.spreadsheet import read_csv
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    row_removed(folder)
+    two_numbers_changed(folder)
+    (folder / HONGZE_2023.name).write_bytes(HONGZE_2023.read_bytes())
+    path = ROOT / "notebooks" / "40_data_quality.ipynb"
+    nb = nbk.execute(path, parameters={"REPORTS": repr(str(folder)), "LANG": repr("zh")}, output_dir=out_dir / "gaps",
+                     timeout=CELL_TIMEOUT, figure_formats="png")
+    assert nbk.problems(nb) == []
+    notebook = read_csv(out_dir / "gaps" / "figures" / "40_findings.csv", dtype=str, keep_default_na=False)
+    api = validate([read_report(p) for p in sorted(folder.iterdir())])
+    parser = argparse.ArgumentParser(prog="toolkit")
+    add_validate_parser(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(["validate", str(folder), "--format", "csv"])
+    assert args.func(args) == 1
+    cli = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    key = ["report_id", "rule", "severity", "table", "row", "column", "message_zh", "message_en"]
+
+    def rows(df):
+        return sorted(map(tuple, df[key].astype(object).where(df[key].notna(), "").astype(str).values.tolist()))
+
+    assert rows(notebook) == rows(api) == rows(cli)
+    assert (notebook["rule"] == "missing_row").sum() == 4
