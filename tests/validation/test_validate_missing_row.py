@@ -75,6 +75,9 @@ def test_a_split_cell_that_fits_every_identity_gets_its_hint():
     errors = found[found["severity"] == "error"]
     assert set(errors["rule"]) == {"H2", "H3"}
     assert errors["hint"].str.contains("拆格").all() and errors["hint"].str.contains("10").all()
+    # in each language from the labels table
+    assert errors["hint_zh"].str.startswith("拆格").all() and not errors["hint_zh"].str.contains("[A-Za-z]{3}").any()
+    assert errors["hint_en"].str.startswith("split cell?").all() and not errors["hint_en"].str.contains("拆格").any()
 
 
 def test_lost_row_of_a_real_report_is_missing_not_split(tmp_path):

@@ -144,7 +144,7 @@ def _fits(around: pd.DataFrame, changes: dict) -> bool:
     return True
 
 
-def _split_hint(group: pd.DataFrame, report_members: pd.DataFrame) -> str | None:
+def _split_hint(group: pd.DataFrame, report_members: pd.DataFrame) -> tuple[str, str] | None:
     """拆格: would merging two adjacent printed cells into one number make the identities hold?
 
     Offered only when the numbers really fit: the merged value makes this identity
@@ -172,11 +172,11 @@ def _split_hint(group: pd.DataFrame, report_members: pd.DataFrame) -> str | None
                          where=cell_label(where["table"], where["row"], where["column"]),
                          where_en=cell_label(where["table"], where["row"], where["column"], "en"),
                          va=fmt(va), vb=fmt(vb), merged=fmt(merged))
-                return f"{label('msg.split_hint', 'zh', **f)} / {label('msg.split_hint', 'en', **f)}"
+                return label("msg.split_hint", "zh", **f), label("msg.split_hint", "en", **f)
     return None
 
 
-def _ocr_hint(group: pd.DataFrame) -> str | None:
+def _ocr_hint(group: pd.DataFrame) -> tuple[str, str] | None:
     """An identity over OCR'd cells: name them to be checked against the scan (a misread digit, not a split cell)."""
     if "method" not in group or not group["method"].eq("ocr").any():
         return None
@@ -185,7 +185,7 @@ def _ocr_hint(group: pd.DataFrame) -> str | None:
         ocr = ocr.sort_values("confidence", na_position="first")
     zh = "、".join(f"「{cell_label(t, r, c)}」{fmt(v)}" for t, r, c, v in zip(ocr["table"], ocr["row"], ocr["column"], _values(ocr)))
     en = "; ".join(f"{cell_label(t, r, c, 'en')} {fmt(v)}" for t, r, c, v in zip(ocr["table"], ocr["row"], ocr["column"], _values(ocr)))
-    return f"{label('msg.ocr_hint', 'zh', cells=zh)} / {label('msg.ocr_hint', 'en', cells_en=en)}"
+    return label("msg.ocr_hint", "zh", cells=zh), label("msg.ocr_hint", "en", cells_en=en)
 
 
 def _values(cells: pd.DataFrame) -> list[float | None]:

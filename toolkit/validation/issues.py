@@ -58,7 +58,8 @@ def fmt(x: float | None) -> str:
 
 
 def issue(meta: dict, *, table, row, column, rule, severity, expected, observed, zh, en, hint=None, location=None) -> dict:
-    """One issue row (a dict with :data:`ISSUE_COLUMNS`)."""
+    """One issue row (a dict with :data:`ISSUE_COLUMNS`); ``hint`` is ``(zh, en)`` or None."""
+    hint_zh, hint_en = hint if hint else (None, None)
     return {
         "report_id": meta.get("report_id"),
         "source_file": meta.get("source_file"),
@@ -74,7 +75,9 @@ def issue(meta: dict, *, table, row, column, rule, severity, expected, observed,
         "message": f"{zh} / {en}",
         "message_zh": zh,
         "message_en": en,
-        "hint": hint,
+        "hint": f"{hint_zh} / {hint_en}" if hint else None,
+        "hint_zh": hint_zh,
+        "hint_en": hint_en,
         "location": location,
     }
 
