@@ -108,7 +108,9 @@ def test_data_quality_notebook_lists_the_findings_of_the_api_and_the_cli(out_dir
                      timeout=CELL_TIMEOUT, figure_formats="png")
     assert nbk.problems(nb) == []
     notebook = read_csv(out_dir / "gaps" / "figures" / "40_findings.csv", dtype=str, keep_default_na=False)
-    api = validate([read_report(p) for p in sorted(folder.iterdir())])
+    reports = [read_report(p) for p in sorted(folder.iterdir())]
+    api = validate(reports)
+    api_reports_data = pd.concat([r.data for r in reports])
     parser = argparse.ArgumentParser(prog="toolkit")
     add_validate_parser(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(["validate", str(folder), "--format", "csv"])
@@ -120,4 +122,6 @@ def test_data_quality_notebook_lists_the_findings_of_the_api_and_the_cli(out_dir
         return sorted(map(tuple, df[key].astype(object).where(df[key].notna(), "").astype(str).values.tolist()))
 
     assert rows(notebook) == rows(api) == rows(cli)
-    assert (notebook["rule"] == "missing_row").sum() == 4
+    lost = {(r, w) for r, w, st in zip(api_reports_data["report_id"], api_reports_data["row"], api_reports_data["status"])
+            if st == "missing"}
+    assert (notebook["rule"] == "missing_row").sum() == len(lost) >= 1

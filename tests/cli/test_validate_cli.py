@@ -127,8 +127,8 @@ def test_checks_json_and_text_refused(capsys):
     assert "--format csv" in capsys.readouterr().err
 
 
-def test_rule_printed_once(capsys):
-    code, out = run(["validate", str(HONGZE_2023), str(RAW / "pingtan-zone-2023.html")], capsys)
+def test_rule_printed_once(tmp_path, capsys):
+    code, out = run(["validate", str(HONGZE_2023), str(RAW / "pingtan-zone-2023.html"), str(row_removed(tmp_path))], capsys)
     assert code == 1
     assert "WARNING W3 正文" in out and "ERROR   H4 「行政复议」" in out and "ERROR   missing_row  缺行" in out
     assert not re.search(r"(ERROR|WARNING)\s+(\w+)\s+\2", out)
