@@ -9,7 +9,9 @@ from support import RAW
 from support.gaps import HONGZE_2023, row_removed, two_numbers_changed
 
 from toolkit import read_report, validate
+from toolkit.corpus.batch import parse_to_parquet
 from toolkit.corpus.loaders import load_reports
+from toolkit.corpus.shards import load_cells
 from toolkit.validation.api import run_checks
 
 BUNDLED = sorted(p for p in RAW.iterdir() if p.suffix != ".csv")
@@ -90,3 +92,8 @@ def test_the_corpus_path_carries_the_same_facts(tmp_path):
         return sorted(map(tuple, df[key].astype(str).values.tolist()))
 
     assert rows(validate(panel)) == rows(validate(reports))
+    # and through Parquet shards (`toolkit parse DIR -o shards/`)
+    parse_to_parquet(folder, tmp_path / "shards", workers=1, progress=False)
+    shards = load_cells(tmp_path / "shards")
+    assert (shards["status"] == "missing").sum() == (panel["status"] == "missing").sum()
+    assert rows(validate(shards)) == rows(validate(reports))
