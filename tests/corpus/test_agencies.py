@@ -128,6 +128,11 @@ def test_two_printed_names_are_one_agency_with_an_alias(hongze_folder, tmp_path)
     assert m.index.tolist() == ["淮安市洪泽区人民政府"] and m.loc["淮安市洪泽区人民政府", 2023] in ("parsed", "flagged")
     c = coverage(panel)  # a tidy frame as the notebooks hold it
     assert c[["agency", "agency_id", "year", "found"]].values.tolist() == [["淮安市洪泽区人民政府", "js-huaian-hongze-gov", 2023, 2]]
+    from toolkit.analyse.charts import coverage_chart
+
+    fig = coverage_chart(coverage(files), lang="en")
+    assert len(fig.axes[0].get_yticks()) == 1  # one row in the chart, which drew two without the registry
+    assert len(coverage_chart(coverage(corpus), lang="en").axes[0].get_yticks()) == 2
     r = cli("agencies", str(folder))
     assert r.stdout.count("js-huaian-hongze-gov") == 2 and "no alias to suggest" in r.stdout
     # the command line reads the folder the same way, and an explicit --registry does the same from elsewhere
@@ -178,3 +183,18 @@ def test_the_demo_keeps_its_agencies_in_the_same_registry_format():
     assert panel["agency_id"].notna().all()
     names = panel.drop_duplicates("agency_id").set_index("agency_id")["agency_name"]
     assert names.to_dict() == {k: v["agency_name"] for k, v in reg.entries.items()}
+
+
+def test_a_sources_row_names_the_agency_when_the_registry_lacks_the_printed_name(hongze_folder, tmp_path):
+    folder = tmp_path / "sources"
+    shutil.copytree(hongze_folder, folder)
+    (folder / REGISTRY_FILE).write_text(HONGZE_REGISTRY.replace("洪泽区人民政府,county", ",county"), encoding="utf-8")
+    (folder / "SOURCES.csv").write_text(
+        "file,agency,level,scope,url\n"
+        "hongze-2023.pdf,淮安市洪泽区人民政府,county_government,region_aggregate,https://example.org/hz-2023.pdf\n",
+        encoding="utf-8")
+    facts = per_file(load_reports(folder))
+    assert facts.loc["hongze-2023.pdf", "agency_id"] == "js-huaian-hongze-gov"  # printed 洪泽区人民政府, no alias
+    assert facts.loc["hongze-2023.pdf", "source_url"] == "https://example.org/hz-2023.pdf"
+    assert facts.loc["hongze-2023-retitled.pdf", "agency_id"] == "js-huaian-hongze-gov"  # its printed name is canonical
+    assert facts.loc["hongze-2023-retitled.pdf", "source_url"] is None

@@ -59,6 +59,8 @@ def _text(names: pd.DataFrame, pairs: pd.DataFrame) -> str:
     lines = [f"{len(names)} agency names printed in {int(names['reports'].sum())} reports:"]
     for r in names.itertuples(index=False):
         aid = r.agency_id if isinstance(r.agency_id, str) else "(not in the registry)"
+        if isinstance(r.agency_name, str) and r.agency_name != r.agency:
+            aid += f" = {r.agency_name}"
         lines.append(f"  {r.agency}\t{aid}\t{r.reports} report{'s' if r.reports != 1 else ''}\t{r.years}")
     if len(pairs):
         lines.append("")

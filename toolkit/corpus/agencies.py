@@ -167,14 +167,17 @@ def _sources(path: str, _mtime: int) -> dict[str, dict]:
 
 
 def stated_row(path: str | os.PathLike) -> dict:
-    """The ``SOURCES.csv`` row of a file (nearest SOURCES.csv; matched by path relative to it, or by name), else {}."""
+    """The ``SOURCES.csv`` row of a file (the nearest SOURCES.csv, its ``file`` column holding the path
+    relative to it), else {}."""
     p = Path(path).resolve()
     src = nearest(p, SOURCES_FILE)
     if src is None:
         return {}
     rows = _sources(str(src), src.stat().st_mtime_ns)
-    rel = p.relative_to(src.parent).as_posix() if p.is_relative_to(src.parent) else p.name
-    return rows.get(rel) or rows.get(p.name) or {}
+    row = rows.get(p.relative_to(src.parent).as_posix())
+    if row is None and src.parent == p.parent:  # a bare name only for a file beside the SOURCES.csv
+        row = rows.get(p.name)
+    return row or {}
 
 
 def facts_for(paths, registry: str | os.PathLike | Registry | None = None) -> dict[str, tuple[Registry | None, dict]]:
