@@ -45,6 +45,11 @@ def test_levels_from_report_metadata_match_the_agency_table(panel):
     ag = demo.agencies_table().set_index("agency_name")
     got = panel.drop_duplicates("agency").set_index("agency")["level"]
     assert got.to_dict() == ag["level"].to_dict()
+    # the panel's level comes from the registry now; the reader's own reading of each name agrees with it
+    from toolkit.read.meta import level_of, scope_of
+
+    assert {a: level_of(a) for a in ag.index} == ag["level"].to_dict()
+    assert {a: scope_of(a, level_of(a)) for a in ag.index} == ag["scope"].to_dict()
 
 
 def test_aggregates_are_the_sum_of_their_members(panel):
