@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
@@ -233,16 +234,18 @@ def annotate(df: pd.DataFrame, registry: Registry | None, row: dict | None = Non
         if c not in out.columns:
             out[c] = pd.Series(None, index=out.index, dtype="str")
     keys = ["agency", "scope", "level"]
-    combos = out[keys].astype(object).where(out[keys].notna(), None).drop_duplicates()
-    for printed, scope, level in combos.itertuples(index=False):
-        r = resolve(printed, scope, level, registry, row)
-        mask = (out["agency"].isna() if printed is None else out["agency"].eq(printed).fillna(False))
-        mask &= out["scope"].isna() if scope is None else out["scope"].eq(scope).fillna(False)
-        mask &= out["level"].isna() if level is None else out["level"].eq(level).fillna(False)
-        for c in ("agency_id", "agency_name", "scope", "level"):
-            out.loc[mask, c] = r[c]
-        if r["source_url"]:
-            out.loc[mask & out["source_url"].isna(), "source_url"] = r["source_url"]
+    # one resolution per (printed name, scope, level), spread back by group code: linear in the cells
+    codes = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    _, first = np.unique(codes, return_index=True)
+    combos = out[keys].iloc[first].astype(object)
+    resolved = [resolve(*(None if pd.isna(v) else v for v in combo), registry, row)
+                for combo in combos.itertuples(index=False)]
+    for c in ("agency_id", "agency_name", "scope", "level", "source_url"):
+        values = np.array([r[c] for r in resolved], dtype=object)[codes]
+        if c == "source_url":  # where the file was fetched (the manifest) stays first
+            values = np.where(out[c].isna().to_numpy(), values, out[c].astype(object).to_numpy())
+        dtype = out[c].dtype if str(out[c].dtype) != "object" else "str"
+        out[c] = pd.array(values, dtype=dtype)
     return out
 
 
