@@ -141,15 +141,9 @@ def _read_registry(path: str, _mtime: int, _size: int) -> Registry:
     return Registry(path, entries, names)
 
 
-def nearest(start: str | os.PathLike, name: str) -> Path | None:
-    """``name`` in ``start`` (a folder, or a file's folder) or the nearest parent folder holding it."""
-    p = Path(start).resolve()
-    folder = p if p.is_dir() else p.parent
-    return _nearest(str(folder), name)
-
-
 @lru_cache(maxsize=4096)
 def _nearest(folder: str, name: str) -> Path | None:
+    """``name`` in ``folder`` (resolved) or the nearest parent folder holding it."""
     for d in (Path(folder), *Path(folder).parents):
         if (d / name).is_file():
             return d / name
@@ -167,34 +161,32 @@ def _sources(path: str, _mtime: int) -> dict[str, dict]:
     return {r["file"].strip().replace("\\", "/"): {k: v.strip() for k, v in r.items()} for r in src.to_dict("records")}
 
 
-def stated_row(path: str | os.PathLike) -> dict:
-    """The ``SOURCES.csv`` row of a file (the nearest SOURCES.csv, its ``file`` column holding the path
-    relative to it), else {}."""
-    p = Path(path).resolve()
-    src = nearest(p, SOURCES_FILE)
-    if src is None:
-        return {}
-    rows = _sources(str(src), src.stat().st_mtime_ns)
-    row = rows.get(p.relative_to(src.parent).as_posix())
-    if row is None and src.parent == p.parent:  # a bare name only for a file beside the SOURCES.csv
-        row = rows.get(p.name)
-    return row or {}
-
-
 def facts_for(paths, registry: str | os.PathLike | Registry | None = None) -> dict[str, tuple[Registry | None, dict]]:
     """What the folders state about each file: ``{path: (registry, SOURCES.csv row)}``; files with neither are left out.
 
     ``registry`` (a path or a :class:`Registry`) is used for every file; else each file uses
-    the nearest ``agencies.csv`` (its folder or a parent).
+    the nearest ``agencies.csv`` (its folder or a parent). A file's ``SOURCES.csv`` row is the
+    nearest SOURCES.csv's row whose ``file`` is the file's path relative to it. Both are looked
+    up once per folder, not once per file.
     """
     fixed = read_registry(registry) if isinstance(registry, (str, os.PathLike)) else registry
+    folders: dict[str, tuple[Registry | None, dict, str]] = {}
     out = {}
     for path in paths:
-        reg = fixed
-        if reg is None:
-            found = nearest(path, REGISTRY_FILE)
-            reg = read_registry(found) if found is not None else None
-        row = stated_row(path)
+        given = os.path.abspath(path)
+        parent, name = os.path.split(given)
+        if parent not in folders:
+            real = Path(parent).resolve()
+            reg = fixed
+            if reg is None:
+                found = _nearest(str(real), REGISTRY_FILE)
+                reg = read_registry(found) if found is not None else None
+            src = _nearest(str(real), SOURCES_FILE)
+            rows = _sources(str(src), src.stat().st_mtime_ns) if src is not None else {}
+            prefix = real.relative_to(src.parent).as_posix() + "/" if src is not None and real != src.parent else ""
+            folders[parent] = (reg, rows, prefix)
+        reg, rows, prefix = folders[parent]
+        row = rows.get(prefix + name, {})
         if reg is not None or row:
             out[str(path)] = (reg, row)
     return out
