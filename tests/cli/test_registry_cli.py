@@ -81,3 +81,14 @@ def test_a_registry_that_cannot_be_used_is_one_line_naming_it(tmp_path, text, sa
     r = cli("parse", "data/raw/ninghe-kejiju-2023.txt", "-o", str(tmp_path / "x.csv"), "--registry", str(path))
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().count("\n") == 0 and str(path) in r.stderr and says.split(":")[-1].strip() in r.stderr
+
+
+def test_agencies_lists_each_printed_name_with_its_id(tmp_path):
+    out = tmp_path / "names.csv"
+    r = cli("agencies", "data/raw", "--format", "csv", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    names = read_csv(out, dtype=str, keep_default_na=False).set_index("agency")
+    assert names.loc["宁河区科学技术局", "agency_id"] == "tj-ninghe-kejiju"
+    assert names.loc["宁河区科学技术局", "agency_name"] == "天津市宁河区科学技术局"
+    assert names.loc["平潭综合实验区", ["reports", "years"]].tolist() == ["5", "2019 2022 2023 2024 2025"]
+    assert set(names["suggested_alias_of"]) == {""}
