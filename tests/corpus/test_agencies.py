@@ -143,3 +143,22 @@ def test_a_sources_row_names_the_agency_when_the_registry_lacks_the_printed_name
     assert facts.loc["hongze-2023.pdf", "source_url"] == "https://example.org/hz-2023.pdf"
     assert facts.loc["hongze-2023-retitled.pdf", "agency_id"] == "js-huaian-hongze-gov"  # its printed name is canonical
     assert facts.loc["hongze-2023-retitled.pdf", "source_url"] is None
+
+
+def test_a_shard_folder_follows_an_edited_registry(tmp_path):
+    from toolkit.corpus import load_cells, parse_to_parquet
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("ninghe-kejiju-2023.txt", "shanghai-gov-office-2019.html", "SOURCES.csv", REGISTRY_FILE):
+        shutil.copy(RAW / name, folder / name)
+    out = tmp_path / "shards"
+    first = parse_to_parquet(folder, out, engine="serial", progress=False)
+    assert first["parsed"] == 2
+    assert parse_to_parquet(folder, out, engine="serial", progress=False)["resumed"] == 2  # nothing changed: kept
+    reg = folder / REGISTRY_FILE
+    reg.write_text(reg.read_text(encoding="utf-8").replace("tj-ninghe-kejiju", "tj-ninghe-sci"), encoding="utf-8")
+    again = parse_to_parquet(folder, out, engine="serial", progress=False)
+    assert again["resumed"] < 2 and again["cached"] >= 1  # re-read from the cache, not kept as it was
+    ids = load_cells(out).drop_duplicates("source_file").set_index("agency")["agency_id"]
+    assert ids.to_dict() == {"宁河区科学技术局": "tj-ninghe-sci", "上海市人民政府办公厅": "sh-gov-office"}

@@ -212,6 +212,28 @@ def resolve(printed, scope, level, registry: Registry | None, row: dict) -> dict
     }
 
 
+def restated(done: pd.DataFrame, facts: dict) -> list[bool]:
+    """For each row of a committed files table: do the folders now state other facts than it holds?
+
+    A shard folder resumed after ``agencies.csv`` or ``SOURCES.csv`` was edited re-parses those
+    files instead of keeping the old ``agency_id``, canonical name, scope, level or URL.
+    """
+    if not facts and ("agency_id" not in done.columns or done["agency_id"].isna().all()):
+        return [False] * len(done)  # nothing stated then or now: the common case, answered without a loop
+    out = []
+    cols = ["source_file", "status", "agency", "agency_id", "agency_name", "scope", "level", "source_url"]
+    recs = done.reindex(columns=cols).astype(object)
+    for rec in recs.where(recs.notna(), None).itertuples(index=False):
+        f = facts.get(rec.source_file)
+        if f is None:
+            out.append(rec.agency_id is not None)
+            continue
+        now = resolve(rec.agency, rec.scope, rec.level, *f)
+        keys = ("agency_id", "agency_name", "scope", "level") if rec.status == "parsed" else ("agency_id", "agency_name")
+        out.append(any(now[k] != getattr(rec, k) for k in keys) or (now["source_url"] is not None and rec.source_url is None))
+    return out
+
+
 def annotate(df: pd.DataFrame, registry: Registry | None, row: dict | None = None) -> pd.DataFrame:
     """A tidy frame with ``agency_id``, ``agency_name``, ``scope``, ``level`` (and a missing ``source_url``) resolved.
 

@@ -255,8 +255,8 @@ def parse_to_parquet(
         cache_dir: the parse cache: ``True`` (default) for ``out_dir/_cache``,
             a folder, or ``None``/``False`` for none.
         force: re-parse every file: drop the existing shards and bypass the cache.
-        registry: as in :func:`read_reports`. Shards kept from an earlier run keep the facts they
-            were written with: after editing ``agencies.csv`` or ``SOURCES.csv``, run with ``force``.
+        registry: as in :func:`read_reports`. A file whose stated facts changed since its shard
+            was written (an edited ``agencies.csv`` or ``SOURCES.csv``) is parsed again (from the cache).
 
     Returns:
         counts: ``files`` (found), ``resumed`` (kept from an earlier run),
@@ -275,7 +275,7 @@ def parse_to_parquet(
     if force:
         shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
     shards.drop_chunks(out, None)  # shards of chunks that never committed
-    todo, stale = shards.plan_resume(out, files)
+    todo, stale = shards.plan_resume(out, files, facts)
     if stale:
         shards.drop_chunks(out, stale)
     if todo != files:  # resumed: a page and its attachments are parsed again together
