@@ -162,3 +162,9 @@ def test_a_shard_folder_follows_an_edited_registry(tmp_path):
     assert again["resumed"] < 2 and again["cached"] >= 1  # re-read from the cache, not kept as it was
     ids = load_cells(out).drop_duplicates("source_file").set_index("agency")["agency_id"]
     assert ids.to_dict() == {"宁河区科学技术局": "tj-ninghe-sci", "上海市人民政府办公厅": "sh-gov-office"}
+
+
+def test_a_registry_saved_by_a_chinese_excel_reads_too(tmp_path):
+    path = tmp_path / REGISTRY_FILE
+    path.write_bytes(HONGZE_REGISTRY.encode("gb18030"))
+    assert read_registry(path).id_of("洪泽区人民政府") == "js-huaian-hongze-gov"

@@ -1,6 +1,6 @@
 """The agency registry: one agency, one id, whatever name its report printed.
 
-A folder of reports may hold an ``agencies.csv`` (UTF-8, with or without a BOM) beside its
+A folder of reports may hold an ``agencies.csv`` (UTF-8 or GB18030) beside its
 ``SOURCES.csv``; it is found in the folder read or in a parent folder, or given explicitly
 (``registry=`` in :func:`toolkit.read_reports` and :func:`toolkit.load_reports`,
 ``--registry`` on the command line). One row per agency:
@@ -35,6 +35,7 @@ Examples:
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from dataclasses import dataclass, field
@@ -89,6 +90,23 @@ class Registry:
         return pd.DataFrame(list(self.entries.values()))
 
 
+def _read_table(path: str, what: str) -> pd.DataFrame:
+    """A CSV as text columns: UTF-8 (with or without a BOM), else GB18030 (what Excel saves on Chinese Windows)."""
+    data = Path(path).read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise RegistryError(path, f"{what} is neither UTF-8 nor GB18030 text")
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise RegistryError(path, f"not a readable {what} CSV ({' '.join(str(exc).split())[:120]})") from None
+
+
 def read_registry(path: str | os.PathLike) -> Registry:
     """Read and check an ``agencies.csv`` (:class:`RegistryError` naming the file and row if it is wrong)."""
     p = Path(path)
@@ -101,10 +119,7 @@ def read_registry(path: str | os.PathLike) -> Registry:
 
 @lru_cache(maxsize=64)
 def _read_registry(path: str, _mtime: int, _size: int) -> Registry:
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise RegistryError(path, f"not a readable agency registry CSV ({' '.join(str(exc).split())[:120]})") from None
+    df = _read_table(path, "agency registry")
     missing = [c for c in ("agency_id", "agency_name") if c not in df.columns]
     if missing:
         raise RegistryError(path, f"agency registry lacks the column(s) {', '.join(missing)} "
@@ -152,10 +167,7 @@ def _nearest(folder: str, name: str) -> Path | None:
 
 @lru_cache(maxsize=64)
 def _sources(path: str, _mtime: int) -> dict[str, dict]:
-    try:
-        src = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise RegistryError(path, f"not a readable SOURCES.csv ({' '.join(str(exc).split())[:120]})") from None
+    src = _read_table(path, "SOURCES.csv")
     if "file" not in src.columns:
         raise RegistryError(path, "SOURCES.csv lacks the column file")
     return {r["file"].strip().replace("\\", "/"): {k: v.strip() for k, v in r.items()} for r in src.to_dict("records")}
