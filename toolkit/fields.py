@@ -9,7 +9,7 @@ new column is added in one place.
 
 Examples:
     >>> columns("cells")[:5]
-    ('report_id', 'agency', 'year', 'scope', 'level')
+    ('report_id', 'agency', 'agency_id', 'agency_name', 'year')
     >>> dtypes("cells")["value"]
     'Float64'
     >>> arrow_schema("errors").names

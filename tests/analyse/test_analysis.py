@@ -216,7 +216,7 @@ def test_year_over_year_names_previous_year_as_denominator(panel):
 def test_rankings_leave_out_aggregates(panel):
     v = an.request_volumes(panel)
     ranked = an.rank_agencies(v, "new_received", year=2024)
-    kinds = agencies_table().set_index("agency")["kind"]
+    kinds = agencies_table().set_index("agency_name")["kind"]
     assert not ranked["agency"].map(kinds).eq("aggregate").any()
     assert ranked["rank"].iloc[0] == 1
     assert ranked["new_received"].is_monotonic_decreasing

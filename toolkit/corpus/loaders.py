@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from toolkit.corpus.agencies import REGISTRY_FILE, read_registry
 from toolkit.corpus.batch import read_reports
 
 PANEL_FILE = "panel.parquet"
-AGENCIES_FILE = "agencies.csv"
+#: The demo panel's agencies: an agency registry (:mod:`toolkit.corpus.agencies`), one format for all folders.
+AGENCIES_FILE = REGISTRY_FILE
 
 
 def demo_dir() -> Path:
@@ -42,8 +44,8 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
     """The bundled SYNTHETIC demo panel as a tidy DataFrame (offline, instant).
 
     Args:
-        with_agencies: add the demo's own ``region`` and ``kind`` columns from
-            ``agencies.csv``.
+        with_agencies: add the demo's own ``region`` and ``kind`` columns from its
+            registry ``agencies.csv`` (by ``agency_id``).
 
     Returns:
         Tidy cells (:data:`toolkit.read.tidy.TIDY_COLUMNS`), with the
@@ -59,8 +61,8 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
     for axis in ("table", "row", "column"):
         df[axis] = df[axis].astype(str).astype(cb.category_dtype(axis))
     if with_agencies:
-        ag = pd.read_csv(d / AGENCIES_FILE, encoding="utf-8-sig")[["agency", "region", "kind"]]
-        df = df.merge(ag, on="agency", how="left")
+        ag = read_registry(d / AGENCIES_FILE).table()[["agency_id", "region", "kind"]]
+        df = df.merge(ag, on="agency_id", how="left")
     df.attrs["synthetic"] = True
     df.attrs["source"] = "SYNTHETIC demo panel (toolkit.load_demo), fictional agencies"
     return df
@@ -73,7 +75,8 @@ def files_of(panel: pd.DataFrame, issues: pd.DataFrame | None = None) -> pd.Data
     ``parsed``, ``n_cells``, ``n_issues`` 0 and ``n_validation_errors`` (errors
     of ``issues``, the output of :func:`toolkit.validation.api.validate`, when given).
     """
-    cols = [c for c in ("agency", "year", "scope", "level", "format", "report_id") if c in panel.columns]
+    cols = [c for c in ("agency", "agency_id", "agency_name", "year", "scope", "level", "format", "report_id")
+            if c in panel.columns]
     f = panel.groupby("source_file", sort=True, observed=True)[cols].first()
     f["n_cells"] = panel.groupby("source_file", observed=True).size()
     f["status"] = "parsed"
@@ -85,20 +88,14 @@ def files_of(panel: pd.DataFrame, issues: pd.DataFrame | None = None) -> pd.Data
     return f.reset_index()
 
 
-SOURCES_FILE = "SOURCES.csv"
-#: The administrative level of a SOURCES.csv ``level`` (which names the unit, e.g. ``county_department``).
-_SOURCE_LEVEL = {"central": "province", "state": "province", "province": "province", "city": "city",
-                 "prefecture": "city", "county": "county", "township": "township"}
+def with_sources(panel: pd.DataFrame) -> pd.DataFrame:
+    """Add a ``level`` column if missing, and the sites the reports were published on.
 
-
-def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame:
-    """Add what a folder's ``SOURCES.csv`` states about its reports, and a ``level`` column if missing.
-
-    A curated folder (such as ``data/raw``) lists each file's agency, level, scope and URL. Its
-    ``scope`` and ``level`` replace what the reader guessed from the agency's name (the name
-    平潭综合实验区 does not say that its report covers the whole zone), and the sites the
-    reports were published on go to ``attrs["publishers"]`` ({agency: host}), which chart captions
-    cite instead of a local path. Without a SOURCES.csv nothing is replaced.
+    What a folder states about its files (``SOURCES.csv``: scope, level, url; ``agencies.csv``:
+    agency_id, canonical name, scope, level) is applied while the files are read
+    (:mod:`toolkit.corpus.agencies`), the same way for ``toolkit parse`` and :func:`load_reports`.
+    The host of each agency's ``source_url`` goes to ``attrs["publishers"]`` ({agency: host}),
+    which chart captions cite instead of a local path.
     """
     from urllib.parse import urlparse
 
@@ -107,29 +104,19 @@ def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame
     panel = panel.copy()
     if "level" not in panel.columns and "agency" in panel.columns:
         panel["level"] = panel["agency"].map(lambda a: level_of(a) if isinstance(a, str) else "unknown")
-    path = Path(folder) / SOURCES_FILE if Path(folder).is_dir() else Path(folder).parent / SOURCES_FILE
     publishers: dict[str, str] = {}
-    if path.exists():
-        src = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        by_file = src.set_index("file")
-        name = panel["source_file"].astype(str).map(lambda p: Path(p).name)
-        known = name.isin(by_file.index)
-        if "scope" in by_file:
-            stated = name[known].map(by_file["scope"])
-            panel.loc[known & stated.reindex(panel.index).ne("").fillna(False), "scope"] = stated
-        if "level" in by_file:
-            lv = name[known].map(by_file["level"]).map(lambda v: _SOURCE_LEVEL.get(str(v).split("_")[0], ""))
-            panel.loc[known & lv.reindex(panel.index).ne("").fillna(False), "level"] = lv
-        if "url" in by_file:
-            for agency, file in zip(panel.loc[known, "agency"], name[known]):
-                host = urlparse(by_file.at[file, "url"]).netloc if by_file.at[file, "url"] else ""
-                if host:
-                    publishers[str(agency)] = host
+    if "source_url" in panel.columns and "agency" in panel.columns:
+        urls = panel[["agency", "source_url"]].dropna().drop_duplicates()
+        for agency, url in urls.itertuples(index=False):
+            host = urlparse(str(url)).netloc
+            if host:
+                publishers[str(agency)] = host
     panel.attrs["publishers"] = publishers
     return panel
 
 
-def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False):
+def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False,
+                 registry: str | os.PathLike | None = None):
     """The panel the notebooks analyse: the demo (``None``), a folder of your reports, or a tidy frame.
 
     A folder is read with :func:`toolkit.read_reports` when the corpus loader is
@@ -141,12 +128,16 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         reports: None (the demo panel), a folder or file, or a tidy frame.
         with_files: also return the files table (one row per file, with
             failures; the input of :mod:`toolkit.corpus.coverage`): ``(panel, files)``.
+        registry: the agency registry (``agencies.csv``); default: the nearest one beside the
+            files (:mod:`toolkit.corpus.agencies`), as for ``toolkit parse``.
 
     Examples:
         >>> load_reports().attrs["synthetic"]
         True
         >>> load_reports("data/raw")["agency"].nunique()
         4
+        >>> load_reports("data/raw").query("agency_id == 'fj-pingtan-zone'")[["scope", "level"]].drop_duplicates().values.tolist()
+        [['region_aggregate', 'city']]
     """
     if reports is None:
         panel = load_demo()
@@ -156,14 +147,14 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     folder = Path(reports)
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no such file or folder; set REPORTS to a folder of report files, or None for the demo panel")
-    corpus = read_reports([folder], progress=False)
+    corpus = read_reports([folder], progress=False, registry=registry)
     panel, failed, files = corpus.data, corpus.errors, corpus.files
     if panel.empty:
         raise FileNotFoundError(f"{folder}: no readable report files found")
     failed = failed.rename(columns={"message": "error"}) if "error" not in failed.columns and "message" in failed.columns else failed
     for rec in failed.to_dict("records"):
         print(rec.get("error") or rec, file=sys.stderr)
-    panel = with_sources(panel, folder)
+    panel = with_sources(panel)
     panel.attrs["n_failed"] = len(failed)
     panel.attrs["synthetic"] = False
     if with_files:

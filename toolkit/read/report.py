@@ -190,6 +190,9 @@ def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
     return {
         "report_id": [meta["report_id"]] * n,
         "agency": [meta["agency"]] * n,
+        # Identity comes from the folder's agency registry, applied by the corpus loader.
+        "agency_id": [None] * n,
+        "agency_name": [None] * n,
         "year": [meta["year"]] * n,
         "scope": [meta["scope"]] * n,
         "level": [meta["level"]] * n,
