@@ -2,7 +2,9 @@
 
 Exit status: 0 when every fetch succeeded (refusals by rule, ``robots`` and
 ``off-site``, are recorded but are no failure), 1 when a fetch failed (HTTP
-error, timeout, too large, not a report file), 2 on bad input.
+error, timeout, too large, not a report file, a malformed URL), 2 on bad input
+(an option out of range, a start URL that is not a valid http(s) URL) or when
+another run is writing to the folder: one line on stderr, before any request.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--refresh", action="store_true",
                    help="fetch again what is already there (conditional requests where the server allows)")
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                   help="seconds to connect and for each read (default 30); a whole response must arrive within "
-                        "10 times this")
+                   help="seconds to connect and for each read (default 30); a whole response gets 10 times this, "
+                        "plus a second per 16 KiB received")
     p.add_argument("--contact", metavar="TEXT", help="an e-mail or URL put in the User-Agent")
     p.add_argument("--retries", type=int, default=3, metavar="N",
                    help="retries on 429, 5xx and timeouts (0-3, default 3)")

@@ -16,8 +16,10 @@ the delay and the allow-list all apply per origin.
   new URL (allow-list, robots, delay). robots.txt itself follows up to five
   redirects within the allowed origins (RFC 9309); one that leads elsewhere,
   or further, makes its origin's URLs failures, never "no rules".
-- A whole response (headers and body) must arrive within ``10 × timeout``;
-  a server that drips it is cut off there (``timeout``, not retried).
+- A whole response (headers and body) must arrive within ``10 × timeout``,
+  plus a second per 16 KiB received (a large file on a steady connection is
+  never cut); a server that drips it is cut off there (``timeout``, not
+  retried).
 - A malformed URL, ``Location``, ``Content-Encoding`` or protocol answer is
   the failure of that one URL (``bad url``, ``bad redirect``, ``bad encoding``,
   ``connection``), never an exception.
@@ -108,7 +110,8 @@ class PoliteClient:
         user_agent: the ``User-Agent`` header (names the toolkit, its version and a contact).
         delay: minimum seconds between two requests to one origin.
         timeout: seconds for connecting and for each read; a whole response
-            (headers and body) must arrive within ``DEADLINE_FACTOR`` times this.
+            (headers and body) must arrive within ``DEADLINE_FACTOR`` times
+            this, plus a second per 16 KiB received.
         max_bytes: largest body accepted.
         retries: retries after the first attempt (429, 5xx, timeouts, dropped connections).
         backoff: first backoff in seconds (doubles on each retry).
@@ -302,8 +305,8 @@ class PoliteClient:
             out.error, out.detail = "too large", f"more than {self.max_bytes} bytes"
         except httpx.TimeoutException as exc:
             out.error, out.detail = "timeout", type(exc).__name__
-            if isinstance(exc.__cause__, DeadlineExceeded) or time.monotonic() >= self._backend.deadline:
-                out.detail = f"the whole response took more than {budget:g} s"
+            if isinstance(exc.__cause__, DeadlineExceeded) or self._backend.expired():
+                out.detail = f"the whole response took more than {budget:g} s (and a second per 16 KiB received)"
                 out.retryable = False
         except httpx.DecodingError as exc:
             encoding = out.headers.get("content-encoding", "?")

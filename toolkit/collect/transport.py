@@ -8,9 +8,11 @@ Two rules, each closing a way a hostile server can hurt a crawl:
   the connection they sit on is closed once its response is read.
 - **A deadline for the whole request.** ``--timeout`` bounds connecting and
   each read; a server that drips its headers or body a byte at a time would
-  reset a per-read timer forever. Every read and write here waits at most
-  until the request's deadline, so a request ends by then, whatever the
-  server does.
+  reset a per-read timer forever. A request gets a budget (ten times
+  ``--timeout``) plus one second per :data:`CREDIT_BYTES` received, so a
+  large file on a steady connection is never cut while a drip ends within
+  about the budget. Every read and write here waits at most until the
+  deadline, so a request ends by then, whatever the server does.
 
 Built on httpx/httpcore: the deadline lives in a network backend whose
 streams cap each socket wait at the time left.
@@ -19,6 +21,9 @@ Examples:
     >>> backend = DeadlineBackend()
     >>> backend.start(0.5)
     >>> 0 < backend.left() <= 0.5
+    True
+    >>> backend.received = 10 * CREDIT_BYTES  # ten seconds more for what arrived
+    >>> 10 < backend.left() <= 10.5
     True
     >>> backend.stop()
     >>> backend.left() > 1e9
@@ -33,6 +38,8 @@ import time
 import httpcore
 import httpx
 
+CREDIT_BYTES = 16 * 1024  # a second more per 16 KiB received: a steady 16 KiB/s download is never cut
+
 
 class DeadlineExceeded(httpcore.ReadTimeout):
     """The whole request took longer than its deadline (not a slow read: the sum of them)."""
@@ -44,16 +51,21 @@ class DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._inner = httpcore.SyncBackend()
         self.deadline = math.inf
+        self.received = 0
 
     def start(self, seconds: float) -> None:
         self.deadline = time.monotonic() + seconds
+        self.received = 0
 
     def stop(self) -> None:
         self.deadline = math.inf
 
+    def expired(self) -> bool:
+        return self.deadline + self.received / CREDIT_BYTES <= time.monotonic()
+
     def left(self) -> float:
         """Seconds until the deadline; raises :class:`DeadlineExceeded` when none are left."""
-        left = self.deadline - time.monotonic()
+        left = self.deadline + self.received / CREDIT_BYTES - time.monotonic()
         if left <= 0:
             raise DeadlineExceeded("the whole response took longer than its deadline")
         return left
@@ -79,7 +91,9 @@ class _DeadlineStream(httpcore.NetworkStream):
         self._backend = backend
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, self._backend.cap(timeout))
+        data = self._stream.read(max_bytes, self._backend.cap(timeout))
+        self._backend.received += len(data)
+        return data
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         # A write waits for the socket buffer, one chunk at a time: cap each wait at the time left.
