@@ -86,6 +86,7 @@ class Crawler:
         self.writer = mf.ManifestWriter(out_dir)
         self.seen: set[str] = set()
         self.queue: deque[_Item] = deque()
+        self.recorded: set[str] = set()  # URLs with a row from this run
         self.queued: set[str] = set()  # URLs in the queue: a link met again is not queued twice
         self.lists_queued: dict[int, int] = {}  # list pages in the queue, per start URL (no scan of the queue)
         self.pages_per_start: dict[int, int] = {}
@@ -108,6 +109,7 @@ class Crawler:
         values.update({k: (None if pd.isna(v) else v) for k, v in extra.items()})
         row = mf.new_row(**values)
         self.writer.append(row)
+        self.recorded.add(item.url)
         self._count(row)
         return row
 
@@ -153,11 +155,17 @@ class Crawler:
             self.visit(item)
         except CollectError:
             raise
-        except (OSError, ValueError, UnicodeError, LookupError, EOFError) as exc:
+        except Exception as exc:  # one URL's failure must never end the crawl of the others
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
                 raise CollectError(f"{self.out}: {exc.strerror or exc}") from None  # no later URL can be saved
+            reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+            if item.url in self.recorded:
+                # its row is written (the file is in place): only following its links failed
+                if self.on_failure is not None:
+                    self.on_failure(f"{item.url}: links not followed ({reason})")
+                return
             kind = item.kind if item.kind != "start" else "report"
-            self._record(item, kind, None, error="failed", detail=f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+            self._record(item, kind, None, error="failed", detail=reason)
 
     def visit(self, item: _Item) -> None:
         if item.url in self.seen:
