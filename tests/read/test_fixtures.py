@@ -13,10 +13,11 @@ from toolkit import read_report
 CASES = [
     ("ninghe-kejiju-2023", "ninghe-kejiju-2023.txt", "宁河区科学技术局", 2023, {"proactive": "2021", "requests": "2021"}),
     ("shanghai-gov-office-2019", "shanghai-gov-office-2019.html", "上海市人民政府办公厅", 2019, {"proactive": "2019", "requests": "2019"}),
-    # The real 平潭综合实验区 series (data/raw/SOURCES.csv); 2020 and 2021 are not bundled.
-    ("pingtan-zone-2019", "pingtan-zone-2019.html", "平潭综合实验区", 2019, {"proactive": "2019", "requests": "2019"}),
+    # The real 平潭综合实验区 series 2019–2025 (data/raw/SOURCES.csv).
+    *[(f"pingtan-zone-{y}", f"pingtan-zone-{y}.html", "平潭综合实验区", y, {"proactive": "2019", "requests": "2019"})
+      for y in (2019, 2020)],
     *[(f"pingtan-zone-{y}", f"pingtan-zone-{y}.html", "平潭综合实验区", y, {"proactive": "2021", "requests": "2021"})
-      for y in (2022, 2023, 2024, 2025)],
+      for y in (2021, 2022, 2023, 2024, 2025)],
 ]
 
 
@@ -55,6 +56,14 @@ def test_one_row_per_published_cell_with_location(stem, file):
     assert data["location"].str.match(r"^table \d+, row \d+, col \d+").all()
     assert data["report_id"].nunique() == 1
     assert set(report.sections) == {"overview", "proactive", "requests", "review_litigation", "problems", "other"}
+
+
+def test_a_stray_blank_row_below_a_table_is_noted_not_fatal():
+    # 平潭 2020 prints a fifth, borderless row of 15 blank cells under table 四.
+    report = read_report(RAW / "pingtan-zone-2020.html")
+    stray = report.issues[report.issues.code == "stray_row"]
+    assert list(stray.table) == ["review_litigation"] and list(stray.location) == ["table 3, row 5, col 1"]
+    assert (report.data.table == "review_litigation").sum() == 15
 
 
 def test_report_id_is_stable():
