@@ -130,6 +130,16 @@ def test_caption_states_what_is_shown_and_no_local_path(raw):
     assert demo.startswith("SYNTHETIC") and "38 agencies" in demo
 
 
+def test_outcomes_adding_up_past_the_printed_total_are_drawn_past_100_and_said(raw):
+    """平潭 2020 prints outcome rows summing to 27 against a （七）总计 of 21: its bar runs to 129 %,
+    past a line at 100 %, never clipped into a bar that looks whole."""
+    pingtan = raw[raw["agency"] == "平潭综合实验区"]
+    fig = charts.outcome_bars(an.outcome_shares(pingtan), by=["year"], lang="en")
+    assert fig.axes[0].get_xlim()[1] >= 1.28
+    said = [t for t in _texts(fig) if "add up to" in t]
+    assert said == ["total 21; outcomes add up to 129% of it (as printed)"]
+
+
 def test_stacked_bars_carry_shares_and_totals(raw):
     shares = an.outcome_shares(raw[raw["agency"] == "平潭综合实验区"])
     fig = charts.outcome_bars(shares, by=["year"], lang="zh")
