@@ -66,6 +66,23 @@ def test_a_stray_blank_row_below_a_table_is_noted_not_fatal():
     assert (report.data.table == "review_litigation").sum() == 15
 
 
+@pytest.mark.parametrize("table", [0, 1, 2], ids=["二", "三", "四"])
+def test_a_stray_blank_row_under_any_table_costs_nothing(tmp_path, table):
+    """The same as a class: a borderless row of 15 blank cells added under each table of 平潭 2021
+    leaves every cell as it was; under table 四 it is noted."""
+    import re
+
+    html = (RAW / "pingtan-zone-2021.html").read_text(encoding="utf-8")
+    parts = re.split(r"(?i)(</table>)", html)
+    parts[2 * table] += "<tr>" + "<td>&nbsp;</td>" * 15 + "</tr>"
+    path = tmp_path / "stray.html"
+    path.write_text("".join(parts), encoding="utf-8")
+    report, clean = read_report(path), read_report(RAW / "pingtan-zone-2021.html")
+    key = ["table", "row", "column", "raw"]
+    pd.testing.assert_frame_equal(report.data[key].reset_index(drop=True), clean.data[key].reset_index(drop=True))
+    assert list(report.issues.code) == (["stray_row"] if table == 2 else [])
+
+
 def test_report_id_is_stable():
     a = read_report(RAW / "ninghe-kejiju-2023.txt")
     b = read_report(RAW / "ninghe-kejiju-2023.txt")
