@@ -289,15 +289,17 @@ def _continues_column(line: Line, above: Line, h: float) -> bool:
 def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
     """Add the table's lines from ``lines[start]`` on; return the index after the last one.
 
-    The table ends at running text, a gap of two blank lines, the next table 二
-    block caption or another table's header.
+    The table ends at running text, a gap of two blank lines (unless the line
+    below names one of the table's rows), the next table 二 block caption or
+    another table's header.
     """
     h, left = table.h, table.header.value_left
     prev: Line | None = None
     i = start
     while i < len(lines):
         ln = lines[i]
-        if _is_body(ln, left, h) or (prev is not None and ln.y0 - prev.y1 > 2.2 * h) or _caption(lines, i) or _heading(ln):
+        gap = prev is not None and ln.y0 - prev.y1 > 2.2 * h
+        if _is_body(ln, left, h) or (gap and not _opens_row(ln, table.header)) or _caption(lines, i) or _heading(ln):
             break
         if i > start and _starts_header(lines, i, page, h):
             break
@@ -311,6 +313,13 @@ def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
         i += 1
     table.open = all(table.footer is not None and table.footer.match(ln.text) for ln in lines[i:])
     return i
+
+
+def _opens_row(line: Line, header: Header) -> bool:
+    """Does the line print a label naming a row of this table? Then a wide gap above it is
+    the padding of a tall row (a number wrapped over two lines, centred), not the table's end."""
+    label = "".join(c.text for c in line.chars if c.cx < header.value_left)
+    return bool(label) and vocab.key_of(header.kind, "row", label) is not None
 
 
 def _starts_header(lines: list[Line], i: int, page: int, h: float) -> bool:
