@@ -64,3 +64,12 @@ def test_each_matrix_font_alone(cjk):
 def test_the_suites_chinese_font_is_wenquanyi():
     """With every project font visible, Chinese text is drawn in WenQuanYi Micro Hei (the font `make lab` installs)."""
     assert Path(_fc("fc-match", "--format", "%{file}", "宋体")).name == "wqy-microhei.ttc"
+
+
+def test_charts_draw_chinese_with_a_project_font():
+    """matplotlib does not go through fontconfig: toolkit.analyse.fonts picks its CJK font by path,
+    and on a machine set up by the project that is WenQuanYi Micro Hei, one of the project's files."""
+    from toolkit.analyse.fonts import cjk_font
+
+    font = cjk_font()
+    assert font is not None and font.path == next(f.file for f in project_fonts() if f.family == "WenQuanYi Micro Hei")

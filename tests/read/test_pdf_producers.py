@@ -44,27 +44,22 @@ DOCX = [
      {"borders": False, "push": 20}),
     ("unruled-2019-wrapped", "2019", Perturbation(wrap_labels=True, blank_zeros=0.3), 2000.0, {"borders": False}),
 ]
-# (name, templates, perturbation, activity): CMS pages.
+# (name, templates, perturbation, activity, html options): CMS pages, ruled and borderless.
 HTML = [
-    ("html-2021", "2021", Perturbation(), 40.0),
-    ("html-2019-spans", "2019", Perturbation(split_spans=True, label_variants=True, thousands=True), 2000.0),
-    ("html-mixed-chrome", MIXED, Perturbation(chrome=True, nbsp_values=True, blank_zeros=0.3, split_proactive=True), 40.0),
+    ("html-2021", "2021", Perturbation(), 40.0, {}),
+    ("html-2019-spans", "2019", Perturbation(split_spans=True, label_variants=True, thousands=True), 2000.0, {}),
+    ("html-mixed-chrome", MIXED, Perturbation(chrome=True, nbsp_values=True, blank_zeros=0.3, split_proactive=True), 40.0, {}),
+    ("html-2021-borderless", "2021", Perturbation(blank_zeros=0.3, split_review=True), 2000.0, {"borders": False}),
 ]
 # How each CJK font is named in a PDF that embeds it.
 FONTS = {"wqy": "WenQuanYiMicroHei", "noto": "NotoS(?:ans|erif)CJK", "uming": "UMing"}
 LATIN = "DejaVuS(?:ans|erif)"
 
 # Matrix cells known to fail, with the reason: strict, so a fix shows up as XPASS.
-_WRAPPED = ("unruled reader: five-digit numbers wrapped over three lines in two-character columns, rows touching, "
-            "row 一 cut by the page break: pieces of neighbouring rows' numbers are joined into wrong numbers "
-            "(carried_in 514 read as 2055142711) and （七）总计 is lost")
 _BLOCKS = ("ruled grid: table 二's four blocks printed as separate tables of different widths, touching, are found as "
            "one grid; the values of blocks （五）（六）（八） are taken from a blank column (licensing, penalty, "
            "compulsion, fees read blank)")
 KNOWN: dict[str, str] = {
-    **{f"libreoffice-{f}-unruled-2019-wrapped": _WRAPPED for f in ("wqy", "noto", "uming")},
-    "cairo-unruled-2019-wrapped": _WRAPPED,
-    "ghostscript-unruled-2019-wrapped": _WRAPPED,
     "libreoffice-noto-official-2021-push": (
         "ruled page stitching: table 四's row of values alone at the top of the next page, with blank cells: the "
         "blanks are filled with the header labels above them, so no row of values is found (LayoutError)"),
@@ -79,8 +74,8 @@ def _docx_specs():
 
 
 def _html_specs():
-    specs = [spec_for(200 + i, t, a, p) for i, (_, t, p, a) in enumerate(HTML)]
-    pages = [render_html(s, p, 200 + i) for i, (s, (_, _, p, _)) in enumerate(zip(specs, HTML))]
+    specs = [spec_for(200 + i, t, a, p) for i, (_, t, p, a, _) in enumerate(HTML)]
+    pages = [render_html(s, p, 200 + i, **o) for i, (s, (_, _, p, _, o)) in enumerate(zip(specs, HTML))]
     return specs, pages
 
 
