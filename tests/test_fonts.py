@@ -57,13 +57,15 @@ def test_each_matrix_font_alone(cjk):
     assert files == set(font_files(cjk))
     cjk_files = {f.file for f in project_fonts() if f.family in CJK[cjk]}
     for face in ("宋体", "仿宋_GB2312", "SimSun", "黑体"):
-        assert _fc("fc-match", "--format", "%{file}", face, env=env) in cjk_files, face
+        # Chinese characters of a Chinese face: the CJK font; its digits and Latin letters: DejaVu Sans.
+        assert _fc("fc-match", "--format", "%{file}", f"{face}:charset=4e2d 6587", env=env) in cjk_files, face
+        assert Path(_fc("fc-match", "--format", "%{file}", face, env=env)).name == "DejaVuSans.ttf", face
     assert Path(_fc("fc-match", "--format", "%{file}", "Times New Roman", env=env)).name.startswith("DejaVuSerif")
 
 
 def test_the_suites_chinese_font_is_wenquanyi():
     """With every project font visible, Chinese text is drawn in WenQuanYi Micro Hei (the font `make lab` installs)."""
-    assert Path(_fc("fc-match", "--format", "%{file}", "宋体")).name == "wqy-microhei.ttc"
+    assert Path(_fc("fc-match", "--format", "%{file}", "宋体:charset=4e2d 6587")).name == "wqy-microhei.ttc"
 
 
 def test_charts_draw_chinese_with_a_project_font():

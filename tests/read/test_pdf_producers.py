@@ -60,9 +60,6 @@ _BLOCKS = ("ruled grid: table 二's four blocks printed as separate tables of di
            "one grid; the values of blocks （五）（六）（八） are taken from a blank column (licensing, penalty, "
            "compulsion, fees read blank)")
 KNOWN: dict[str, str] = {
-    "libreoffice-noto-official-2021-push": (
-        "ruled page stitching: table 四's row of values alone at the top of the next page, with blank cells: the "
-        "blanks are filled with the header labels above them, so no row of values is found (LayoutError)"),
     **{f"{producer}-{f}-html-mixed-chrome": _BLOCKS for producer in ("chromium", "writer") for f in ("wqy", "noto", "uming")},
 }
 

@@ -26,9 +26,11 @@ from support import ARTIFACTS, ROOT
 
 FONTS_TSV = ROOT / "scripts" / "fonts.tsv"
 
-# Families documents ask for: the Chinese faces of Word and WPS templates (the
-# CJK font draws everything), the Latin faces of Word and the generic names of
-# CSS and LibreOffice (DejaVu draws Latin text, the CJK font what DejaVu lacks).
+# Families documents ask for: the Chinese faces of Word and WPS templates, the
+# Latin faces of Word and the generic names of CSS and LibreOffice. None is
+# installed, so each resolves as fontconfig's Debian defaults resolve it: DejaVu
+# draws Latin letters and digits (DejaVu Sans for a Chinese face), the CJK font
+# the Chinese characters DejaVu lacks.
 CHINESE_FACES = (
     "宋体", "SimSun", "新宋体", "NSimSun", "仿宋", "仿宋_GB2312", "FangSong", "FangSong_GB2312", "黑体", "SimHei",
     "楷体", "楷体_GB2312", "KaiTi", "微软雅黑", "Microsoft YaHei", "方正小标宋简体", "方正仿宋_GBK", "等线", "DengXian",
@@ -82,7 +84,7 @@ def fontconfig(cjk: str | None = None) -> Path:
     """
     files = font_files(cjk)
     chinese = [fam for key in ([cjk] if cjk else list(CJK)) for fam in CJK[key]]
-    prefer = "".join(f"<family>{html.escape(f)}</family>" for f in [*chinese, *LATIN])
+    prefer = "".join(f"<family>{html.escape(f)}</family>" for f in ["DejaVu Sans", *chinese, *LATIN])
     latin_first = "".join(f"<family>{html.escape(f)}</family>" for f in [*LATIN, *chinese])
     aliases = [f'<alias binding="same"><family>{html.escape(name)}</family><prefer>{order}</prefer></alias>'
                for faces, order in ((CHINESE_FACES, prefer), (LATIN_FACES, latin_first)) for name in faces]
