@@ -105,8 +105,9 @@ def _unprinted_rows(pdf: bytes, spec) -> list[str]:
     LibreOffice 7.4 sometimes drops rows of the official template's table 三 when
     its header starts at the foot of a page: the third header row and rows 一 to
     （二） are missing from the PDF (WenQuanYi metrics, push 36). Nobody can read
-    what is not printed. The official template prints the codebook's labels; their
-    first six characters fit on the first line of their cell.
+    what is not printed. The official template prints the codebook's labels; the
+    first five Chinese characters of each fit on the first line of its cell
+    (quotes and numbering aside: their code points depend on the font).
     """
     import pypdfium2 as pdfium
 
@@ -115,9 +116,10 @@ def _unprinted_rows(pdf: bytes, spec) -> list[str]:
         text = "".join(page.get_textpage().get_text_range() for page in doc)
     finally:
         doc.close()
-    text = re.sub(r"\s", "", text)
+    han = re.compile(r"[^\u4e00-\u9fff]")
+    text = han.sub("", text)
     return [key for key in spec.cells.loc[spec.cells["table"] == "requests", "row"].unique()
-            if re.sub(r"\s", "", cb.label("requests", "row", key))[:6] not in text]
+            if han.sub("", cb.label("requests", "row", key))[:5] not in text]
 
 
 @needs_soffice
