@@ -6,7 +6,7 @@
 - :func:`raw_dir`: the bundled real reports (``data/raw``, with ``SOURCES.csv``).
 
 Examples:
-    >>> load_demo().attrs["synthetic"]
+    >>> bool(load_demo()["synthetic"].all())
     True
 """
 
@@ -47,7 +47,7 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
 
     Returns:
         Tidy cells (:data:`toolkit.read.tidy.TIDY_COLUMNS`), with the
-        codebook's ordered categoricals. ``df.attrs["synthetic"]`` is True.
+        codebook's ordered categoricals, and a ``synthetic`` column that is True.
     """
     from toolkit import codebook as cb
 
@@ -61,8 +61,7 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
     if with_agencies:
         ag = pd.read_csv(d / AGENCIES_FILE, encoding="utf-8-sig")[["agency", "region", "kind"]]
         df = df.merge(ag, on="agency", how="left")
-    df.attrs["synthetic"] = True
-    df.attrs["source"] = "SYNTHETIC demo panel (toolkit.load_demo), fictional agencies"
+    df["synthetic"] = True  # travels with every row into every measure and caption
     return df
 
 
@@ -96,11 +95,10 @@ def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame
 
     A curated folder (such as ``data/raw``) lists each file's agency, level, scope and URL. Its
     ``scope`` and ``level`` replace what the reader guessed from the agency's name (the name
-    平潭综合实验区 does not say that its report covers the whole zone), and the sites the
-    reports were published on go to ``attrs["publishers"]`` ({agency: host}), which chart captions
-    cite instead of a local path. Without a SOURCES.csv nothing is replaced.
+    平潭综合实验区 does not say that its report covers the whole zone), and a report's ``url``
+    fills its empty ``source_url`` (chart captions cite its site instead of a local path).
+    Without a SOURCES.csv nothing is replaced.
     """
-    from urllib.parse import urlparse
 
     from toolkit.read.meta import level_of
 
@@ -108,7 +106,6 @@ def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame
     if "level" not in panel.columns and "agency" in panel.columns:
         panel["level"] = panel["agency"].map(lambda a: level_of(a) if isinstance(a, str) else "unknown")
     path = Path(folder) / SOURCES_FILE if Path(folder).is_dir() else Path(folder).parent / SOURCES_FILE
-    publishers: dict[str, str] = {}
     if path.exists():
         src = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         by_file = src.set_index("file")
@@ -121,11 +118,9 @@ def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame
             lv = name[known].map(by_file["level"]).map(lambda v: _SOURCE_LEVEL.get(str(v).split("_")[0], ""))
             panel.loc[known & lv.reindex(panel.index).ne("").fillna(False), "level"] = lv
         if "url" in by_file:
-            for agency, file in zip(panel.loc[known, "agency"], name[known]):
-                host = urlparse(by_file.at[file, "url"]).netloc if by_file.at[file, "url"] else ""
-                if host:
-                    publishers[str(agency)] = host
-    panel.attrs["publishers"] = publishers
+            url = name[known].map(by_file["url"]).reindex(panel.index)
+            empty = panel["source_url"].isna() | panel["source_url"].astype(str).eq("") if "source_url" in panel else True
+            panel.loc[known & empty & url.ne("").fillna(False), "source_url"] = url
     return panel
 
 
@@ -134,8 +129,10 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
 
     A folder is read with :func:`toolkit.read_reports` when the corpus loader is
     available, else file by file with :func:`toolkit.read_report`; files that
-    cannot be read are reported on stderr (their number in ``df.attrs["n_failed"]``) and in
-    the files table (``with_files=True``).
+    cannot be read are reported on stderr and in the files table (``with_files=True``). The
+    ``synthetic`` column says what the rows are: True for the demo panel and for a folder whose
+    path names ``synthetic`` (where the toolkit writes generated reports), else False; a frame
+    passed in is returned as it is (without that column its charts say "source unknown").
 
     Args:
         reports: None (the demo panel), a folder or file, or a tidy frame.
@@ -143,7 +140,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
             failures; the input of :mod:`toolkit.corpus.coverage`): ``(panel, files)``.
 
     Examples:
-        >>> load_reports().attrs["synthetic"]
+        >>> bool(load_reports()["synthetic"].all())
         True
         >>> load_reports("data/raw")["agency"].nunique()
         4
@@ -164,8 +161,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     for rec in failed.to_dict("records"):
         print(rec.get("error") or rec, file=sys.stderr)
     panel = with_sources(panel, folder)
-    panel.attrs["n_failed"] = len(failed)
-    panel.attrs["synthetic"] = False
+    panel["synthetic"] = any("synthetic" in part.lower() for part in folder.resolve().parts)
     if with_files:
         return panel, files
     return panel
