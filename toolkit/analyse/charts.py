@@ -257,7 +257,7 @@ def no_data(fig: Figure, ax, what: str, why: str, lang: str = "zh") -> None:
     ax.set_facecolor("#F4F4F4")
     ax.text(0.5, 0.58, label("chart.no_data", lang, what=what), ha="center", va="center", fontsize=13,
             fontweight="normal", color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
-    ax.text(0.5, 0.40, _wrap(why, 70), ha="center", va="center", fontsize=9, color="#555555", transform=ax.transAxes)
+    ax.text(0.5, 0.40, _wrap_words(why, 90), ha="center", va="center", fontsize=9, color="#555555", transform=ax.transAxes)
     _text_only_height(ax)
     warnings.warn(label("no_data.warning", "en", what=label("chart.no_data", "en", what=what), why=why),
                   NoDataWarning, stacklevel=3)
@@ -395,6 +395,8 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
         by: the columns naming one bar (default: the frame's own ``by`` columns).
     """
     by = _by_of(shares, by, value_cols=("n_reports", "outcome", "count", "total_processed", "share_of_total_processed"))
+    full = shares  # the caption and the reason for an empty chart read every row, the bars only rows with reports
+    shares = shares[shares["n_reports"].fillna(0) > 0] if "n_reports" in shares else shares
     lang, fig, ax = _fig(lang, (8.5, max(2.8, 0.46 * shares[by].drop_duplicates().shape[0] + 1.9)))
     wide = shares.pivot_table(index=by, columns="outcome", values="share_of_total_processed", observed=False, dropna=False, sort=True)
     totals = shares.drop_duplicates(by).set_index(by)["total_processed"] if len(shares) else pd.Series(dtype=float)
@@ -405,13 +407,13 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
         wide = wide.iloc[0:0]  # no share anywhere: the all-zero or no-data panel below says why
     if "level" in by and len(by) == 1:
         wide = wide.reindex(an.level_order(wide.index))
-    base = title or _title_with_years(_t("outcomes", lang), shares, lang)
+    base = title or _title_with_years(_t("outcomes", lang), full, lang)
     if wide.empty and len(totals) and (totals.fillna(-1) == 0).all():
         _all_zero_panel(ax, base, lang)  # reports that handled no request: a fact, not missing data
-        return _finish(fig, base, source or caption_of(shares, lang), lang, shares)
+        return _finish(fig, base, source or caption_of(full, lang), lang, full)
     if wide.empty:
-        no_data(fig, ax, base, _why_empty(shares, lang), lang)
-        return _finish(fig, base, source or caption_of(shares, lang), lang, shares)
+        no_data(fig, ax, base, _why_empty(full, lang), lang)
+        return _finish(fig, base, source or caption_of(full, lang), lang, full)
     labels_ = _names(list(wide.index), lang)
     left = np.zeros(len(wide))
     y = np.arange(len(wide))
@@ -430,8 +432,8 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
                 ax.text(l0 + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color="black" if dark else "white")
         left += vals
     if partial:  # what was not read fills the rest of an incomplete bar, hatched: the bar is never drawn as whole
-        rest = np.where([k in partial for k in wide.index], np.clip(1 - left, 0, 1), 0)
-        ax.barh(y, rest, left=left, color=NOT_READ_COLOUR, hatch=INCOMPLETE_HATCH, edgecolor="#999999", linewidth=0.5,
+        mask = np.array([k in partial for k in wide.index])
+        ax.barh(y[mask], np.clip(1 - left[mask], 0, 1), left=left[mask], color=NOT_READ_COLOUR, hatch=INCOMPLETE_HATCH, edgecolor="#999999", linewidth=0.5,
                 label=label("chart.not_read", lang))
     for yi, key in enumerate(wide.index):
         note = label("chart.total_n", lang, n=_n(totals.get(key, np.nan)))
@@ -445,7 +447,7 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(label("chart.share_note", lang, measure=an.derived_label("share_of_total_processed", lang)))
     ax.legend(ncols=7 if partial else 6, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
-    return _finish(fig, base, source or caption_of(shares, lang), lang, shares)
+    return _finish(fig, base, source or caption_of(full, lang), lang, full)
 
 
 def refusal_bars(breakdown: pd.DataFrame, *, lang: str = "zh", value: str = "count", title: str | None = None,
@@ -534,11 +536,14 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
     lang, fig, ax = _fig(lang)
     f = facts_of(frame)
     members = members if members is not None else (f["members"] if f["pooled"] else None)
-    base = title or _title_with_years(_t("volumes", lang), frame, lang)
+    # a year whose reports all lie outside the scope summed is a gap, said in words, not a point at 0 agencies
+    counted = frame[frame["n_reports"].fillna(0) > 0] if "n_reports" in frame else frame
+    outside = sorted({int(y) for y in frame["year"].dropna()} - {int(y) for y in counted["year"].dropna()}) if "year" in frame else []
+    base = title or _title_with_years(_t("volumes", lang), counted if len(counted) else frame, lang)
     cap = source or caption_of(frame, lang)
     if hue is None and "agency" in frame.columns and frame["agency"].nunique() > 1:
         hue = "agency"  # one line per agency: never draw a line from one agency to another
-    data = frame.dropna(subset=["year"]).copy() if "year" in frame else frame.iloc[0:0]
+    data = counted.dropna(subset=["year"]).copy() if "year" in counted else counted.iloc[0:0]
     if hue:
         values = values[:1]
     # lines along the axis at 0 say nothing a sentence does not say better
@@ -570,16 +575,18 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
     for y in partial_years:  # a year with a report that lacks cells: said on the chart, named in the caption
         ax.text(y, 0.02, label("chart.incomplete", lang), transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                 fontsize=7.5, color="#B00000")
-    gaps = [y for y in range(all_years[0], all_years[-1] + 1) if y not in all_years]
+    all_years = sorted(set(all_years) | set(outside))
+    gaps = [y for y in range(all_years[0], all_years[-1] + 1) if y not in all_years or y in outside]
     for y in gaps:
         ax.axvspan(y - 0.5, y + 0.5, color="#EEEEEE", zorder=0, lw=0)
-        ax.text(y, 0.97, label("chart.no_report", lang), transform=ax.get_xaxis_transform(), ha="center", va="top",
-                fontsize=7.5, color="#666666")
+        ax.text(y, 0.97, _wrap(label("chart.outside_scope" if y in outside else "chart.no_report", lang), 10),
+                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=7.5, color="#666666")
     ax.set_xlabel(an.derived_label("year", lang))
     ax.set_ylabel(ylabel or an.derived_label("requests", lang))
     ax.set_xticks(range(all_years[0], all_years[-1] + 1))
-    if members and len({members.get(y) for y in all_years}) > 1:
-        ax.set_xticks(all_years, [f"{y}\n{captions.plural('count.agencies', lang, len(members.get(y, ())))}" for y in all_years])
+    if members and len({members.get(y) for y in all_years if y not in outside}) > 1:
+        ax.set_xticks(all_years, [f"{y}\n{captions.plural('count.agencies', lang, len(members.get(y, ())))}" if y not in outside
+                                  else str(y) for y in all_years])
         ax.set_title(label("chart.membership_note", lang), fontsize=8, fontweight="normal", loc="left", color="#444444")
     ax.set_xlim(all_years[0] - 0.6, all_years[-1] + 0.6)
     if percent:
