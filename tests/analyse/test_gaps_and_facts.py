@@ -215,7 +215,7 @@ def test_no_dataframe_attrs_in_toolkit():
     """Facts travel as columns: no ``.attrs`` read or written in the analysis, corpus, read or validation code."""
     found = []
     for path in (ROOT / "toolkit").rglob("*.py"):
-        if path.parts[-2] == "collect":  # the crawler's manifest statistics: not a data frame's facts (see report)
+        if path.parts[-2] == "collect":  # a crawl's request counts ride on its manifest: run statistics, not facts of data rows
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "attrs":

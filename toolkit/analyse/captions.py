@@ -111,7 +111,7 @@ def facts_of(frame: pd.DataFrame) -> dict:
 def default_mode(frame: pd.DataFrame, f: dict | None = None) -> str:
     """'each' per agency, 'pooled' summed per year, 'all' when several years are summed into one row."""
     f = f or facts_of(frame)
-    if not f["pooled"]:
+    if not f["pooled"] or len(f["agencies"]) <= 1:  # one agency is not "agencies summed"
         return "each"
     if "year" not in f["by"] and len(f["years"]) > 1:
         return "all"

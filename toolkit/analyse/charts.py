@@ -500,7 +500,7 @@ def _sum_mode(frame: pd.DataFrame) -> str:
     years = list(frame["year"].dropna().unique()) if "year" in frame else f["years"]
     if len(years) > 1:
         return "all"
-    return "pooled" if f["pooled"] else "each"
+    return "pooled" if f["pooled"] and len(f["agencies"]) > 1 else "each"
 
 
 def _segments(years: Sequence[int], members: dict | None) -> list[list[int]]:

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from toolkit import labels
-from toolkit.analyse import charts
+from toolkit.analyse import captions, charts
 from toolkit.analyse import measures as an
 from toolkit.analyse.captions import years_text
 from toolkit.labels import label
@@ -110,6 +110,16 @@ def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | Non
         charts.no_data(fig, ax, what, label("chart.why_empty", lang_drawn), lang_drawn)
         return charts._finish(fig, base or label(f"view.{view}", lang_drawn), source, lang_drawn)
     frame = frame_for(panel, view, agency=agency, level=level, year=year, scope=rule if not agency else None)
+    if title and year is None:  # the years drawn, after the selection: "…: Regional aggregates only · 2019, 2022–2025"
+        counted = frame[frame["n_reports"].fillna(0) > 0] if "n_reports" in frame else frame
+        years = sorted({int(y) for y in counted["year"].dropna()}) if "year" in counted else []
+        if years:
+            if view in ("refusals", "applicants", "review"):  # these charts add up the rows they are given
+                mode = "all" if len(years) > 1 else ("each" if agency else "pooled")
+            else:
+                mode = captions.default_mode(frame)
+            when = label(captions.years_key(mode, years), lang_drawn, years=captions.years_text(years, lang_drawn))
+            title = label("title.where", lang_drawn, title=base, where=f"{where} · {when}")
     if view == "outcomes":
         return charts.outcome_bars(frame, by=["year"], lang=lang_drawn, source=source, title=title)
     if view == "refusals":
