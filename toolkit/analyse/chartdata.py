@@ -3,7 +3,8 @@
 :func:`chart_data` turns the frame a chart was drawn from into one row per chart row, report and
 cell used: the chart's own columns (counts as integers, shares rounded to 4 places), the facts of
 the row (``complete``, ``missing_cells``…), then the report (``agency_id`` when the data has it,
-else empty, ``agency``, ``year``, ``source_file``, ``source_sha256``, ``source_url``, whether it was
+else empty, ``agency``, ``year``, ``source_file`` (the file's name: a data file for publication names no
+local folder), ``source_sha256``, ``source_url``, whether it was
 counted and why not) and the cell (``table``, ``row``, ``column``, ``location``, ``cell_value``,
 ``cell_status``). A cell that was not read is a row with ``cell_status`` ``missing`` and no value:
 the gap is in the file, not hidden by it.
@@ -12,6 +13,7 @@ the gap is in the file, not hidden by it.
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
 
 import numpy as np
 import pandas as pd
@@ -65,7 +67,8 @@ def chart_data(frame: pd.DataFrame | None) -> pd.DataFrame:
             continue
         for r in reports:
             rep = {"agency_id": r.get("agency_id") or "", "report_agency": r.get("agency"), "report_year": r.get("year"),
-                   "source_file": r.get("source_file"), "source_sha256": r.get("source_sha256"),
+                   "source_file": PurePath(r["source_file"]).name if r.get("source_file") else None,  # no local folder
+                   "source_sha256": r.get("source_sha256"),
                    "source_url": r.get("source_url") or "", "counted": r.get("included"), "left_out": r.get("left_out") or ""}
             cells = r.get("cells") or [[None] * 6]
             for table, row, column, location, value, status in cells:

@@ -429,7 +429,9 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
         for yi, (l0, v) in enumerate(zip(left, vals)):
             if v >= 0.06:
                 dark = outcome in ("partly_disclosed", "unable", "other")
-                ax.text(l0 + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color="black" if dark else "white")
+                box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85} if hatch[yi] else None
+                ax.text(l0 + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5,
+                        color="black" if dark or hatch[yi] else "white", bbox=box)  # readable over the hatching
         left += vals
     if partial:  # what was not read fills the rest of an incomplete bar, hatched: the bar is never drawn as whole
         mask = np.array([k in partial for k in wide.index])

@@ -185,15 +185,19 @@ def agencies(panel: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["agency", "scope", "years", "n_reports"])
 
 
-def export_name(view: str, agency=None, level=None, year=None, lang: str = "zh") -> str:
-    """A file name for an exported figure from its selectors.
+def export_name(view: str, agency=None, level=None, year=None, lang: str = "zh", scope: str | None = None) -> str:
+    """A file name for an exported figure from its selectors (the scope summed when no agency is chosen).
 
     Examples:
         >>> export_name("outcomes", "示例市公安局", None, 2024, "en")
         'outcomes-示例市公安局-all-2024-en'
+        >>> export_name("outcomes", None, None, None, "zh", scope="aggregates")
+        'outcomes-all-all-all-aggregates-zh'
     """
-    parts = [view, *(str(_pick(x)) if _pick(x) is not None else "all" for x in (agency, level, year)), lang]
-    return re.sub(r"[^\w.-]+", "_", "-".join(parts))
+    parts = [view, *(str(_pick(x)) if _pick(x) is not None else "all" for x in (agency, level, year))]
+    if scope and scope != "members" and _pick(agency) is None:  # a sum of aggregates never overwrites a sum of members
+        parts.append(scope)
+    return re.sub(r"[^\w.-]+", "_", "-".join([*parts, lang]))
 
 
 def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str] = VIEWS, lang: str = "zh",
@@ -279,7 +283,8 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
         if box.figure is None:
             return []
         sel = selection()
-        paths = charts.save(box.figure, export_name(view_dd.value, sel["agency"], sel["level"], sel["year"], sel["lang"]), out_dir=out_dir)
+        paths = charts.save(box.figure, export_name(view_dd.value, sel["agency"], sel["level"], sel["year"], sel["lang"], sel["scope"]),
+                            out_dir=out_dir)
         status.value = label("widget.exported", "zh", files=", ".join(p.name for p in paths))
         return paths
 
