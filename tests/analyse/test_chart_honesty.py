@@ -9,6 +9,7 @@ multiples share a y-scale; Chinese charts carry no codebook key or English label
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import warnings
@@ -77,6 +78,11 @@ def test_no_line_across_missing_years(raw):
     assert "无报告" in _texts(fig)
 
 
+def _sources(agencies, year):
+    return json.dumps([{"report_id": f"{a}{year}", "agency": a, "year": year, "included": True, "left_out": "",
+                        "missing": [], "cells": []} for a in agencies])
+
+
 def test_the_bundled_series_is_one_line_2019_to_2025(raw):
     pingtan = an.request_volumes(raw[raw["agency"] == "平潭综合实验区"])
     fig = charts.trend_lines(pingtan, list(an.VOLUME_ROWS), lang="zh")
@@ -85,13 +91,14 @@ def test_the_bundled_series_is_one_line_2019_to_2025(raw):
 
 
 def test_pooled_line_only_over_years_with_the_same_agencies():
-    f = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "new_received": [5.0, 9.0, 12.0, 14.0]})
-    f.attrs["info"] = {"pooled": True, "members": {2019: ("A",), 2020: ("A", "B"), 2021: ("A", "B"), 2022: ("A", "B")},
-                       "years": [2019, 2020, 2021, 2022], "agencies": ["A", "B"], "n_reports": 7, "scope": "members"}
+    members = {2019: ("A",), 2020: ("A", "B"), 2021: ("A", "B"), 2022: ("A", "B")}
+    f = pd.DataFrame({"year": [2019, 2020, 2021, 2022], "new_received": [5.0, 9.0, 12.0, 14.0], "pooled": True,
+                      "by": "year", "scope_rule": "members", "synthetic": True,
+                      "sources": [_sources(a, y) for y, a in members.items()]})
     fig = charts.trend_lines(f, "new_received", lang="en")
     assert [list(ln.get_xdata()) for ln in _lines(fig)] == [[2020, 2021, 2022]]
     ticks = [t.get_text() for t in fig.axes[0].get_xticklabels()]
-    assert ticks[0] == "2019\n1 agencies" and ticks[1] == "2020\n2 agencies"
+    assert ticks[0] == "2019\n1 agency" and ticks[1] == "2020\n2 agencies"
 
 
 def test_empty_selection_draws_a_no_data_panel_says_why_and_warns(sparse):
@@ -122,7 +129,7 @@ def test_caption_states_what_is_shown_and_no_local_path(raw):
     fig = charts.trend_lines(an.request_volumes(raw[raw["agency"] == "平潭综合实验区"]), "new_received", lang="en")
     cap = _caption(fig)
     assert "平潭综合实验区" in cap and "www.pingtan.gov.cn" in cap and "real data" in cap
-    assert "2019–2025" in cap and "7 reports of 1 agencies" in cap and "aggregates included" in cap
+    assert "2019–2025" in cap and "7 reports of 1 agency;" in cap and "aggregates included" in cap
     assert str(RAW) not in cap and "/" not in cap.replace("www.pingtan.gov.cn", "")
     pooled = charts.caption_of(an.request_volumes(raw, by=("year",)), "zh")
     assert "各年汇总" in pooled and "仅所属机关报告" in pooled
@@ -197,7 +204,7 @@ def test_long_names_wrap_evenly():
 def test_chinese_charts_are_in_chinese_only(view, tmp_path, raw):
     """The SVG text of a Chinese chart holds no codebook key and no English label."""
     fig = widgets.figure_for(raw, view, agency="平潭综合实验区", lang="zh")
-    (svg,) = charts.save(fig, f"zh-{view}", ("svg",), out_dir=tmp_path)
+    svg, *_ = charts.save(fig, f"zh-{view}", ("svg",), out_dir=tmp_path)  # then the chart data (CSV)
     text = " ".join(re.sub(r"<[^>]+>", " ", m) for m in re.findall(r"<text[^>]*>.*?</text>", svg.read_text(encoding="utf-8"), re.S))
     text = text.replace("www.pingtan.gov.cn", "")
     keys = set(cb.codebook("zh")["key"]) | set(labels.table()["key"])

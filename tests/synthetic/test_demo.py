@@ -33,7 +33,7 @@ def test_panel_shape(panel):
     assert set(panel["scope"]) == {"agency", "government_office", "region_aggregate"}
     assert set(files.loc[files["year"] <= 2020, "template"]) == {"2019"}
     assert set(files.loc[files["year"] >= 2021, "template"]) == {"2021"}
-    assert panel.attrs["synthetic"] is True
+    assert panel["synthetic"].all()  # a column every row carries into every measure and caption
     # Realistic skew: many all-zero townships, a few busy offices.
     req = panel[(panel["table"] == "requests") & (panel["row"] == "new_received") & (panel["column"] == "total")]
     assert (req.loc[req["level"] == "township", "value"].fillna(0) == 0).mean() > 0.5
@@ -73,7 +73,7 @@ def test_committed_files_read_back_to_the_committed_panel_and_truth():
 def test_load_reports_reads_a_folder_of_real_reports():
     panel, files = loaders.load_reports(loaders.raw_dir(), with_files=True)
     assert panel["agency"].nunique() == 4 and len(files) >= 8
-    assert panel.attrs["synthetic"] is False
+    assert not panel["synthetic"].any()
 
 
 def test_load_reports_names_a_wrong_folder():

@@ -6,7 +6,7 @@
 - :func:`raw_dir`: the bundled real reports (``data/raw``, with ``SOURCES.csv``).
 
 Examples:
-    >>> load_demo().attrs["synthetic"]
+    >>> bool(load_demo()["synthetic"].all())
     True
 """
 
@@ -49,7 +49,7 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
 
     Returns:
         Tidy cells (:data:`toolkit.read.tidy.TIDY_COLUMNS`), with the
-        codebook's ordered categoricals. ``df.attrs["synthetic"]`` is True.
+        codebook's ordered categoricals, and a ``synthetic`` column that is True.
     """
     from toolkit import codebook as cb
 
@@ -63,8 +63,7 @@ def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:
     if with_agencies:
         ag = read_registry(d / AGENCIES_FILE).table()[["agency_id", "region", "kind"]]
         df = df.merge(ag, on="agency_id", how="left")
-    df.attrs["synthetic"] = True
-    df.attrs["source"] = "SYNTHETIC demo panel (toolkit.load_demo), fictional agencies"
+    df["synthetic"] = True  # travels with every row into every measure and caption
     return df
 
 
@@ -93,25 +92,15 @@ def with_sources(panel: pd.DataFrame) -> pd.DataFrame:
 
     What a folder states about its files (``SOURCES.csv``: scope, level, url; ``agencies.csv``:
     agency_id, canonical name, scope, level) is applied while the files are read
-    (:mod:`toolkit.corpus.agencies`), the same way for ``toolkit parse`` and :func:`load_reports`.
-    The host of each agency's ``source_url`` goes to ``attrs["publishers"]`` ({agency: host}),
-    which chart captions cite instead of a local path.
+    (:mod:`toolkit.corpus.agencies`), the same way for ``toolkit parse`` and :func:`load_reports`;
+    chart captions cite the host of each report's ``source_url``, a column of every row.
     """
-    from urllib.parse import urlparse
 
     from toolkit.read.meta import level_of
 
     panel = panel.copy()
     if "level" not in panel.columns and "agency" in panel.columns:
         panel["level"] = panel["agency"].map(lambda a: level_of(a) if isinstance(a, str) else "unknown")
-    publishers: dict[str, str] = {}
-    if "source_url" in panel.columns and "agency" in panel.columns:
-        urls = panel[["agency", "source_url"]].dropna().drop_duplicates()
-        for agency, url in urls.itertuples(index=False):
-            host = urlparse(str(url)).netloc
-            if host:
-                publishers[str(agency)] = host
-    panel.attrs["publishers"] = publishers
     return panel
 
 
@@ -121,8 +110,10 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
 
     A folder is read with :func:`toolkit.read_reports` when the corpus loader is
     available, else file by file with :func:`toolkit.read_report`; files that
-    cannot be read are reported on stderr (their number in ``df.attrs["n_failed"]``) and in
-    the files table (``with_files=True``).
+    cannot be read are reported on stderr and in the files table (``with_files=True``). The
+    ``synthetic`` column says what the rows are: True for the demo panel and for a folder whose
+    path names ``synthetic`` (where the toolkit writes generated reports), else False; a frame
+    passed in is returned as it is (without that column its charts say "source unknown").
 
     Args:
         reports: None (the demo panel), a folder or file, or a tidy frame.
@@ -132,7 +123,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
             files (:mod:`toolkit.corpus.agencies`), as for ``toolkit parse``.
 
     Examples:
-        >>> load_reports().attrs["synthetic"]
+        >>> bool(load_reports()["synthetic"].all())
         True
         >>> load_reports("data/raw")["agency"].nunique()
         4
@@ -155,8 +146,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     for rec in failed.to_dict("records"):
         print(rec.get("error") or rec, file=sys.stderr)
     panel = with_sources(panel)
-    panel.attrs["n_failed"] = len(failed)
-    panel.attrs["synthetic"] = False
+    panel["synthetic"] = any("synthetic" in part.lower() for part in folder.resolve().parts)
     if with_files:
         return panel, files
     return panel
