@@ -338,3 +338,70 @@ def test_command_line_misuse_is_one_line_with_the_documented_status(corpus, tmp_
     cpus = len(os.sched_getaffinity(0))
     assert many.returncode == 0 and many.stderr.splitlines() == [
         f"note: 10000 workers asked for, {cpus} CPUs usable here: running {cpus}", "3 parsed, 0 failed"]
+
+
+# 20 -------------------------------------------------------------------------------------------
+
+
+def test_exports_escape_or_cut_what_a_format_cannot_hold_and_say_so(tmp_path):
+    from openpyxl import load_workbook
+
+    from toolkit import export, read_report
+
+    cells = read_report(RAW / "ninghe-kejiju-2023.txt").data.head(5)
+    raw = pd.Series(["BEL\x07ESC\x1bSOH\x01", "长" * 40_001, "lone \udcb1 half", "NUL\x00here", "0"], dtype=object)
+    df = cells.assign(raw=raw)
+    said = {}
+    for ext in ("csv", "parquet", "xlsx"):
+        notes = []
+        export(df, tmp_path / f"x.{ext}", on_note=notes.append)
+        said[ext] = notes
+    assert said == {
+        "csv": ["csv: 2 text cells held a NUL or a lone surrogate, written as an escape (\\x07, \\udcb1)"],
+        "parquet": ["parquet: 1 text cell held a lone surrogate, written as an escape (\\x07, \\udcb1)"],
+        "xlsx": ["xlsx: 3 text cells held a control character or a lone surrogate, written as an escape (\\x07, \\udcb1)",
+                 "xlsx: 1 text cell longer than 32,767 characters (the XLSX limit) cut to fit; CSV and Parquet keep "
+                 "the whole text"],
+    }
+    back = pd.read_parquet(tmp_path / "x.parquet")["raw"].tolist()
+    assert back == ["BEL\x07ESC\x1bSOH\x01", "长" * 40_001, "lone \\udcb1 half", "NUL\x00here", "0"]  # raw exact
+    from toolkit.spreadsheet import read_csv
+
+    assert read_csv(tmp_path / "x.csv", dtype=str)["raw"].tolist() == [
+        "BEL\x07ESC\x1bSOH\x01", "长" * 40_001, "lone \\udcb1 half", "NUL\\x00here", "0"]
+    sheet = [c.value for c in load_workbook(tmp_path / "x.xlsx").active["J"]]
+    assert sheet[0] == "raw" and sheet[1:] == ["BEL\\x07ESC\\x1bSOH\\x01", "长" * 32_767, "lone \\udcb1 half",
+                                               "NUL\\x00here", "0"]
+    # the command line: one note line, no traceback
+    cells.assign(raw=pd.Series(["a\x07"] * 5, dtype=object)).to_parquet(tmp_path / "src.parquet")
+    proc = cli("export", tmp_path / "src.parquet", "-o", tmp_path / "y.xlsx")
+    assert proc.returncode == 0 and proc.stderr.splitlines()[0] == (
+        "note: xlsx: 5 text cells held a control character or a lone surrogate, written as an escape (\\x07, \\udcb1)")
+
+
+# 8 --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ext", ["csv", "parquet"])
+def test_one_file_output_is_streamed_chunk_by_chunk_in_file_order(corpus, tmp_path, ext):
+    """The streamed table is read_reports' table, row for row, whatever the chunking and the engine."""
+    from toolkit.corpus import read_reports
+    from toolkit.corpus.stream import parse_to_file
+
+    (corpus / "broken.html").write_text("<html><body><p>页面不存在</p></body></html>", encoding="utf-8")
+    for name in ("huaian-city-2024.pdf", "pingtan-zone-2019.html"):
+        shutil.copy(RAW / name, corpus / f"a-{name}")  # years interleave across the chunks
+    expected = read_reports(corpus, engine="serial", progress=False).data
+    out = tmp_path / f"cells.{ext}"
+    stats = parse_to_file(corpus, out, engine="process", workers=2, chunk_size=2, progress=False)
+    assert stats["files"] == 6 and stats["failed"] == 1 and stats["cells"] == len(expected)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".toolkit-spool-")]  # the spool is gone
+    if ext == "parquet":
+        got = pd.read_parquet(out)
+        pd.testing.assert_frame_equal(got, expected)
+    else:
+        from toolkit.spreadsheet import read_csv
+
+        got = read_csv(out, dtype=str, keep_default_na=False, na_values=[""])
+        assert got["source_file"].tolist() == expected["source_file"].astype(str).tolist()
+        assert got["raw"].fillna("").tolist() == expected["raw"].fillna("").astype(str).tolist()

@@ -165,7 +165,7 @@ def _export(args) -> int:
         if args.table:
             df = wide_table(df, args.table, values=args.values)
     try:
-        path = export(df, args.output)
+        path = export(df, args.output, on_note=lambda msg: print(f"note: {msg}", file=sys.stderr))
     except ValueError as exc:
         raise SystemExit(f"toolkit: {exc}") from None
     print(f"{len(df)} rows → {path}", file=sys.stderr)

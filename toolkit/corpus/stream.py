@@ -69,7 +69,7 @@ def parse_to_file(paths_or_dirs: batch.PathsOrDirs, out: str | os.PathLike | Non
                              cache_dir=cache, force=force, out_dir=str(spool))
         batch._drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats,
                      lambda r: None, note)
-        write = _writer(tasks, spool, stats)
+        write = _writer(tasks, spool, stats, on_note)
         if to_stdout:
             write(sys.stdout, "csv")
         else:
@@ -81,7 +81,7 @@ def parse_to_file(paths_or_dirs: batch.PathsOrDirs, out: str | os.PathLike | Non
     return stats
 
 
-def _writer(tasks, spool: Path, stats: dict):
+def _writer(tasks, spool: Path, stats: dict, on_note):
     parts: dict[str, list[Path]] = defaultdict(list)
     for p in (spool / "cells").rglob("part-*.parquet") if (spool / "cells").is_dir() else []:
         parts[shards.chunk_of(p)[:16]].append(p)  # a chunk retried file by file wrote "<chunk>-<j>" parts
@@ -102,12 +102,20 @@ def _writer(tasks, spool: Path, stats: dict):
             return
         from toolkit.spreadsheet import write_csv
 
+        said: set[str] = set()
+
+        def once(message: str) -> None:  # one line per kind of change, not one per chunk
+            kind = message.split(" ", 2)[-1]
+            if kind not in said:
+                said.add(kind)
+                batch._noter(stats, on_note)(message)
+
         own = isinstance(target, (str, os.PathLike))
         fh = open(target, "w", encoding="utf-8-sig", newline="") if own else target
         try:
             header = True
             for df in chunks():
-                write_csv(df, fh, header=header)
+                write_csv(df, fh, header=header, on_note=once)
                 header = False
                 stats["cells"] += len(df)
             if header:
