@@ -237,3 +237,71 @@ def test_a_file_that_takes_too_long_is_reported_and_the_batch_goes_on(tmp_path):
         assert list(corpus.errors["reason"]) == ["limit_exceeded"], (engine, corpus.errors["message"].tolist())
         assert "longer than 1.5 s" in corpus.errors["message"].item()
         assert corpus.data["source_file"].nunique() == 1 and len(corpus.data) == 200
+
+
+# ------------------------------------------------------------------ Word files that link to the network
+
+
+@contextlib.contextmanager
+def counting_server():
+    """A local HTTP server that records every request path (and answers 404)."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.timeout = 5
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="needs LibreOffice")
+def test_converting_a_doc_that_links_a_picture_never_reaches_the_network(tmp_path):
+    """A .doc with INCLUDEPICTURE "http://127.0.0.1:PORT/…": LibreOffice fetches it when left to itself;
+    the toolkit's conversion sends nothing, with the network namespace and with the offline profile alone."""
+    import time
+
+    from toolkit.read.formats import soffice
+
+    with counting_server() as (port, hits):
+        html = (f'<html><head><meta charset="utf-8"></head><body><p>2023年政府信息公开工作年度报告</p>'
+                f'<p><img src="http://127.0.0.1:{port}/linked-image.png" width="100" height="100"></p></body></html>')
+        doc = soffice.convert({"link.html": html.encode()}, "doc:MS Word 97", "link.html")["link.html"]
+        assert hits == []  # made offline too
+        path = tmp_path / "linked.doc"
+        path.write_bytes(doc)
+        # The control: plain LibreOffice (its own fresh profile, the network) does fetch the picture.
+        subprocess.run([soffice.executable(), f"-env:UserInstallation={(tmp_path / 'plain').as_uri()}", "--headless",
+                        "--convert-to", "docx", "--outdir", str(tmp_path / "plain-out"), str(path)],
+                       capture_output=True, timeout=180, cwd=tmp_path)
+        deadline = time.monotonic() + 10
+        while not hits and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert hits == ["/linked-image.png"], "the fixture does not link to the server: the test would prove nothing"
+        hits.clear()
+        isolation = soffice.isolation()
+        try:
+            for prefix in ([isolation] if isolation else []) + [[]]:  # the namespace; then the profile alone
+                soffice._isolation = prefix
+                with pytest.raises(ToolkitError) as info:
+                    read_report(path)
+                assert "\n" not in str(info.value) and str(path) in str(info.value)
+                time.sleep(1)
+                assert hits == [], (prefix, hits)
+        finally:
+            soffice._isolation = None
