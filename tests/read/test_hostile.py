@@ -305,3 +305,32 @@ def test_converting_a_doc_that_links_a_picture_never_reaches_the_network(tmp_pat
                 assert hits == [], (prefix, hits)
         finally:
             soffice._isolation = None
+
+
+# ------------------------------------------------------------------ pictures
+
+
+PIXEL_BOMB = """
+import resource, sys
+from support.hostile_cases import pixel_bomb_pdf
+from toolkit import ToolkitError, read_report
+path = sys.argv[1]
+open(path, "wb").write(pixel_bomb_pdf())
+try:
+    read_report(path)
+except ToolkitError as exc:
+    print(type(exc).__name__, exc)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_small_stamp_of_40000_by_40000_pixels_is_refused_before_decoding(tmp_path):
+    """0.83 inch printed, 1.6 G pixels: refused by the pixel limit, whatever its printed size, in little memory."""
+    path = tmp_path / "stamp.pdf"
+    proc = subprocess.run([sys.executable, "-c", PIXEL_BOMB, str(path)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, env={**__import__("os").environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    error, peak_mib = proc.stdout.splitlines()
+    assert error == (f"LimitExceededError {path}: picture of 40000×40000 pixels is over the 60000000-pixel limit "
+                     "(toolkit.limits max_image_pixels)")
+    assert int(peak_mib) < 1024, peak_mib
