@@ -334,3 +334,27 @@ def test_a_small_stamp_of_40000_by_40000_pixels_is_refused_before_decoding(tmp_p
     assert error == (f"LimitExceededError {path}: picture of 40000×40000 pixels is over the 60000000-pixel limit "
                      "(toolkit.limits max_image_pixels)")
     assert int(peak_mib) < 1024, peak_mib
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_ocr_timeout_is_the_timeout_error_wherever_it_lands(tmp_path):
+    """Most of an OCR read is spent inside onnxruntime, whose wrapper turns any exception into its own error
+    holding a traceback; the timeout must still end as the timeout, in one line."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    import pypdfium2 as pdfium
+
+    from toolkit import limits, read_reports
+
+    pdf = pdfium.PdfDocument(str(RAW / "huaian-city-2024.pdf"))
+    try:
+        page = pdf[1].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    tiff = tmp_path / "scan.tiff"
+    page.save(tiff, save_all=True, append_images=[page] * 29, compression="tiff_deflate")
+    for seconds in (0.7, 1.3, 2.1, 2.9):  # the timer lands in different places of the OCR
+        with limits.configured(timeout_seconds=seconds):
+            corpus = read_reports([tiff], engine="serial", progress=False)
+        (row,) = corpus.errors.itertuples()
+        assert (row.error_class, row.reason) == ("LimitExceededError", "limit_exceeded"), row.message
+        assert row.message == f"{tiff}: reading took longer than {seconds:g} s (toolkit.limits timeout_seconds)"

@@ -86,7 +86,7 @@ def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str |
     except ToolkitError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
-        raise InternalError(path, f"could not be parsed ({type(exc).__name__}: {exc})") from exc
+        raise _wrapped(exc) or InternalError(path, f"could not be parsed ({type(exc).__name__}: {exc})") from exc
 
 
 def read_cells(path: str | os.PathLike, *, partial: bool = False, sha256: str | None = None,
@@ -105,8 +105,20 @@ def read_cells(path: str | os.PathLike, *, partial: bool = False, sha256: str | 
     except ToolkitError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
-        raise InternalError(path, f"could not be parsed ({type(exc).__name__}: {exc})") from exc
+        raise _wrapped(exc) or InternalError(path, f"could not be parsed ({type(exc).__name__}: {exc})") from exc
     return columns, meta, issues
+
+
+def _wrapped(exc: BaseException) -> ToolkitError | None:
+    """A ToolkitError a library caught and wrapped in its own error (the OCR engine does: a timeout
+    that fired inside it comes back as "ONNXRuntimeError" with a traceback as its message)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ToolkitError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _read(path: Path, name: str, partial: bool, sha256: str | None, data: bytes | None) -> Report:
