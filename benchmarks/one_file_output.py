@@ -91,6 +91,22 @@ def measure(cmd: list[str], stdout) -> tuple[int, int, float, int]:
     return peak, usage.ru_maxrss * 1024, time.perf_counter() - t, child.returncode
 
 
+def rows(out: Path, kind: str) -> int:
+    if not out.exists():
+        return 0
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(out).metadata.num_rows
+    n = 0
+    with open(out, "rb") as f:  # CSV: records, not lines (a text field may hold a newline)
+        import csv
+        import io
+
+        n = sum(1 for _ in csv.reader(io.TextIOWrapper(f, encoding="utf-8-sig", newline=""))) - 1
+    return n
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--reports", type=int, default=20_000)
@@ -123,7 +139,7 @@ def main() -> None:
         else:
             peak, driver, seconds, status = measure([*cmd, "-o", str(out)], subprocess.DEVNULL)
         size = out.stat().st_size if out.exists() else 0
-        print(f"  exit {status}, {seconds:.0f} s, output {size / 2**20:.0f} MiB")
+        print(f"  exit {status}, {seconds:.0f} s, output {size / 2**20:.0f} MiB, {rows(out, args.output):,} cells")
         print(f"  peak RSS, whole process tree: {peak / 2**30:.2f} GiB (goal: under 1 GiB)")
         print(f"  peak RSS, driver alone:       {driver / 2**30:.2f} GiB")
 

@@ -276,6 +276,13 @@ def test_odd_folder_entries_are_skipped_in_one_line_each_and_names_cannot_forge_
         assert proc.returncode == (2 if argv[0] == "validate" else 1), proc.stderr
     cells = pd.read_csv(tmp_path / "cells.csv", encoding="utf-8-sig")
     assert cells["source_file"].unique().tolist() == [f"{folder}/\\xb1\\xa8\\xb8\\xe6.txt"] and len(cells) == 200
+    named = cli("parse", folder / "report.txt", folder / "zero.txt", folder / "a.txt", "-o", tmp_path / "n.csv",
+                timeout=120)  # named on the command line: refused unread, one error line each
+    assert named.returncode == 1 and sorted(named.stderr.splitlines()[:-1]) == [
+        f"error: {folder}/report.txt: a FIFO (named pipe), not a regular file: not read",
+        f"error: {folder}/zero.txt: a character device, not a regular file: not read",
+        f"note: {folder}/a.txt: a symbolic link that loops: not read",
+    ], named.stderr
     again = cli("parse", folder, "-o", tmp_path / "shards", timeout=120)
     assert "2 kept from an earlier run" in again.stderr.splitlines()[-1], again.stderr  # the escaped name resumes
 

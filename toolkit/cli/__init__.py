@@ -151,9 +151,14 @@ def _export(args) -> int:
         df = query(args.sql, src)
     else:
         if src.is_dir():
+            import pyarrow as pa
             import pyarrow.dataset as ds
 
-            df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
+            try:
+                df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
+            except pa.ArrowException as exc:  # a shard damaged since it was written: a rerun of parse repairs it
+                raise SystemExit(f"toolkit: {src}: a shard cannot be read ({' '.join(str(exc).split())[:200]}); "
+                                 f"run 'toolkit parse' into it again to re-parse damaged chunks") from None
         elif src.suffix.lower() == ".parquet":
             df = conform_tidy(pd.read_parquet(src))
         elif src.suffix.lower() == ".csv":
