@@ -6,7 +6,9 @@ output (as :func:`toolkit.corpus.parse_to_parquet` does), and the driver then
 appends the chunks to the output one at a time, in file order: nothing holds
 more than a chunk, however large the corpus. A file output is written under a
 temporary name and renamed into place at the end, so an interrupted run leaves
-no half-written table; the spool folder is removed whatever happens.
+no half-written table; the spool folder is removed whatever happens. With Dask, the
+spool (beside the output file, or in ``$TMPDIR`` for stdout) must be on storage the
+workers share, under the same path, as for :func:`toolkit.corpus.parse_to_parquet`.
 """
 
 from __future__ import annotations
