@@ -90,16 +90,28 @@ def deadline(path: str, seconds: float | None = None):
         yield
         return
 
+    message = f"reading took longer than {seconds:g} s (toolkit.limits timeout_seconds)"
+    fired = []
+
     def on_timeout(signum, frame):
         # The exception can land where Python ignores it (a GC callback, a __del__):
         # fire again shortly until the block has really stopped.
+        fired.append(True)
         signal.setitimer(signal.ITIMER_REAL, RETRY_SECONDS)
-        raise LimitExceededError(path, f"reading took longer than {seconds:g} s (toolkit.limits timeout_seconds)")
+        raise LimitExceededError(path, message)
 
     previous = signal.signal(signal.SIGALRM, on_timeout)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except LimitExceededError:
+        raise
+    except Exception:
+        # The timeout can land inside a library that wraps whatever it meets (the OCR engine turns it
+        # into its own error holding a traceback): once the timer has fired, the block ends as a timeout.
+        if fired:
+            raise LimitExceededError(path, message) from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

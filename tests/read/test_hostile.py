@@ -237,3 +237,124 @@ def test_a_file_that_takes_too_long_is_reported_and_the_batch_goes_on(tmp_path):
         assert list(corpus.errors["reason"]) == ["limit_exceeded"], (engine, corpus.errors["message"].tolist())
         assert "longer than 1.5 s" in corpus.errors["message"].item()
         assert corpus.data["source_file"].nunique() == 1 and len(corpus.data) == 200
+
+
+# ------------------------------------------------------------------ Word files that link to the network
+
+
+@contextlib.contextmanager
+def counting_server():
+    """A local HTTP server that records every request path (and answers 404)."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.timeout = 5
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1], hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="needs LibreOffice")
+def test_converting_a_doc_that_links_a_picture_never_reaches_the_network(tmp_path):
+    """A .doc with INCLUDEPICTURE "http://127.0.0.1:PORT/…": LibreOffice fetches it when left to itself;
+    the toolkit's conversion sends nothing, with the network namespace and with the offline profile alone."""
+    import time
+
+    from toolkit.read.formats import soffice
+
+    with counting_server() as (port, hits):
+        html = (f'<html><head><meta charset="utf-8"></head><body><p>2023年政府信息公开工作年度报告</p>'
+                f'<p><img src="http://127.0.0.1:{port}/linked-image.png" width="100" height="100"></p></body></html>')
+        doc = soffice.convert({"link.html": html.encode()}, "doc:MS Word 97", "link.html")["link.html"]
+        assert hits == []  # made offline too
+        path = tmp_path / "linked.doc"
+        path.write_bytes(doc)
+        # The control: plain LibreOffice (its own fresh profile, the network) does fetch the picture.
+        subprocess.run([soffice.executable(), f"-env:UserInstallation={(tmp_path / 'plain').as_uri()}", "--headless",
+                        "--convert-to", "docx", "--outdir", str(tmp_path / "plain-out"), str(path)],
+                       capture_output=True, timeout=180, cwd=tmp_path)
+        deadline = time.monotonic() + 10
+        while not hits and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert hits == ["/linked-image.png"], "the fixture does not link to the server: the test would prove nothing"
+        hits.clear()
+        isolation = soffice.isolation()
+        try:
+            for prefix in ([isolation] if isolation else []) + [[]]:  # the namespace; then the profile alone
+                soffice._isolation = prefix
+                with pytest.raises(ToolkitError) as info:
+                    read_report(path)
+                assert "\n" not in str(info.value) and str(path) in str(info.value)
+                time.sleep(1)
+                assert hits == [], (prefix, hits)
+        finally:
+            soffice._isolation = None
+
+
+# ------------------------------------------------------------------ pictures
+
+
+PIXEL_BOMB = """
+import resource, sys
+from support.hostile_cases import pixel_bomb_pdf
+from toolkit import ToolkitError, read_report
+path = sys.argv[1]
+open(path, "wb").write(pixel_bomb_pdf())
+try:
+    read_report(path)
+except ToolkitError as exc:
+    print(type(exc).__name__, exc)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_small_stamp_of_40000_by_40000_pixels_is_refused_before_decoding(tmp_path):
+    """0.83 inch printed, 1.6 G pixels: refused by the pixel limit, whatever its printed size, in little memory."""
+    path = tmp_path / "stamp.pdf"
+    proc = subprocess.run([sys.executable, "-c", PIXEL_BOMB, str(path)], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, env={**__import__("os").environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'tests'}"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    error, peak_mib = proc.stdout.splitlines()
+    assert error == (f"LimitExceededError {path}: picture of 40000×40000 pixels is over the 60000000-pixel limit "
+                     "(toolkit.limits max_image_pixels)")
+    assert int(peak_mib) < 1024, peak_mib
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_an_ocr_timeout_is_the_timeout_error_wherever_it_lands(tmp_path):
+    """Most of an OCR read is spent inside onnxruntime, whose wrapper turns any exception into its own error
+    holding a traceback; the timeout must still end as the timeout, in one line."""
+    pytest.importorskip("rapidocr_onnxruntime")
+    import pypdfium2 as pdfium
+
+    from toolkit import limits, read_reports
+
+    pdf = pdfium.PdfDocument(str(RAW / "huaian-city-2024.pdf"))
+    try:
+        page = pdf[1].render(scale=150 / 72, grayscale=True).to_pil().convert("L")
+    finally:
+        pdf.close()
+    tiff = tmp_path / "scan.tiff"
+    page.save(tiff, save_all=True, append_images=[page] * 29, compression="tiff_deflate")
+    for seconds in (0.7, 1.3, 2.1, 2.9):  # the timer lands in different places of the OCR
+        with limits.configured(timeout_seconds=seconds):
+            corpus = read_reports([tiff], engine="serial", progress=False)
+        (row,) = corpus.errors.itertuples()
+        assert (row.error_class, row.reason) == ("LimitExceededError", "limit_exceeded"), row.message
+        assert row.message == f"{tiff}: reading took longer than {seconds:g} s (toolkit.limits timeout_seconds)"

@@ -95,3 +95,48 @@ def cases(tmp_dir) -> list[tuple[str, bytes, type | None]]:
         ("docx-named.doc", docx, None),
         ("pdf-named.txt", pdf, None),
     ]
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (1 is the catalog), with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _stream(head: bytes, data: bytes) -> bytes:
+    return b"<< " + head + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def pixel_bomb_pdf(side: int = 40_000) -> bytes:
+    """An A4 page with no text: a 300×300-pixel 'scan' two inches wide, and a stamp 0.83 inch wide of
+    ``side``×``side`` pixels (1 bit each, all white: a few hundred KB that decode to gigabytes)."""
+    import zlib
+
+    pack = zlib.compressobj(9)
+    row = b"\xff" * ((side + 7) // 8)
+    block = row * max(1, (1 << 20) // len(row))
+    rows_per_block = len(block) // len(row)
+    stamp = bytearray()
+    for start in range(0, side, rows_per_block):
+        stamp += pack.compress(block if start + rows_per_block <= side else row * (side - start))
+    stamp += pack.flush()
+    scan = zlib.compress(b"\x80" * (300 * 300))
+    content = b"q 144 0 0 144 72 600 cm /Scan Do Q q 60 0 0 60 400 700 cm /Stamp Do Q"
+    return _pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /XObject << /Scan 5 0 R /Stamp 6 0 R >> >> >>",
+        _stream(b"", content),
+        _stream(b"/Type /XObject /Subtype /Image /Width 300 /Height 300 /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 8 /Filter /FlateDecode", scan),
+        _stream(b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray "
+                b"/BitsPerComponent 1 /Filter /FlateDecode" % (side, side), bytes(stamp)),
+    ])

@@ -13,6 +13,7 @@ traceback when the reader of stdout goes away (``| head``).
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -26,10 +27,30 @@ from toolkit.errors import ToolkitError
 
 EXIT_CODES = """exit status:
   0    success
-  1    a file failed to parse (parse), errors found (validate), nothing parsed
-  2    usage error, a path not found, or a file unreadable (validate)
+  1    a file failed to parse (parse), a folder could not be listed (parse),
+       errors found (validate), nothing parsed
+  2    usage error, a path not found, a file unreadable (validate), an output that
+       cannot be written (disk full, a folder where a file is wanted, standard
+       output closed), or an output folder in use by another parse run
   130  interrupted (Ctrl-C)
   141  standard output closed early (e.g. piped into head); nothing is printed"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line (``toolkit parse: error: …``), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+
+
+def _workers_arg(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of 1 or more, not {text!r}")
+    return n
 
 
 def color_enabled(stream=None) -> bool:
@@ -73,23 +94,27 @@ def _parse(args) -> int:
     """Files → one CSV/Parquet table (``-o x.csv``/``x.parquet``/stdout), or → Parquet shards (``-o DIR``)."""
     from tqdm.auto import tqdm
 
-    from toolkit.corpus import parse_to_parquet, read_reports
+    from toolkit.corpus import parse_to_parquet
 
     engine = args.engine
     if engine == "process" and args.workers == 1:
         engine = "serial"
     # A bar redraws with carriage returns: only for a person at a terminal, never into a log file.
     progress = not args.quiet and (args.progress if args.progress is not None else sys.stderr.isatty())
+    # What was found but not read (a FIFO, a folder that cannot be listed, …) gets one line each.
     options = dict(workers=args.workers, engine=engine, scheduler=args.scheduler, progress=progress,
                    chunk_size=args.chunk_size, force=args.force, registry=args.registry,
-                   on_error=lambda msg: tqdm.write(error_line(msg), file=sys.stderr))
+                   on_error=lambda msg: tqdm.write(error_line(msg), file=sys.stderr),
+                   on_note=lambda msg: tqdm.write(f"note: {msg}", file=sys.stderr))
     summary = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     if _is_table_file(args.output):
-        corpus = read_reports(args.inputs, cache_dir=args.cache_dir, **options)
-        write_table(corpus.data, args.output)  # always: a header only when no file gave a cell
-        parsed, failed = corpus.stats["files"] - corpus.stats["failed"], corpus.stats["failed"]
-        summary(f"{parsed} parsed, {failed} failed")
-        return 1 if failed or not parsed else 0
+        from toolkit.corpus.stream import parse_to_file
+
+        _need_stdout(args.output)
+        stats = parse_to_file(args.inputs, args.output, cache_dir=args.cache_dir, **options)
+        parsed, failed = stats["files"] - stats["failed"], stats["failed"]
+        summary(f"{parsed} parsed, {failed} failed" + _skipped(stats))
+        return 1 if failed or not parsed or stats["unlisted"] else 0
     cache = False if args.no_cache else (args.cache_dir or True)
     stats = parse_to_parquet(args.inputs, args.output, cache_dir=cache, **options)
     from toolkit.corpus import load_table
@@ -97,8 +122,22 @@ def _parse(args) -> int:
     failed = len(load_table(args.output, "errors"))
     summary(f"{stats['files']} files: {stats['resumed']} kept from an earlier run, {stats['parsed']} parsed, "
           f"{stats['cached']} from the cache, {failed} failed in all (see {Path(args.output) / 'errors.csv'}); "
-          f"shards in {Path(args.output) / 'cells'}")
-    return 1 if failed or stats["files"] == failed else 0
+          f"shards in {Path(args.output) / 'cells'}" + _skipped(stats))
+    return 1 if failed or stats["files"] == failed or stats["unlisted"] else 0
+
+
+def _skipped(stats: dict) -> str:
+    n = len(stats.get("skipped", []))
+    return f"; {n} skipped (see the notes above)" if n else ""
+
+
+def _need_stdout(output: str | None) -> None:
+    if (output is None or output == "-") and sys.stdout is None:
+        raise _OutputError("standard output is closed: nothing to write the table to (use -o FILE)")
+
+
+class _OutputError(Exception):
+    """An output that cannot be written: one line, exit status 2."""
 
 
 def _export(args) -> int:
@@ -115,9 +154,14 @@ def _export(args) -> int:
         df = query(args.sql, src)
     else:
         if src.is_dir():
+            import pyarrow as pa
             import pyarrow.dataset as ds
 
-            df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
+            try:
+                df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
+            except pa.ArrowException as exc:  # a shard damaged since it was written: a rerun of parse repairs it
+                raise SystemExit(f"toolkit: {src}: a shard cannot be read ({' '.join(str(exc).split())[:200]}); "
+                                 f"run 'toolkit parse' into it again to re-parse damaged chunks") from None
         elif src.suffix.lower() == ".parquet":
             df = conform_tidy(pd.read_parquet(src))
         elif src.suffix.lower() == ".csv":
@@ -133,7 +177,7 @@ def _export(args) -> int:
         if args.table:
             df = wide_table(df, args.table, values=args.values)
     try:
-        path = export(df, args.output)
+        path = export(df, args.output, on_note=lambda msg: print(f"note: {msg}", file=sys.stderr))
     except ValueError as exc:
         raise SystemExit(f"toolkit: {exc}") from None
     print(f"{len(df)} rows → {path}", file=sys.stderr)
@@ -150,7 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit import __version__
     from toolkit.version import PARSER_VERSION
 
-    parser = argparse.ArgumentParser(prog="toolkit", description="Read 政府信息公开工作年度报告 into tidy tables.",
+    parser = _Parser(prog="toolkit", description="Read 政府信息公开工作年度报告 into tidy tables.",
                                      epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"toolkit {__version__} (parser {PARSER_VERSION})")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -159,7 +203,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
     p.add_argument("-o", "--output", help="a .csv (utf-8-sig) or .parquet file for one table (default: CSV on stdout), "
                    "or a folder for Parquet shards by year (resumable; plus errors.csv)")
-    p.add_argument("--workers", type=int, default=None, help="parallel processes (default: the CPUs; 1: in this process)")
+    p.add_argument("--workers", type=_workers_arg, default=None,
+                   help="parallel processes (default: the CPUs, and never more; 1: in this process)")
     p.add_argument("--engine", choices=("process", "serial", "dask"), default="process")
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786) for --engine dask")
     p.add_argument("--cache-dir", help="parse cache folder (keyed by sha256 + parser version); "
@@ -202,10 +247,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if sys.stdout is None:  # started with stdout closed (>&-): keep fd 1 from being reused by a file we open
+        _silence_stdout()
     args = build_parser().parse_args(argv)
     try:
         status = args.func(args)
-        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit where it cannot be caught
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a closed pipe or a full disk shows here, not at interpreter exit where it cannot be caught
         return status
     except BrokenPipeError:
         _silence_stdout()
@@ -213,12 +261,37 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("toolkit: interrupted", file=sys.stderr)
         return 130
-    except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:  # a mistyped path: one line, no traceback
+    except _OutputError as exc:
         print(error_line(str(exc)), file=sys.stderr)
         return 2
     except ToolkitError as exc:  # e.g. an agencies.csv that cannot be used: one line naming it
         print(error_line(str(exc)), file=sys.stderr)
         return 2
+    except OSError as exc:  # a mistyped path, a full disk, a folder where a file is wanted: one line, no traceback
+        print(error_line(_os_error(exc, getattr(args, "output", None))), file=sys.stderr)
+        if exc.errno == errno.ENOSPC or getattr(exc, "filename", None) is None:
+            _silence_stdout()  # what is still buffered for stdout cannot be written either
+        return 2
+    except RuntimeError as exc:
+        from toolkit.corpus.atomic import FolderBusyError
+
+        if not isinstance(exc, FolderBusyError):
+            raise
+        print(error_line(str(exc)), file=sys.stderr)
+        return 2
+
+
+def _os_error(exc: OSError, output: str | None) -> str:
+    """One line for an OSError: the file it concerns, what happened, and what a full disk means."""
+    from toolkit.errors import shown_path
+
+    if exc.errno is None:  # raised by the toolkit with its own one-line message
+        return " ".join(str(exc).split())
+    where = exc.filename if exc.filename is not None else (output if output not in (None, "-") else "standard output")
+    text = f"{shown_path(where)}: {exc.strerror or exc}"
+    if exc.errno == errno.ENOSPC:
+        text += " (the disk is full: free some space and run again)"
+    return text
 
 
 def _silence_stdout() -> None:

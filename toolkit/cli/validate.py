@@ -94,7 +94,8 @@ def validate_command(args) -> int:
         return EXIT_UNREADABLE
     reports, unreadable = [], []
     try:
-        files = discover(args.inputs)
+        # what is found but not read (a FIFO, a device, a folder that cannot be listed) gets one line each
+        files = discover(args.inputs, on_skip=lambda msg, lost: print(f"note: {msg}", file=sys.stderr))
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

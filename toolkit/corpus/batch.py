@@ -15,9 +15,11 @@ import pandas as pd
 from toolkit import limits
 from toolkit.corpus import engines, shards
 from toolkit.corpus.agencies import Registry, facts_for
+from toolkit.corpus.atomic import atomic_write, locked
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
 from toolkit.corpus.worker import ChunkResult, ChunkTask
+from toolkit.errors import shown_path
 from toolkit.spreadsheet import write_csv
 
 PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
@@ -86,7 +88,7 @@ def _tasks(files: list[str], size: int, provenance: dict | None = None, groups: 
         while end < len(files) and files[end] in member:  # never split a report page from its attachments
             end += 1
         paths = files[i:end]
-        cid = hashlib.sha1("\n".join(paths).encode()).hexdigest()[:16]
+        cid = hashlib.sha1(os.fsencode("\n".join(paths))).hexdigest()[:16]  # names may hold any bytes
         extra = {}
         if provenance:
             extra["provenance"] = {p: provenance[p] for p in paths if p in provenance}
@@ -106,9 +108,16 @@ def _progress(total: int, enabled: bool, desc: str):
     return tqdm(total=total, unit="file", desc=desc, disable=not enabled, smoothing=0.1, dynamic_ncols=True)
 
 
-def _workers(engine: str, workers: int | None, client) -> int:
-    if workers:
-        return int(workers)
+def _workers(engine: str, workers: int | None, client, note: Callable[[str], None] = lambda m: None) -> int:
+    if workers is not None:
+        if isinstance(workers, bool) or int(workers) != workers or workers < 1:
+            raise ValueError(f"workers must be a whole number of 1 or more, not {workers!r}")
+        workers = int(workers)
+        cpus = engines.default_workers()
+        if engine == "process" and workers > cpus:  # more processes than CPUs only add memory
+            note(f"{workers} workers asked for, {cpus} CPUs usable here: running {cpus}")
+            return cpus
+        return workers
     if engine == "serial":
         return 1
     if engine == "dask" and client is not None:
@@ -116,7 +125,31 @@ def _workers(engine: str, workers: int | None, client) -> int:
     return engines.default_workers()
 
 
-def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep):
+def _found(paths_or_dirs: PathsOrDirs, stats: dict, on_note: Callable[[str], None] | None) -> list[str]:
+    """The batch's files; what was skipped (one line each) goes to ``on_note`` and ``stats["skipped"]``."""
+    stats.setdefault("skipped", [])
+    stats.setdefault("unlisted", 0)
+
+    def skip(message: str, lost: bool) -> None:
+        stats["skipped"].append(message)
+        stats["unlisted"] += lost
+        if on_note is not None:
+            on_note(message)
+
+    return [str(p) for p in discover(paths_or_dirs, on_skip=skip)]
+
+
+def _noter(stats: dict, on_note: Callable[[str], None] | None) -> Callable[[str], None]:
+    stats.setdefault("notes", [])
+
+    def note(message: str) -> None:
+        stats["notes"].append(message)
+        if on_note is not None:
+            on_note(message)
+    return note
+
+
+def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep, note=None):
     bar = _progress(total, progress, desc)
     try:
         for result in engines.run(tasks, engine, workers, client, scheduler):
@@ -126,6 +159,9 @@ def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_
             if on_error is not None:
                 for msg in result.errors["message"]:
                     on_error(msg)
+            for msg in result.notes:
+                if note is not None:
+                    note(msg)
             keep(result)
             bar.update(len(result.files))
             bar.set_postfix(errors=stats["failed"], refresh=False)
@@ -147,6 +183,7 @@ def read_reports(
     validate: bool = False,
     on_error: Callable[[str], None] | None = None,
     registry: str | os.PathLike | Registry | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> Corpus:
     """Read many reports in parallel into one tidy DataFrame and an errors DataFrame.
 
@@ -179,6 +216,12 @@ def read_reports(
             nearest ``agencies.csv`` (its folder or a parent). With the nearest ``SOURCES.csv`` it
             gives ``agency_id``, ``agency_name``, ``scope``, ``level`` and ``source_url``
             (:mod:`toolkit.corpus.agencies`).
+        on_note: called with each note (one line): an entry found but not read
+            (a FIFO, a device, a link that loops, a folder that cannot be listed:
+            see :func:`toolkit.corpus.discover`), a damaged cache entry parsed
+            again, workers capped at the CPUs. Also kept in ``stats["skipped"]``
+            and ``stats["notes"]``; ``stats["unlisted"]`` counts folders that
+            could not be listed.
 
     Returns:
         :class:`Corpus`: ``.data``, ``.errors``, ``.files``, ``.stats``;
@@ -192,15 +235,18 @@ def read_reports(
         0
     """
     t0 = time.perf_counter()
-    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
+    stats: dict = {"files": 0, "parsed": 0, "cached": 0, "failed": 0}
+    note = _noter(stats, on_note)
+    workers = _workers(engine, workers, client, note)
+    files, prov, groups = _collected(_found(paths_or_dirs, stats, on_note))
     facts = facts_for(files, registry)
-    workers = _workers(engine, workers, client)
+    stats["files"] = len(files)
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
     tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                    validate=validate)
     results: list[ChunkResult] = []
-    stats = {"files": len(files), "parsed": 0, "cached": 0, "failed": 0}
-    _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append)
+    _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append,
+           note)
     results.sort(key=lambda r: r.order)
     data = [r.data for r in results if r.data is not None and len(r.data)]
     out = Corpus(
@@ -233,6 +279,7 @@ def parse_to_parquet(
     validate: bool = False,
     on_error: Callable[[str], None] | None = None,
     registry: str | os.PathLike | Registry | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> dict:
     """Parse a corpus into Parquet shards partitioned by report year; resumable; flat memory.
 
@@ -257,6 +304,15 @@ def parse_to_parquet(
         force: re-parse every file: drop the existing shards and bypass the cache.
         registry: as in :func:`read_reports`. A file whose stated facts changed since its shard
             was written (an edited ``agencies.csv`` or ``SOURCES.csv``) is parsed again (from the cache).
+        on_note: as in :func:`read_reports`; also says which damaged shards were dropped and parsed again.
+
+    One run writes to ``out_dir`` at a time (``out_dir/.lock``, see
+    :func:`toolkit.corpus.atomic.locked`). Every shard kept from an earlier run is
+    read back and validated first (:func:`toolkit.corpus.shards.check_chunks`).
+
+    Raises:
+        toolkit.corpus.atomic.FolderBusyError: another run is writing to ``out_dir``.
+        NotADirectoryError: ``out_dir`` exists and is not a folder.
 
     Returns:
         counts: ``files`` (found), ``resumed`` (kept from an earlier run),
@@ -265,27 +321,37 @@ def parse_to_parquet(
     """
     t0 = time.perf_counter()
     out = Path(out_dir).resolve()
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{shown_path(out_dir)}: exists and is not a folder; shard output needs a folder "
+                                 "(for one table, name a .csv or .parquet file)")
     out.mkdir(parents=True, exist_ok=True)
-    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
-    facts = facts_for(files, registry)
-    workers = _workers(engine, workers, client)
-    if cache_dir is True:
-        cache_dir = out / "_cache"
-    cache = str(Path(cache_dir).resolve()) if cache_dir else None
-    if force:
-        shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
-    shards.drop_chunks(out, None)  # shards of chunks that never committed
-    todo, stale = shards.plan_resume(out, files, facts)
-    if stale:
-        shards.drop_chunks(out, stale)
-    if todo != files:  # resumed: a page and its attachments are parsed again together
-        todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
-    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
-                   out_dir=str(out), validate=validate)
-    stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,
-             "chunks": len(tasks)}
-    _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats, lambda r: None)
-    errors = shards.load_table(out, "errors")
-    write_csv(errors, out / "errors.csv")  # messages quote file names from the web: spreadsheet-safe
+    stats: dict = {"files": 0, "resumed": 0, "parsed": 0, "cached": 0, "failed": 0, "chunks": 0}
+    note = _noter(stats, on_note)
+    workers = _workers(engine, workers, client, note)
+    # One run writes to a folder at a time: a second one is refused before it reads, deletes or writes anything.
+    with locked(out):
+        files, prov, groups = _collected(_found(paths_or_dirs, stats, on_note))
+        facts = facts_for(files, registry)
+        if cache_dir is True:
+            cache_dir = out / "_cache"
+        cache = str(Path(cache_dir).resolve()) if cache_dir else None
+        if force:
+            shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
+        shards.drop_chunks(out, None)  # shards of chunks that never committed
+        todo, stale, notes = shards.plan_resume(out, files, facts)
+        for message in notes:
+            note(message)
+        if stale:
+            shards.drop_chunks(out, stale)
+        if todo != files:  # resumed: a page and its attachments are parsed again together
+            todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
+        tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
+                       out_dir=str(out), validate=validate)
+        stats.update(files=len(files), resumed=len(files) - len(todo), chunks=len(tasks))
+        _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats,
+               lambda r: None, note)
+        errors = shards.load_table(out, "errors")
+        # messages quote file names from the web: spreadsheet-safe
+        atomic_write(out / "errors.csv", lambda tmp: write_csv(errors, tmp))
     stats["seconds"] = time.perf_counter() - t0
     return stats

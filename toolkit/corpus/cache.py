@@ -7,24 +7,38 @@ so a renamed or copied file is a hit, an edited file is a miss, and a new
 parser version starts afresh. Paths are not part of an entry: the current path
 is written back into ``source_file`` and into error messages on load.
 
-Writes go to a temporary name and are renamed into place, so concurrent
-workers and interrupted runs never leave a half-written entry.
+Writes go through :func:`toolkit.corpus.atomic.atomic_write` (temporary name,
+fsync, rename), so concurrent workers and interrupted runs never leave a
+half-written entry. What is read back is checked before use: the Arrow file is
+read into memory (never mapped: a file cut short under a map kills the process)
+and validated in full (``Table.validate(full=True)``), its schema must be the
+tidy schema, its summary must hold every field and its row count must equal the
+summary's ``n_cells``; an error entry must hold its three fields as text. A
+damaged or foreign entry is a miss with a one-line note in :attr:`ParseCache.notes`,
+and the file is parsed again (which overwrites it).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
 
+from toolkit.corpus.atomic import atomic_write
 from toolkit.read.tidy import TIDY_ARROW
 from toolkit.version import PARSER_VERSION
 
 _IPC = pa.ipc.IpcWriteOptions(compression="zstd")
+# What the batch reads from a parsed entry's summary, and from a failed entry.
+SUMMARY_KEYS = ("report_id", "sha256", "agency", "year", "scope", "level", "format", "templates", "n_cells", "n_issues")
+ERROR_KEYS = ("error_class", "reason", "problem")
+
+
+class _Damaged(Exception):
+    pass
 
 
 class ParseCache:
@@ -33,6 +47,9 @@ class ParseCache:
     Args:
         root: the cache folder (created when needed).
         version: the parser version the keys carry (default :data:`PARSER_VERSION`).
+
+    Attributes:
+        notes: one line per damaged entry met (and treated as a miss) since the cache was opened.
 
     Examples:
         >>> import tempfile
@@ -44,27 +61,58 @@ class ParseCache:
     def __init__(self, root: str | os.PathLike, version: str = PARSER_VERSION):
         self.root = Path(root)
         self.version = version
+        self.notes: list[str] = []
 
     def _base(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}-v{self.version}"
 
-    def _load(self, sha256: str) -> tuple[str, pa.Table | None, dict] | None:
-        """The stored entry: ``("parsed", Arrow table, summary)``, ``("failed", None, error)`` or ``None``."""
+    def _load(self, sha256: str, full: bool = False) -> tuple[str, pa.Table | None, dict] | None:
+        """The stored entry: ``("parsed", Arrow table, summary)``, ``("failed", None, error)`` or ``None``.
+
+        ``full``: the summary must hold every field the batch reads (:data:`SUMMARY_KEYS`).
+        """
         base = self._base(sha256)
-        try:
-            with pa.memory_map(str(base) + ".arrow") as source:
-                table = pa.ipc.open_file(source).read_all()
-        except FileNotFoundError:
-            pass
-        except (OSError, pa.ArrowInvalid):
-            return None  # a damaged entry is a miss; it is overwritten on the next put
-        else:
-            summary = json.loads(table.schema.metadata[b"toolkit_summary"])
-            return "parsed", table.replace_schema_metadata(None), summary
-        try:
-            return "failed", None, json.loads(Path(str(base) + ".error.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):  # missing or damaged: a miss
-            return None
+        for suffix, read in ((".arrow", lambda p: self._parsed(p, full)), (".error.json", self._failed)):
+            path = Path(str(base) + suffix)
+            try:
+                return read(path)
+            except FileNotFoundError:
+                continue
+            except (_Damaged, OSError, ValueError, TypeError, KeyError, pa.ArrowException, MemoryError) as exc:
+                why = " ".join(str(exc).split())[:160] or type(exc).__name__
+                self.notes.append(f"damaged cache entry {path.name} ({why}): ignored, the file is parsed again")
+                return None
+        return None
+
+    @staticmethod
+    def _parsed(path: Path, full: bool) -> tuple[str, pa.Table, dict]:
+        data = path.read_bytes()
+        table = pa.ipc.open_file(pa.BufferReader(data)).read_all()
+        table.validate(full=True)
+        meta = table.schema.metadata or {}
+        if b"toolkit_summary" not in meta:
+            raise _Damaged("no toolkit summary: not a cache entry")
+        summary = json.loads(meta[b"toolkit_summary"])
+        if not isinstance(summary, dict):
+            raise _Damaged("summary is not a mapping")
+        missing = [k for k in SUMMARY_KEYS if k not in summary] if full else []
+        if missing:
+            raise _Damaged(f"summary lacks {', '.join(missing)}")
+        if full and summary["sha256"] != path.name.split("-v", 1)[0]:
+            raise _Damaged("stored under another file's hash")
+        if "n_cells" in summary and summary["n_cells"] != table.num_rows:
+            raise _Damaged(f"{table.num_rows} rows where the summary says {summary['n_cells']}")
+        absent = [n for n in TIDY_ARROW.names if n not in table.schema.names]
+        if absent:
+            raise _Damaged(f"not the tidy schema (no {', '.join(absent[:3])})")
+        return "parsed", table.replace_schema_metadata(None), summary
+
+    @staticmethod
+    def _failed(path: Path) -> tuple[str, None, dict]:
+        error = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(error, dict) or not all(isinstance(error.get(k), str) for k in ERROR_KEYS):
+            raise _Damaged(f"an error entry needs {', '.join(ERROR_KEYS)} as text")
+        return "failed", None, error
 
     def get(self, sha256: str) -> tuple[str, pd.DataFrame | None, dict] | None:
         """``("parsed", cells, summary)``, ``("failed", None, error)`` or ``None`` on a miss."""
@@ -76,34 +124,25 @@ class ParseCache:
     def get_table(self, sha256: str) -> tuple[str, pa.Table | None, dict] | None:
         """As :meth:`get`, with the cells as an Arrow table of :data:`~toolkit.read.tidy.TIDY_ARROW`
         (what a batch chunk joins; no DataFrame per file)."""
-        hit = self._load(sha256)
+        hit = self._load(sha256, full=True)
         if hit is None or hit[0] == "failed":
             return hit
         try:  # entries written from a DataFrame hold the axes as dictionaries: cast to plain strings
             cells = hit[1].select(TIDY_ARROW.names).cast(TIDY_ARROW)
-        except (KeyError, pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return None  # not an entry of this schema: a miss, overwritten on the next put
+        except (KeyError, pa.ArrowException) as exc:
+            self.notes.append(f"damaged cache entry for {sha256[:16]} ({type(exc).__name__}): ignored, the file is parsed again")
+            return None
         return "parsed", cells, hit[2]
 
     def put_parsed(self, sha256: str, cells: pd.DataFrame | pa.Table, summary: dict) -> None:
         table = cells if isinstance(cells, pa.Table) else pa.Table.from_pandas(cells, preserve_index=False)
         table = table.replace_schema_metadata({b"toolkit_summary": json.dumps(summary, ensure_ascii=False).encode()})
+
         def write(path):
             with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, table.schema, options=_IPC) as w:
                 w.write_table(table)
-        self._atomic(str(self._base(sha256)) + ".arrow", write)
+        atomic_write(str(self._base(sha256)) + ".arrow", write)
 
     def put_failed(self, sha256: str, error: dict) -> None:
         data = json.dumps(error, ensure_ascii=False)
-        self._atomic(str(self._base(sha256)) + ".error.json", lambda p: Path(p).write_text(data, encoding="utf-8"))
-
-    def _atomic(self, path: str, write) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=Path(path).parent, prefix=".tmp-")
-        os.close(fd)
-        try:
-            write(tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        atomic_write(str(self._base(sha256)) + ".error.json", lambda p: Path(p).write_text(data, encoding="utf-8"))

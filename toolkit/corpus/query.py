@@ -94,13 +94,18 @@ def query(sql: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         con.close()
 
 
-def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data") -> Path:
+def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "data", on_note=None) -> Path:
     """Write a DataFrame as CSV (utf-8-sig, opens in Excel), XLSX or Parquet, by extension.
 
     CSV and XLSX are made for spreadsheets (:mod:`toolkit.spreadsheet`): XLSX
     strings are text cells, never formulas, and a CSV text field a spreadsheet
     would evaluate (``=…``, ``@…``, ``+x``/``-x``) gets a leading ``'``;
     Parquet keeps the exact printed text.
+
+    Text a format cannot hold (a lone surrogate anywhere, a NUL in CSV, control
+    characters and cells over 32,767 characters in XLSX) is escaped or cut, with
+    one line per kind of change to ``on_note`` (default: an
+    :class:`~toolkit.spreadsheet.ExportWarning`); see :func:`toolkit.spreadsheet.fit_text`.
 
     Raises:
         ValueError: unknown extension, or more rows than an Excel sheet holds
@@ -112,15 +117,15 @@ def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "da
         >>> p.read_bytes()[:3] == b"\\xef\\xbb\\xbf"
         True
     """
-    from toolkit.spreadsheet import write_csv, write_xlsx  # files for spreadsheets: text never runs as a formula
+    from toolkit.spreadsheet import fit_text, write_csv, write_xlsx  # spreadsheets: text never runs as a formula
 
     path = Path(path)
     ext = path.suffix.lower()
     path.parent.mkdir(parents=True, exist_ok=True)
     if ext == ".csv":
-        write_csv(data, path)
+        write_csv(data, path, on_note=on_note)
     elif ext == ".parquet":
-        data.to_parquet(path, index=False)
+        fit_text(data, "parquet", on_note).to_parquet(path, index=False)
     elif ext == ".xlsx":
         if len(data) > XLSX_MAX_ROWS:
             raise ValueError(f"{path}: {len(data):,} rows do not fit an Excel sheet ({XLSX_MAX_ROWS:,}); "
@@ -131,7 +136,7 @@ def export(data: pd.DataFrame, path: str | os.PathLike, *, sheet_name: str = "da
                 out[c] = out[c].astype(object).where(out[c].notna(), None)
             elif str(out[c].dtype) in ("Int64", "Float64"):
                 out[c] = out[c].astype("float64")
-        write_xlsx({sheet_name: out}, path)
+        write_xlsx({sheet_name: out}, path, on_note=on_note)
     else:
         raise ValueError(f"cannot export to {path}: use a .csv, .xlsx or .parquet file name")
     return path

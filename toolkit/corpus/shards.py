@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from toolkit.corpus.atomic import atomic_write
 from toolkit.corpus.schema import (
     CELLS_ARROW,
     ERROR_COLUMNS,
@@ -38,6 +39,7 @@ from toolkit.corpus.schema import (
     arrow_to_frame,
     conform_tidy,
 )
+from toolkit.errors import shown_path
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 
@@ -51,15 +53,7 @@ def sha256_file(path: str | os.PathLike) -> str:
 
 
 def _write(table: pa.Table, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def write_chunk(out_dir: str | os.PathLike, chunk_id: str, cells: pd.DataFrame | pa.Table, files: pd.DataFrame,
@@ -102,14 +96,60 @@ def chunk_of(path: Path) -> str:
     return path.name[len("part-"):-len(".parquet")]
 
 
+def _read_checked(path: Path, schema: pa.Schema) -> pa.Table:
+    """A shard read in full and validated; raises if it is damaged or of another schema."""
+    with pq.ParquetFile(path) as f:  # the file alone: no partition key guessed from its folder
+        table = f.read()
+    table.validate(full=True)
+    got = pa.schema([table.schema.field(n) for n in table.schema.names])
+    if not got.remove_metadata().equals(schema.remove_metadata()):
+        raise ValueError("not the schema of this shard folder")
+    return table
+
+
+def _damage(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:160] or type(exc).__name__
+
+
+def check_chunks(out_dir: str | os.PathLike) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The files table of every committed chunk (with ``chunk_id``), and the damaged chunks.
+
+    Every shard is read back in full and validated: a files, errors or cells shard that
+    is cut short, altered or of another schema, or a chunk whose cells or errors do not
+    number what its files shard says, is returned in ``damaged`` (chunk id → reason).
+    """
+    out = Path(out_dir)
+    frames, damaged = [], {}
+    for p in sorted((out / "files").glob("part-*.parquet")):
+        try:
+            frames.append(arrow_to_frame(_read_checked(p, FILES_ARROW), FILES_COLUMNS).assign(chunk_id=chunk_of(p)))
+        except (OSError, ValueError, pa.ArrowException, MemoryError) as exc:
+            damaged[chunk_of(p)] = f"{p.relative_to(out)}: {_damage(exc)}"
+    if frames:
+        done = pd.concat(frames, ignore_index=True)
+    else:
+        done = arrow_to_frame(FILES_ARROW.empty_table(), FILES_COLUMNS).assign(chunk_id=pd.Series([], dtype="str"))
+    want_cells = done[done["status"] == "parsed"].groupby("chunk_id")["n_cells"].sum()
+    want_errors = done[done["status"] == "failed"].groupby("chunk_id").size()
+    for sub, schema, want in (("errors", ERRORS_ARROW, want_errors), ("cells", CELLS_ARROW, want_cells)):
+        rows: dict[str, int] = defaultdict(int)
+        for p in sorted((out / sub).rglob("part-*.parquet")) if (out / sub).is_dir() else []:
+            cid = chunk_of(p)
+            if cid in damaged:
+                continue
+            try:
+                rows[cid] += _read_checked(p, schema).num_rows
+            except (OSError, ValueError, pa.ArrowException, MemoryError) as exc:
+                damaged[cid] = f"{p.relative_to(out)}: {_damage(exc)}"
+        for cid in set(done["chunk_id"]) - set(damaged):
+            if rows.get(cid, 0) != int(want.get(cid, 0)):
+                damaged[cid] = f"{sub}: {rows.get(cid, 0)} rows where the files shard says {int(want.get(cid, 0))}"
+    return done[~done["chunk_id"].isin(set(damaged))].reset_index(drop=True), damaged
+
+
 def committed_files(out_dir: str | os.PathLike) -> pd.DataFrame:
-    """The files table of every committed chunk, with a ``chunk_id`` column."""
-    folder = Path(out_dir) / "files"
-    parts = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
-    if not parts:
-        return arrow_to_frame(FILES_ARROW.empty_table(), FILES_COLUMNS).assign(chunk_id=pd.Series([], dtype="str"))
-    frames = [arrow_to_frame(pq.read_table(p, schema=FILES_ARROW), FILES_COLUMNS).assign(chunk_id=chunk_of(p)) for p in parts]
-    return pd.concat(frames, ignore_index=True)
+    """The files table of every committed chunk, with a ``chunk_id`` column (damaged chunks left out)."""
+    return check_chunks(out_dir)[0]
 
 
 def drop_chunks(out_dir: str | os.PathLike, chunk_ids: set[str] | None = None) -> int:
@@ -134,29 +174,35 @@ def drop_chunks(out_dir: str | os.PathLike, chunk_ids: set[str] | None = None) -
     return n
 
 
-def plan_resume(out_dir: str | os.PathLike, files: list[str], facts: dict | None = None) -> tuple[list[str], set[str]]:
-    """Which of ``files`` still need parsing, and which committed chunks must be dropped.
+def plan_resume(out_dir: str | os.PathLike, files: list[str], facts: dict | None = None) -> tuple[list[str], set[str], list[str]]:
+    """Which of ``files`` still need parsing, which committed chunks must be dropped, and notes.
 
-    A committed chunk stays only if every file in it is still part of the batch
-    with the same size and modification time, and (``facts``, from
+    A committed chunk stays only if its shards read back whole (:func:`check_chunks`)
+    and every file in it is still part of the batch with the same size and
+    modification time, in no other chunk, and (``facts``, from
     :func:`toolkit.corpus.agencies.facts_for`) what the folders state about it is
     what it holds; otherwise it is dropped and all its files are parsed again (the
-    cache makes the unchanged ones cheap).
+    cache makes the unchanged ones cheap). The notes say, one line each, which
+    damaged chunks and duplicated files were dropped.
     """
-    done = committed_files(out_dir)
-    wanted = set(files)
+    done, damaged = check_chunks(out_dir)
+    notes = [f"damaged shard {why}: its chunk is parsed again" for why in damaged.values()]
     if not len(done):
-        return list(files), set()
+        return list(files), set(damaged), notes
+    real = {shown_path(f): f for f in files}  # source_file holds the name as shown
     stat = {}
     for f in done["source_file"]:
         try:
-            st = os.stat(f)
+            st = os.stat(real.get(f, f))
             stat[f] = (st.st_size, st.st_mtime_ns)
         except OSError:
             stat[f] = None
+    twice = done["source_file"].duplicated(keep=False)
+    if twice.any():  # only two runs writing at once could do this (the folder is locked now): parse them once again
+        notes.append(f"{done.loc[twice, 'source_file'].nunique()} files were in more than one chunk: parsed again")
     same = [
-        f in wanted and stat[f] == (size, mtime)
-        for f, size, mtime in zip(done["source_file"], done["size_bytes"], done["mtime_ns"])
+        not dup and f in real and stat[f] == (size, mtime)
+        for f, size, mtime, dup in zip(done["source_file"], done["size_bytes"], done["mtime_ns"], twice)
     ]
     if facts is not None:
         from toolkit.corpus.agencies import restated
@@ -164,9 +210,9 @@ def plan_resume(out_dir: str | os.PathLike, files: list[str], facts: dict | None
         same = [s and not r for s, r in zip(same, restated(done, facts))]
     done = done.assign(_same=same)
     ok = done.groupby("chunk_id")["_same"].all()
-    stale = set(ok.index[~ok])
+    stale = set(ok.index[~ok]) | set(damaged)
     kept = set(done.loc[done["chunk_id"].isin(set(ok.index[ok])), "source_file"])
-    return [f for f in files if f not in kept], stale
+    return [f for f in files if shown_path(f) not in kept], stale, notes
 
 
 def load_cells(out_dir: str | os.PathLike, *, columns: list[str] | None = None, filter=None) -> pd.DataFrame:

@@ -9,6 +9,7 @@ never holds the corpus.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import select
 import threading
@@ -31,8 +32,9 @@ from toolkit.corpus.schema import (
     empty_tidy,
     frame,
 )
-from toolkit.errors import ToolkitError
+from toolkit.errors import ToolkitError, shown_path
 from toolkit.read.report import read_cells
+from toolkit.read.source import read_source
 from toolkit.read.tidy import REPORT_COLUMNS, TIDY_ARROW, frame_of_table, tidy_table
 
 
@@ -85,6 +87,7 @@ class ChunkResult:
     data: pd.DataFrame | None = None
     parsed: int = 0  # files read_report actually ran on (cache misses)
     cached: int = 0  # files answered from the cache
+    notes: list[str] = dataclasses.field(default_factory=list)  # one line each: damaged cache entries met
 
 
 def _templates(t: dict) -> str:
@@ -96,31 +99,44 @@ def _error(path: str, exc: ToolkitError) -> dict:
 
 
 def error_row(path: str, err: dict) -> dict:
-    return {"source_file": path, "error_class": err["error_class"], "reason": err["reason"],
-            "message": f"{path}: {err['problem']}"}
+    name = shown_path(path)
+    return {"source_file": name, "error_class": err["error_class"], "reason": err["reason"],
+            "message": f"{name}: {err['problem']}"}
 
 
 def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, dict | pa.Table | None, dict | None, bool]:
     """Parse (or fetch from the cache) one file: ``(file row, cells, error, parsed_now)``.
 
+    The file is read once: the bytes hashed for the cache are the bytes parsed,
+    and size and modification time come from the same open file.
     The cells are plain columns (:func:`toolkit.read.report.read_cells`) when the file
     was parsed now without a cache, else an Arrow table of
-    :data:`~toolkit.read.tidy.TIDY_ARROW`; either way with ``source_file`` = ``path``.
+    :data:`~toolkit.read.tidy.TIDY_ARROW`; either way with ``source_file`` = the path as shown
+    (:func:`toolkit.errors.shown_path`).
     """
+    name = shown_path(path)
     row = dict.fromkeys(FILES_COLUMNS)
-    row["source_file"] = path
+    row["source_file"] = name
+    sha = data = None
     try:
-        st = os.stat(path)
-        row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
-        sha = shards.sha256_file(path) if cache is not None else None
-    except OSError:
-        sha = None
+        data, st = read_source(path, name)
+    except ToolkitError as exc:
+        outcome = ("failed", None, _error(path, exc))
+        try:
+            st = os.stat(path)
+            row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
+        except OSError:
+            pass
+        return _finish(row, outcome, name, sha), None, outcome[2], True
+    row["size_bytes"], row["mtime_ns"] = st.st_size, st.st_mtime_ns
+    if cache is not None:
+        sha = hashlib.sha256(data).hexdigest()
     hit = cache.get_table(sha) if (cache is not None and sha and not force) else None
     parsed_now = hit is None
     if hit is None:
         try:
-            with limits.deadline(path):  # a file that hangs a reader is reported; the batch goes on
-                columns, m, issues = read_cells(path, sha256=sha)
+            with limits.deadline(name):  # a file that hangs a reader is reported; the batch goes on
+                columns, m, issues = read_cells(path, sha256=sha, data=data)
         except ToolkitError as exc:
             outcome = ("failed", None, _error(path, exc))
         else:
@@ -141,16 +157,25 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
                 cache.put_failed(sha, outcome[2])
     else:
         outcome = hit
+    del data
+    row = _finish(row, outcome, name, sha)
     status, cells, info = outcome
+    if status == "parsed":
+        if isinstance(cells, pa.Table):  # a cache entry may hold another copy's path
+            cells = _set_column(cells, "source_file", name)
+        return row, cells, None, parsed_now
+    return row, None, info, parsed_now
+
+
+def _finish(row: dict, outcome: tuple, name: str, sha: str | None) -> dict:
+    status, _, info = outcome
     if status == "parsed":
         row.update({k: info[k] for k in ("report_id", "sha256", "agency", "year", "scope", "level", "format",
                                            "templates", "n_cells", "n_issues")})
         row["status"] = "parsed"
-        if isinstance(cells, pa.Table):  # a cache entry may hold another copy's path
-            cells = _set_column(cells, "source_file", path)
-        return row, cells, None, parsed_now
-    row.update(status="failed", sha256=sha, error_class=info["error_class"])
-    return row, None, info, parsed_now
+    else:
+        row.update(status="failed", sha256=sha, error_class=info["error_class"])
+    return row
 
 
 def _set_column(table: pa.Table, name: str, value) -> pa.Table:
@@ -289,10 +314,14 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
     errs = frame(errors, ERROR_COLUMNS, ERRORS_ARROW)
     if task.out_dir is not None:
         shards.write_chunk(task.out_dir, task.chunk_id, table, files, errs)
-        return ChunkResult(task.order, task.chunk_id, files, errs, None, parsed, cached)
+        return ChunkResult(task.order, task.chunk_id, files, errs, None, parsed, cached, _notes(cache))
     if data is None:
         data = frame_of_table(table) if table.num_rows else empty_tidy()
-    return ChunkResult(task.order, task.chunk_id, files, errs, data, parsed, cached)
+    return ChunkResult(task.order, task.chunk_id, files, errs, data, parsed, cached, _notes(cache))
+
+
+def _notes(cache: ParseCache | None) -> list[str]:
+    return list(cache.notes) if cache is not None else []
 
 
 def _count_validation_errors(data: pd.DataFrame, rows: list[dict]) -> None:

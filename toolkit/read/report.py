@@ -16,7 +16,7 @@ import pandas as pd
 
 from toolkit import codebook as cb
 from toolkit import fields, limits
-from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError
+from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError, shown_path
 from toolkit.read import meta as meta_mod
 from toolkit.read.formats import read_document
 from toolkit.read.gaps import add_read_facts
@@ -24,6 +24,7 @@ from toolkit.read.normalise import strip_blanks
 from toolkit.read.pictures import picture_issues
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
+from toolkit.read.source import read_source
 from toolkit.read.tables import map_document
 from toolkit.read.tidy import tidy_frame
 from toolkit.read.values import parse_value
@@ -49,7 +50,8 @@ def report_id(sha256: str) -> str:
     return sha256[:16]
 
 
-def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str | None = None) -> Report:
+def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str | None = None,
+                data: bytes | None = None) -> Report:
     """Read one report file (text, HTML, DOCX, DOC/WPS or PDF) into tidy form.
 
     Args:
@@ -59,8 +61,12 @@ def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str |
             A scan or photograph (read by OCR) is always read this way: a picture
             of part of a report gives the cells it shows, and the tables and rows
             it does not show are listed in ``issues`` as missing.
-        sha256: the file's sha256 when the caller has computed it already (the
-            batch loader hashes every file for its parse cache): not hashed twice.
+        sha256: with ``data``: the sha256 of those bytes, when the caller has
+            computed it already (the batch loader hashes every file for its parse
+            cache). Without ``data`` the file is read once here and its hash is
+            always taken from that read.
+        data: the file's bytes, read by the caller (see
+            :func:`toolkit.read.source.read_source`); ``path`` then only names it.
 
     Raises:
         ToolkitError: (and only its subclasses) with a one-line message naming
@@ -77,15 +83,15 @@ def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str |
         raise TypeError("read_report takes a path to a report file; you passed a DataFrame")
     path = Path(path)
     try:
-        return _read(path, str(path), partial, sha256)
+        return _read(path, shown_path(path), partial, sha256, data)
     except ToolkitError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
-        raise InternalError(str(path), f"could not be parsed ({type(exc).__name__}: {exc})") from exc
+        raise _wrapped(exc) or InternalError(path, f"could not be parsed ({type(exc).__name__}: {exc})") from exc
 
 
-def read_cells(path: str | os.PathLike, *, partial: bool = False,
-               sha256: str | None = None) -> tuple[dict[str, list], dict, list[dict]]:
+def read_cells(path: str | os.PathLike, *, partial: bool = False, sha256: str | None = None,
+               data: bytes | None = None) -> tuple[dict[str, list], dict, list[dict]]:
     """What :func:`read_report` reads, as plain columns: ``(columns, meta, issues)``.
 
     ``columns`` maps every tidy column name to a list (``table``/``row``/``column``
@@ -96,16 +102,28 @@ def read_cells(path: str | os.PathLike, *, partial: bool = False,
     """
     path = Path(path)
     try:
-        columns, meta, _, issues = _parse(path, str(path), partial, sha256)
+        columns, meta, _, issues = _parse(path, shown_path(path), partial, sha256, data)
     except ToolkitError:
         raise
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - only ToolkitError may escape a reader
-        raise InternalError(str(path), f"could not be parsed ({type(exc).__name__}: {exc})") from exc
+        raise _wrapped(exc) or InternalError(path, f"could not be parsed ({type(exc).__name__}: {exc})") from exc
     return columns, meta, issues
 
 
-def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
-    columns, meta, sections, issues = _parse(path, name, partial, sha256)
+def _wrapped(exc: BaseException) -> ToolkitError | None:
+    """A ToolkitError a library caught and wrapped in its own error (the OCR engine does: a timeout
+    that fired inside it comes back as "ONNXRuntimeError" with a traceback as its message)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, ToolkitError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _read(path: Path, name: str, partial: bool, sha256: str | None, data: bytes | None) -> Report:
+    columns, meta, sections, issues = _parse(path, name, partial, sha256, data)
     if issues:
         issues_df = pd.DataFrame(issues, columns=[c for c in ISSUE_COLUMNS if c != "source_file"])
         issues_df.insert(0, "source_file", name)
@@ -114,14 +132,14 @@ def _read(path: Path, name: str, partial: bool, sha256: str | None) -> Report:
     return Report(data=tidy_frame(columns), meta=meta, sections=sections, issues=issues_df)
 
 
-def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[dict, dict, dict, list[dict]]:
-    try:
-        size, limit = path.stat().st_size, limits.current().max_file_bytes
-        if size > limit:
-            raise LimitExceededError(name, f"file is {size} bytes, over the {limit}-byte limit (toolkit.limits)")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ToolkitError(name, f"cannot read file ({exc.strerror or exc})") from None
+def _parse(path: Path, name: str, partial: bool, sha256: str | None,
+           data: bytes | None = None) -> tuple[dict, dict, dict, list[dict]]:
+    if data is None:
+        data, _ = read_source(path, name)
+        sha256 = None  # the hash is of the bytes read here, never of an earlier read
+    elif len(data) > limits.current().max_file_bytes:
+        raise LimitExceededError(name, f"file is {len(data)} bytes, over the {limits.current().max_file_bytes}-byte "
+                                       "limit (toolkit.limits)")
     if not data.strip():
         raise NotAReportError(name, "empty file")
     sha = sha256 or hashlib.sha256(data).hexdigest()

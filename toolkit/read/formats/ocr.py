@@ -38,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from toolkit.errors import ToolkitError
+from toolkit.errors import LimitExceededError, ToolkitError
 from toolkit.read.formats.pdf.layout import Char, Seg, find_grids
 
 # What an unreadable piece of ink reads as (U+FFFD REPLACEMENT CHARACTER):
@@ -753,10 +753,20 @@ def read_pdf_page(page, path: str, dpi: float | None = None) -> tuple[list[Char]
     Without ``dpi`` the page is a scan, rendered at the resolution of the
     picture it holds. With ``dpi`` it is rendered at that resolution whatever it
     holds: a page whose text layer is garbled (fonts without a Unicode map) is
-    read from its print, like a scan.
+    read from its print, like a scan. Either way every picture on the page is
+    held to the pixel limit before the page is rendered (rendering decodes them
+    all): a stamp printed an inch wide can hold 40000×40000 pixels.
     """
+    scan_dpi = _pictures_dpi(page, path)
     if dpi is not None:
         return _render_and_read(page, path, dpi)
+    if scan_dpi == 0:
+        return [], [], []
+    return _render_and_read(page, path, min(MAX_DPI, max(MIN_DPI, scan_dpi)))
+
+
+def _pictures_dpi(page, path: str) -> float:
+    """The resolution of the widest-resolved picture over an inch wide (0: none); every picture checked for size."""
     import ctypes
 
     import pypdfium2.raw as pdfium_c
@@ -766,18 +776,33 @@ def read_pdf_page(page, path: str, dpi: float | None = None) -> tuple[list[Char]
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
         obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:  # pictures drawn inside a form are decoded too
+            _check_form(obj, path, pdfium_c, ctypes)
+        if kind != pdfium_c.FPDF_PAGEOBJ_IMAGE:
             continue
         if not pdfium_c.FPDFImageObj_GetImagePixelSize(obj, ctypes.byref(w_px), ctypes.byref(h_px)):
             continue
+        check_pixels(w_px.value, h_px.value, path)  # whatever its printed size: a small stamp can be a bomb
         pdfium_c.FPDFPageObj_GetBounds(obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
         width_in = (right.value - left.value) / 72
-        if width_in > 1:  # a logo or a stamp says nothing about the scan
-            check_pixels(w_px.value, h_px.value, path)
+        if width_in > 1:  # a logo or a stamp says nothing about the scan's resolution
             dpi = max(dpi, w_px.value / width_in)
-    if dpi == 0:
-        return [], [], []
-    return _render_and_read(page, path, min(MAX_DPI, max(MIN_DPI, dpi)))
+    return dpi
+
+
+def _check_form(form, path: str, pdfium_c, ctypes, depth: int = 0) -> None:
+    if depth > 8:  # forms nested deeper than any real page: pdfium draws them all the same
+        raise LimitExceededError(path, "PDF forms nested more than 8 deep on a page")
+    w_px, h_px = ctypes.c_uint(), ctypes.c_uint()
+    for j in range(pdfium_c.FPDFFormObj_CountObjects(form)):
+        obj = pdfium_c.FPDFFormObj_GetObject(form, j)
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            _check_form(obj, path, pdfium_c, ctypes, depth + 1)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and pdfium_c.FPDFImageObj_GetImagePixelSize(
+                obj, ctypes.byref(w_px), ctypes.byref(h_px)):
+            check_pixels(w_px.value, h_px.value, path)
 
 
 def _render_and_read(page, path: str, dpi: float) -> tuple[list[Char], list[Seg], list[Seg]]:

@@ -7,6 +7,13 @@ in the round-trip tests. Two facts shape this module:
   outputs, so every process of ours gets its own ``-env:UserInstallation``
   profile directory, and calls within a process take turns on it (a lock).
 - Starting soffice costs seconds, so :func:`convert` takes many files at once.
+- A Word file from a website can link a picture or a field at any address
+  (``INCLUDEPICTURE "http://…"``), which LibreOffice would fetch while
+  converting. Converting never touches the network: soffice runs in a network
+  namespace of its own with no interface but a loopback of its own (``unshare
+  --net``, as root, or in a user namespace otherwise) where the system allows
+  it, and always with a profile that updates no links or fields on loading,
+  blocks linked pictures and runs no macros (:data:`OFFLINE_SETTINGS`).
 """
 
 from __future__ import annotations
@@ -36,13 +43,56 @@ def executable() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+# (configuration path, property, XML type, value): read by LibreOffice from the profile at start.
+OFFLINE_SETTINGS = (
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "int", "0"),  # links: never updated on loading
+    ("/org.openoffice.Office.Writer/Content/Update", "Field", "boolean", "false"),  # fields: not updated
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "int", "0"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "boolean", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "int", "3"),
+    # Where no namespace can be had: every fetch goes to a proxy on a closed local port, and fails there.
+    ("/org.openoffice.Inet/Settings", "ooInetProxyType", "int", "2"),
+    ("/org.openoffice.Inet/Settings", "ooInetNoProxy", "string", ""),
+    *(("/org.openoffice.Inet/Settings", f"ooInet{kind}Proxy{part}", "string" if part == "Name" else "int", value)
+      for kind in ("HTTP", "HTTPS", "FTP") for part, value in (("Name", "127.0.0.1"), ("Port", "9"))),
+)
+
+
 def _profile_dir() -> Path:
-    """This process's private LibreOffice profile (created once, removed at exit)."""
+    """This process's private LibreOffice profile (created once, removed at exit), offline settings in place."""
     global _profile
     if _profile is None:
         _profile = Path(tempfile.mkdtemp(prefix="toolkit-soffice-profile-"))
         atexit.register(shutil.rmtree, _profile, True)
+        items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop>'
+                        f"</item>\n" for path, name, _, value in OFFLINE_SETTINGS)
+        (_profile / "user").mkdir()
+        (_profile / "user" / "registrymodifications.xcu").write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+            'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+            f"{items}</oor:items>\n", encoding="utf-8")
     return _profile
+
+
+_isolation: list[str] | None = None
+
+
+def isolation() -> list[str]:
+    """The command prefix that runs soffice without a network (``[]`` where the system allows none)."""
+    global _isolation
+    if _isolation is None:
+        _isolation = []
+        tool = shutil.which("unshare")
+        for prefix in ([tool, "--net", "--"], [tool, "--user", "--map-root-user", "--net", "--"]) if tool else ():
+            try:
+                ok = subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0
+            except (OSError, subprocess.TimeoutExpired):
+                ok = False
+            if ok:
+                _isolation = prefix
+                break
+    return _isolation
 
 
 def convert(files: dict[str, bytes], target: str, path: str, timeout: float = TIMEOUT_S,
@@ -74,6 +124,7 @@ def convert(files: dict[str, bytes], target: str, path: str, timeout: float = TI
             (indir / name).write_bytes(data)
             inputs.append(str(indir / name))
         cmd = [
+            *isolation(),
             exe,
             f"-env:UserInstallation={_profile_dir().as_uri()}",
             "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
