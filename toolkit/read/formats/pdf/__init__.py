@@ -136,11 +136,14 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         rect = pdfium_c.FS_RECTF()
         ref = ctypes.byref(rect)
         chars = []
+        index = []
         for i, ch in enumerate(text):
             if ch.isspace() or ch == "\ufffe" or ch == "\x00":
                 continue  # pdfium's generated spaces/line breaks; layout decides spacing itself
             pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, ref)
             chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+            index.append(i)
+        _mend_loose_boxes(textpage, chars, index, height)
         turn = _turn(page)
         if turn is not None:
             for c in chars:
@@ -149,6 +152,30 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         return chars
     finally:
         textpage.close()
+
+
+def _mend_loose_boxes(textpage, chars: list[Char], index: list[int], height: float) -> None:
+    """Replace loose boxes pdfium blew up by the glyph's ink box.
+
+    A glyph drawn with a tiny text matrix and a huge font size (WPS prints
+    vertical block labels so: size 199 scaled by 0.05) gets a loose box of the
+    unscaled size, 199 pt square, whose centre lies far from the glyph; the
+    tight box is right. Only boxes far taller than the page's usual line are
+    checked, so an ordinary page costs no extra call.
+    """
+    if not chars:
+        return
+    heights = sorted(c.y1 - c.y0 for c in chars)
+    usual = heights[len(heights) // 2]
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for c, i in zip(chars, index):
+        if c.y1 - c.y0 <= 2.5 * usual:
+            continue
+        if not pdfium_c.FPDFText_GetCharBox(textpage.raw, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)):
+            continue
+        tw, th = right.value - left.value, top.value - bottom.value
+        if c.x1 - c.x0 > 4 * tw + 2 and c.y1 - c.y0 > 4 * th + 2:
+            c.x0, c.y0, c.x1, c.y1 = left.value, height - top.value, right.value, height - bottom.value
 
 
 def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:

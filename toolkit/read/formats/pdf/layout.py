@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 SNAP = 2.0
 # A grid needs at least this many rules each way to be a table (2 × 2 = one box).
 MIN_RULES = 2
+# Vertical rules running this far (points) past the last horizontal rule close an open row.
+OPEN_ROW = 6.0
 
 
 @dataclass(slots=True)
@@ -246,9 +248,28 @@ def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
         xs, ys = _cluster([v.pos for v in vs]), _cluster([h.pos for h in hs])
         if len(xs) < MIN_RULES or len(ys) < MIN_RULES:
             continue  # a lone rule: underline, separator, text decoration
+        ys = _open_ends(ys, vs)
         grids.append(Grid(xs, ys, _merge_cells(xs, ys, hs, vs)))
     grids.sort(key=lambda g: g.ys[0])
     return grids
+
+
+def _open_ends(ys: list[float], vs: list[Seg]) -> list[float]:
+    """Close a table left open by a page break: its vertical rules run on past the last horizontal one.
+
+    WPS draws no bottom rule under the last row of a page when the table goes on
+    over the page (and no top rule over the first row of the next page); the
+    vertical rules still end where the row ends. Two or more vertical rules
+    ending together at least a short row (OPEN_ROW) beyond the outermost
+    horizontal rule give the missing boundary; a rule's overhang by its own
+    width is not a row.
+    """
+    out = list(ys)
+    for ends, pick in (([v.hi for v in vs if v.hi > ys[-1] + OPEN_ROW], max), ([v.lo for v in vs if v.lo < ys[0] - OPEN_ROW], min)):
+        shared = [e for e in _cluster(ends) if sum(abs(e - x) <= SNAP for x in ends) >= 2]
+        if shared:
+            out.append(pick(shared))
+    return sorted(out)
 
 
 def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg]) -> list[GridCell]:
