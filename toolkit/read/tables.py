@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 
 from toolkit import codebook as cb
 from toolkit.errors import LayoutError
+from toolkit.read import row_order
 from toolkit.read.document import Cell, Document, Table
 from toolkit.read.normalise import label_key, numbering
 from toolkit.read.values import parse_value
@@ -271,6 +272,7 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
     group: str | None = None
     seen: set[str] = set()
     found_keys: list[tuple[str, str]] = []
+    printed: list[tuple[str | None, Cell, list[Cell]]] = []  # each labelled row: its key by pattern, its label cell
     for row in body:
         if len(row) <= n:
             # A label-only row (a group caption on its own line) or a short row.
@@ -298,13 +300,20 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
                 continue
         else:
             key = _row_key(last, group) or _row_key("".join(c.text for c in labels), group)
-        if key is None:
-            out.issue("unknown_row", f"unrecognised row label in table 三: {last!r}", "requests", labels[-1].location)
-            continue
-        if _attribute("requests", "row", key, "block") == "":
+        if key is not None and _attribute("requests", "row", key, "block") == "":
             group = None
+        printed.append((key, labels[-1], row))
+    found = [key for key, _, _ in printed]
+    placed = _by_position("requests", found, [label_key(cell.text) for _, cell, _ in printed])
+    for i, (key, cell, row) in enumerate(printed):
+        if key is None:
+            key = placed.get(i)
+            if key is None:
+                out.issue("unknown_row", f"unrecognised row label in table 三: {cell.text!r}", "requests", cell.location)
+                continue
+            out.issue("label_by_position", f"label read as {key} by position: {cell.text!r}", "requests", cell.location)
         if key in seen:
-            out.issue("duplicate_row", f"table 三 row {key} printed twice; first kept", "requests", labels[-1].location)
+            out.issue("duplicate_row", f"table 三 row {key} printed twice; first kept", "requests", cell.location)
             continue
         seen.add(key)
         found_keys.append(("row", key))
@@ -314,6 +323,20 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
         for key in cb.layout("requests", template)[0][1]:
             if key not in seen:
                 out.issue("row_missing", f"table 三 row {key} ({cb.label('requests', 'row', key)}) not found", "requests")
+
+
+def _by_position(table: str, found: list[str | None], labels: list[str]) -> dict[int, str]:
+    """Keys for the rows no pattern named, by the template's row order (:mod:`toolkit.read.row_order`)."""
+    if all(found):
+        return {}
+    template = _template(table, [("row", k) for k in found if k])
+    order = cb.layout(table, template)[0][1] if template in ("2019", "2021") else cb.keys(table, "row")
+    return row_order.align(found, labels, order, _official_labels(table))
+
+
+@cache
+def _official_labels(table: str) -> dict[str, str]:
+    return {k: label_key(cb.label(table, "row", k)) for k in cb.keys(table, "row")}
 
 
 def _join_cut_labels(rows: list[list[Cell]], n: int) -> list[list[Cell]]:
