@@ -34,6 +34,7 @@ from toolkit.errors import CorruptFileError, LimitExceededError, UnreadablePDFEr
 from toolkit.read.document import Document
 from toolkit.read.formats.pdf.layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from toolkit.read.formats.pdf.stitch import Part, assemble
+from toolkit.read.formats.pdf.tiles import tile_rules
 from toolkit.read.formats.pdf.unruled import Unruled, extract
 
 # Page furniture that would otherwise split a paragraph or a table: "-4-", "- 4 -", "第4页 共6页", "4 / 6".
@@ -191,6 +192,7 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     height = _unrotated_height(page)
     hs: list[Seg] = []
     vs: list[Seg] = []
+    boxes: list[tuple[float, float, float, float]] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
@@ -205,11 +207,18 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
         elif x1 - x0 <= 3 and y1 - y0 > 3:
             vs.append(Seg((x0 + x1) / 2, height - y1, height - y0))
         elif x1 - x0 > 3 and y1 - y0 > 3:
-            # Only stroked outlines are rules; a filled box is cell shading or a
-            # text background (WPS puts a white box behind every body line).
+            # Stroked outlines are rules; a filled box is a cell's background or a
+            # text line's (WPS puts a white box behind every body line): only boxes
+            # that tile a table give rules (.tiles), where no rule is drawn.
             pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
             if stroke.value:
                 _path_rules(obj, height, hs, vs)
+            elif fill.value and pdfium_c.FPDFPath_CountSegments(obj) <= 6:
+                boxes.append((x0, height - y1, x1, height - y0))
+    for ths, tvs in tile_rules(boxes):
+        if not _ruled_within(ths, tvs, hs, vs):
+            hs += ths
+            vs += tvs
     turn = _turn(page)
     if turn is None:
         return hs, vs
@@ -220,6 +229,15 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     for seg in vs:
         _add_rule(turn(seg.pos, seg.lo), turn(seg.pos, seg.hi), turned_h, turned_v)
     return turned_h, turned_v
+
+
+def _ruled_within(ths: list[Seg], tvs: list[Seg], hs: list[Seg], vs: list[Seg]) -> bool:
+    """Are rules drawn over a tiled table? Then they, not the cell backgrounds, give its cells."""
+    x0, x1 = min(s.lo for s in ths), max(s.hi for s in ths)
+    y0, y1 = min(s.lo for s in tvs), max(s.hi for s in tvs)
+    inside_h = any(y0 - 2 <= s.pos <= y1 + 2 and s.lo < x1 and s.hi > x0 for s in hs)
+    inside_v = any(x0 - 2 <= s.pos <= x1 + 2 and s.lo < y1 and s.hi > y0 for s in vs)
+    return inside_h or inside_v
 
 
 def _path_rules(obj, height: float, hs: list[Seg], vs: list[Seg]) -> None:
