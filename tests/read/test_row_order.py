@@ -85,8 +85,8 @@ def test_similarity_tolerates_one_character():
     assert similarity("", "重复申请") == 0.0
 
 
-# Two typos as a producer might print them: a dropped run and a changed character.
-TYPOS = {"2.其他法律行政法规禁止公开": "2.其他法律行政止公开", "4.无正当理由大量反复申请": "4.无正当理由大重反复申请"}
+# Typos as a producer might print them: a dropped run, a changed character (tables 二 and 三).
+TYPOS = {"行政处罚": "行政处理", "2.其他法律行政法规禁止公开": "2.其他法律行政止公开", "4.无正当理由大量反复申请": "4.无正当理由大重反复申请"}
 
 
 def _docx_with(data: bytes, swap) -> bytes:
@@ -119,5 +119,6 @@ def test_every_reader_reads_typo_labels_by_position(tmp_path, fmt):
     assert len(got) == len(want)
     assert (got.reindex(want.index).astype(float) == want.astype(float)).all()
     notes = report.issues[report.issues["code"] == "label_by_position"]["message"].tolist()
-    assert notes == [f"label read as withheld_law_prohibited by position: {TYPOS['2.其他法律行政法规禁止公开']!r}",
+    assert notes == ["label read as penalty by position: '行政处理'",
+                     f"label read as withheld_law_prohibited by position: {TYPOS['2.其他法律行政法规禁止公开']!r}",
                      f"label read as notproc_mass_repeat by position: {TYPOS['4.无正当理由大量反复申请']!r}"]

@@ -3,8 +3,10 @@
 One mapping for every format. Rows are found by their normalised labels and
 values by their position under the matching column header (the k-th value cell
 from the right sits under the k-th leaf header cell from the right), never by
-the order in which numbers appear. Every label and pattern comes from the
-codebook.
+the order in which numbers appear. A row label no pattern names (a typo) is
+read by the template's row order and its resemblance to the official label
+(:mod:`toolkit.read.row_order`), and noted in ``issues``. Every label and
+pattern comes from the codebook.
 """
 
 from __future__ import annotations
@@ -169,6 +171,7 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
     header: list[str] | None = None
     seen: set[tuple[str, str]] = set()
     found_keys: list[tuple[str, str]] = []
+    printed: list[tuple[str | None, list[Cell], list[str] | None]] = []  # data rows: key by pattern, cells, header
     for table in tables:
         for row in table.rows:
             texts = [label_key(c.text) for c in row]
@@ -191,22 +194,33 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
                 continue
             if row_key is None:
                 if any(_value_like(c) and c.text for c in row[1:]):
-                    out.issue("unknown_row", f"unrecognised row label in table 二: {row[0].text!r}", "proactive", row[0].location)
+                    printed.append((None, row, header))
                 continue
             if header is None:
                 raise LayoutError(path, f"table 二 row {row[0].text!r} has no column header above it")
             if len(row) < len(header) + 1:
                 raise LayoutError(path, f"table 二 row {row[0].text!r} has {len(row) - 1} value cells, header has {len(header)}")
-            found_keys.append(("row", row_key))
-            keys, cells = [], []
-            for col_key, cell in zip(header, row[-len(header):]):
-                if (row_key, col_key) in seen:
-                    out.issue("duplicate_cell", f"table 二 {row_key}/{col_key} printed twice; first kept", "proactive", cell.location)
-                    continue
-                seen.add((row_key, col_key))
-                keys.append(col_key)
-                cells.append(cell)
-            out.add("proactive", row_key, keys, cells)
+            printed.append((row_key, row, header))
+    found = [key for key, _, _ in printed]
+    placed = _by_position("proactive", found, [label_key(row[0].text) for _, row, _ in printed],
+                          _template("proactive", found_keys + [("row", k) for k in found if k]))
+    for i, (row_key, row, header) in enumerate(printed):
+        if row_key is None:
+            row_key = placed.get(i)
+            if row_key is None or header is None or len(row) < len(header) + 1:
+                out.issue("unknown_row", f"unrecognised row label in table 二: {row[0].text!r}", "proactive", row[0].location)
+                continue
+            out.issue("label_by_position", f"label read as {row_key} by position: {row[0].text!r}", "proactive", row[0].location)
+        found_keys.append(("row", row_key))
+        keys, cells = [], []
+        for col_key, cell in zip(header, row[-len(header):]):
+            if (row_key, col_key) in seen:
+                out.issue("duplicate_cell", f"table 二 {row_key}/{col_key} printed twice; first kept", "proactive", cell.location)
+                continue
+            seen.add((row_key, col_key))
+            keys.append(col_key)
+            cells.append(cell)
+        out.add("proactive", row_key, keys, cells)
     out.templates["proactive"] = _template("proactive", found_keys)
 
 
@@ -325,12 +339,15 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
                 out.issue("row_missing", f"table 三 row {key} ({cb.label('requests', 'row', key)}) not found", "requests")
 
 
-def _by_position(table: str, found: list[str | None], labels: list[str]) -> dict[int, str]:
+def _by_position(table: str, found: list[str | None], labels: list[str], template: str | None = None) -> dict[int, str]:
     """Keys for the rows no pattern named, by the template's row order (:mod:`toolkit.read.row_order`)."""
     if all(found):
         return {}
-    template = _template(table, [("row", k) for k in found if k])
-    order = cb.layout(table, template)[0][1] if template in ("2019", "2021") else cb.keys(table, "row")
+    template = template or _template(table, [("row", k) for k in found if k])
+    if template in ("2019", "2021"):
+        order = tuple(k for _, rows, _ in cb.layout(table, template) for k in rows)
+    else:
+        order = cb.keys(table, "row")
     return row_order.align(found, labels, order, _official_labels(table))
 
 
