@@ -132,6 +132,12 @@ def _is_requests_continuation(table: Table) -> bool:
     return hits >= 2
 
 
+def _is_proactive_continuation(table: Table) -> bool:
+    """A table 二 block without its caption: a header naming a proactive column over a proactive row."""
+    cells = [c for row in table.rows for c in row if c.text and not c.merged]
+    return any(_key("proactive", "row", c.text) for c in cells) and any(_key("proactive", "column", c.text) for c in cells)
+
+
 def map_document(doc: Document, path: str) -> Mapping:
     """Classify each table and map its cells; stitch split tables together."""
     found: dict[str, list[Table]] = {t: [] for t in cb.TABLES}
@@ -140,6 +146,8 @@ def map_document(doc: Document, path: str) -> Mapping:
         kind = classify(table)
         if kind is None and previous == "requests" and _is_requests_continuation(table):
             kind = "requests"  # continuation of a table split across pages or tables
+        if kind is None and previous == "proactive" and _is_proactive_continuation(table):
+            kind = "proactive"  # the last block of table 二 carried over to the next page
         if kind is None:
             continue
         found[kind].append(table)

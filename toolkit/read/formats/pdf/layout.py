@@ -294,9 +294,21 @@ def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg])
             box = spans.setdefault(find(r * nc + c), [r, c, r, c])
             box[0], box[1] = min(box[0], r), min(box[1], c)
             box[2], box[3] = max(box[2], r), max(box[3], c)
-    cells = [GridCell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]) for r0, c0, r1, c1 in spans.values()]
+    cells = [GridCell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]) for r0, c0, r1, c1 in spans.values()
+             if not _open_side(xs, ys, vs, r0, r1, c0 if c0 == 0 else None, c1 + 1 if c1 == nc - 1 else None)]
     cells.sort(key=lambda g: (g.r0, g.c0))
     return cells
+
+
+def _open_side(xs: list[float], ys: list[float], vs: list[Seg], r0: int, r1: int, left: int | None, right: int | None) -> bool:
+    """Is a cell at the grid's left or right edge missing its outer rule on some row? Then it is no cell.
+
+    Tables of different widths printed one under the other, touching (table 二 as
+    four tables), make one grid; beside the narrower ones lies blank page, which
+    the grid would make a merged cell ending every row of theirs with a blank.
+    Inner sides need no check: a missing inner rule merges the cells on both sides.
+    """
+    return any(not _covers(vs, xs[side], ys[r], ys[r + 1]) for side in (left, right) if side is not None for r in range(r0, r1 + 1))
 
 
 def fill(grid: Grid, chars: list[Char]) -> list[Char]:
@@ -314,7 +326,11 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
             continue
         r = max(0, min(len(ys) - 2, _index(ys, ch.cy)))
         c = max(0, min(len(xs) - 2, _index(xs, ch.cx)))
-        owner[r, c].chars.append(ch)
+        cell = owner.get((r, c))
+        if cell is None:  # blank page beside a narrower table of the grid (_open_side)
+            outside.append(ch)
+            continue
+        cell.chars.append(ch)
     for cell in grid.cells:
         cell.text = cell_text(cell.chars)
     return outside
