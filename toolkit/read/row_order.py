@@ -30,6 +30,10 @@ Examples:
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import cache
+
+from toolkit import codebook as cb
+from toolkit.read.normalise import label_key
 
 # A printed label must resemble its row's official label at least this much
 # (difflib ratio: one changed character in a four-character label gives 0.75).
@@ -48,6 +52,21 @@ def similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def by_template_order(table: str, found: list[str | None], labels: list[str], template: str) -> dict[int, str]:
+    """:func:`align` against a table's row order in a template (2019 or 2021; both templates' rows otherwise)."""
+    if template in ("2019", "2021"):
+        order = tuple(k for _, rows, _ in cb.layout(table, template) for k in rows)
+    else:
+        order = cb.keys(table, "row")
+    return align(found, labels, order, official_labels(table))
+
+
+@cache
+def official_labels(table: str) -> dict[str, str]:
+    """Each row key's official label, normalised as printed labels are (:func:`label_key`)."""
+    return {k: label_key(cb.label(table, "row", k)) for k in cb.keys(table, "row")}
 
 
 def align(found: list[str | None], labels: list[str], order: tuple[str, ...], official: dict[str, str]) -> dict[int, str]:

@@ -351,17 +351,7 @@ def _by_position(table: str, found: list[str | None], labels: list[str], templat
     """Keys for the rows no pattern named, by the template's row order (:mod:`toolkit.read.row_order`)."""
     if all(found):
         return {}
-    template = template or _template(table, [("row", k) for k in found if k])
-    if template in ("2019", "2021"):
-        order = tuple(k for _, rows, _ in cb.layout(table, template) for k in rows)
-    else:
-        order = cb.keys(table, "row")
-    return row_order.align(found, labels, order, _official_labels(table))
-
-
-@cache
-def _official_labels(table: str) -> dict[str, str]:
-    return {k: label_key(cb.label(table, "row", k)) for k in cb.keys(table, "row")}
+    return row_order.by_template_order(table, found, labels, template or _template(table, [("row", k) for k in found if k]))
 
 
 def _join_cut_labels(rows: list[list[Cell]], n: int) -> list[list[Cell]]:
