@@ -234,6 +234,26 @@ def _components(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]
     return list(groups.values())
 
 
+def _crossing(segs: list[Seg], across: list[Seg]) -> list[Seg]:
+    """The rules that meet two or more rules across them: a table's borders, not strokes of glyphs.
+
+    A re-rendered PDF (pdftocairo) may draw bold text as stroked glyph outlines,
+    whose straight strokes look like short rules; one that starts at a cell's
+    border would add a row boundary through the middle of its line. A border
+    always runs from one crossing rule to another.
+    """
+    out = []
+    for s in segs:
+        meets = 0
+        for a in across:
+            if s.lo - SNAP <= a.pos <= s.hi + SNAP and a.lo - SNAP <= s.pos <= a.hi + SNAP:
+                meets += 1
+                if meets == 2:
+                    out.append(s)
+                    break
+    return out
+
+
 def _covers(segs: list[Seg], pos: float, lo: float, hi: float) -> bool:
     """Is there a rule at ``pos`` running over the middle of [lo, hi]?"""
     mid = (lo + hi) / 2
@@ -243,6 +263,8 @@ def _covers(segs: list[Seg], pos: float, lo: float, hi: float) -> bool:
 def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
     """Ruled tables on one page, top to bottom, each with its merged cells."""
     hsegs, vsegs = _merge_collinear(hsegs), _merge_collinear(vsegs)
+    for _ in range(2):  # dropping one side's strays can strand the other's
+        hsegs, vsegs = _crossing(hsegs, vsegs), _crossing(vsegs, hsegs)
     grids: list[Grid] = []
     for hs, vs in _components(hsegs, vsegs):
         xs, ys = _cluster([v.pos for v in vs]), _cluster([h.pos for h in hs])
