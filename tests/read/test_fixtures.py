@@ -86,6 +86,12 @@ def test_hongze_typo_label_read_by_position_and_source_errors_kept():
     notes = report.issues.loc[report.issues["code"] == "label_by_position", ["message", "location"]].values.tolist()
     assert notes == [["label read as withheld_law_prohibited by position: '2.其他法律行政止公开'", "table 2, row 9, col 3, page 3"]]
     assert not (report.issues["code"] == "unknown_row").any()
+    # The vertical block label (one glyph per line, on the wrapped labels' baselines) stays one cell.
+    from toolkit.read.formats.pdf import read as read_pdf
+
+    doc = read_pdf((RAW / "hongze-district-2023.pdf").read_bytes(), "hongze.pdf")
+    labels = {c.text for row in doc.tables[1].rows for c in row[:3]}
+    assert {"三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2.其他法律行政止公开"} <= labels
     # Table 四 prints 总计 0 beside 10 + 1 and beside 5: the source's H4 failures stay as printed.
     from toolkit import validate
 
