@@ -215,10 +215,9 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
                 _path_rules(obj, height, hs, vs)
             elif fill.value and pdfium_c.FPDFPath_CountSegments(obj) <= 6:
                 boxes.append((x0, height - y1, x1, height - y0))
-    for ths, tvs in tile_rules(boxes):
-        if not _ruled_within(ths, tvs, hs, vs):
-            hs += ths
-            vs += tvs
+    for ths, tvs in tile_rules(boxes, hs, vs):
+        hs += ths
+        vs += tvs
     turn = _turn(page)
     if turn is None:
         return hs, vs
@@ -229,15 +228,6 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     for seg in vs:
         _add_rule(turn(seg.pos, seg.lo), turn(seg.pos, seg.hi), turned_h, turned_v)
     return turned_h, turned_v
-
-
-def _ruled_within(ths: list[Seg], tvs: list[Seg], hs: list[Seg], vs: list[Seg]) -> bool:
-    """Are rules drawn over a tiled table? Then they, not the cell backgrounds, give its cells."""
-    x0, x1 = min(s.lo for s in ths), max(s.hi for s in ths)
-    y0, y1 = min(s.lo for s in tvs), max(s.hi for s in tvs)
-    inside_h = any(y0 - 2 <= s.pos <= y1 + 2 and s.lo < x1 and s.hi > x0 for s in hs)
-    inside_v = any(x0 - 2 <= s.pos <= x1 + 2 and s.lo < y1 and s.hi > y0 for s in vs)
-    return inside_h or inside_v
 
 
 def _path_rules(obj, height: float, hs: list[Seg], vs: list[Seg]) -> None:

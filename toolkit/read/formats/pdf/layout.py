@@ -254,12 +254,6 @@ def _crossing(segs: list[Seg], across: list[Seg]) -> list[Seg]:
     return out
 
 
-def _covers(segs: list[Seg], pos: float, lo: float, hi: float) -> bool:
-    """Is there a rule at ``pos`` running over the middle of [lo, hi]?"""
-    mid = (lo + hi) / 2
-    return any(abs(s.pos - pos) <= SNAP and s.lo - SNAP <= mid <= s.hi + SNAP for s in segs)
-
-
 def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
     """Ruled tables on one page, top to bottom, each with its merged cells."""
     hsegs, vsegs = _merge_collinear(hsegs), _merge_collinear(vsegs)
@@ -294,9 +288,21 @@ def _open_ends(ys: list[float], vs: list[Seg]) -> list[float]:
     return sorted(out)
 
 
+def _covered(segs: list[Seg], bounds: list[float], mids: list[float]) -> list[list[bool]]:
+    """For each boundary position and each span middle: is there a rule at that position over that middle?"""
+    out = []
+    for pos in bounds:
+        near = [s for s in segs if abs(s.pos - pos) <= SNAP]
+        out.append([any(s.lo - SNAP <= m <= s.hi + SNAP for s in near) for m in mids])
+    return out
+
+
 def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg]) -> list[GridCell]:
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))
+    # vrule[c][r]: the rule at xs[c] runs over row r; hrule[r][c]: the rule at ys[r] over column c.
+    vrule = _covered(vs, xs, [(ys[r] + ys[r + 1]) / 2 for r in range(nr)])
+    hrule = _covered(hs, ys, [(xs[c] + xs[c + 1]) / 2 for c in range(nc)])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -306,9 +312,9 @@ def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg])
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and not vrule[c + 1][r]:
                 parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and not hrule[r + 1][c]:
                 parent[find((r + 1) * nc + c)] = find(r * nc + c)
     spans: dict[int, list[int]] = {}
     for r in range(nr):
@@ -316,21 +322,15 @@ def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg])
             box = spans.setdefault(find(r * nc + c), [r, c, r, c])
             box[0], box[1] = min(box[0], r), min(box[1], c)
             box[2], box[3] = max(box[2], r), max(box[3], c)
+    # A cell at the grid's left or right edge whose outer rule is missing on some row is
+    # no cell: tables of different widths printed one under the other, touching (table 二
+    # as four tables), make one grid, and beside the narrower ones lies blank page that
+    # would end each of their rows with a blank. Inner sides need no check: a missing
+    # inner rule merges the cells on both sides.
     cells = [GridCell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]) for r0, c0, r1, c1 in spans.values()
-             if not _open_side(xs, ys, vs, r0, r1, c0 if c0 == 0 else None, c1 + 1 if c1 == nc - 1 else None)]
+             if (c0 > 0 or all(vrule[0][r0 : r1 + 1])) and (c1 < nc - 1 or all(vrule[nc][r0 : r1 + 1]))]
     cells.sort(key=lambda g: (g.r0, g.c0))
     return cells
-
-
-def _open_side(xs: list[float], ys: list[float], vs: list[Seg], r0: int, r1: int, left: int | None, right: int | None) -> bool:
-    """Is a cell at the grid's left or right edge missing its outer rule on some row? Then it is no cell.
-
-    Tables of different widths printed one under the other, touching (table 二 as
-    four tables), make one grid; beside the narrower ones lies blank page, which
-    the grid would make a merged cell ending every row of theirs with a blank.
-    Inner sides need no check: a missing inner rule merges the cells on both sides.
-    """
-    return any(not _covers(vs, xs[side], ys[r], ys[r + 1]) for side in (left, right) if side is not None for r in range(r0, r1 + 1))
 
 
 def fill(grid: Grid, chars: list[Char]) -> list[Char]:
@@ -349,7 +349,7 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
         r = max(0, min(len(ys) - 2, _index(ys, ch.cy)))
         c = max(0, min(len(xs) - 2, _index(xs, ch.cx)))
         cell = owner.get((r, c))
-        if cell is None:  # blank page beside a narrower table of the grid (_open_side)
+        if cell is None:  # blank page beside a narrower table of the grid (_merge_cells)
             outside.append(ch)
             continue
         cell.chars.append(ch)

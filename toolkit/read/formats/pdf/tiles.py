@@ -36,18 +36,30 @@ TILE_GAP = 1.0
 MIN_CELL = 3.0
 
 
-def tile_rules(boxes: list[Box]) -> list[tuple[list[Seg], list[Seg]]]:
-    """Rules (horizontal, vertical) of each group of boxes that tiles a table of 2 × 2 cells or more."""
-    boxes = _outermost([b for b in boxes if b[2] - b[0] > MIN_CELL and b[3] - b[1] > MIN_CELL])
+def tile_rules(boxes: list[Box], hs: list[Seg] = (), vs: list[Seg] = ()) -> list[tuple[list[Seg], list[Seg]]]:
+    """Rules (horizontal, vertical) of each group of boxes that tiles a table of 2 × 2 cells or more.
+
+    A group over which rules ``hs``/``vs`` are drawn is left out: the rules give
+    that table's cells (WPS paints the cell backgrounds of ruled tables too).
+    """
     out = []
-    for group in _groups(boxes):
-        group = _peel(group)
+    for group in _groups([b for b in boxes if b[2] - b[0] > MIN_CELL and b[3] - b[1] > MIN_CELL]):
+        if len(group) < 4 or _ruled(group, hs, vs):
+            continue
+        group = _peel(_outermost(group))
         if group is None:
             continue
-        hs = [Seg(y, b[0], b[2]) for b in group for y in (b[1], b[3])]
-        vs = [Seg(x, b[1], b[3]) for b in group for x in (b[0], b[2])]
-        out.append((hs, vs))
+        out.append(([Seg(y, b[0], b[2]) for b in group for y in (b[1], b[3])],
+                    [Seg(x, b[1], b[3]) for b in group for x in (b[0], b[2])]))
     return out
+
+
+def _ruled(group: list[Box], hs: list[Seg], vs: list[Seg]) -> bool:
+    """Is a rule drawn across the group's area?"""
+    x0, y0 = min(b[0] for b in group), min(b[1] for b in group)
+    x1, y1 = max(b[2] for b in group), max(b[3] for b in group)
+    return (any(y0 - SNAP <= s.pos <= y1 + SNAP and s.lo < x1 and s.hi > x0 for s in hs)
+            or any(x0 - SNAP <= s.pos <= x1 + SNAP and s.lo < y1 and s.hi > y0 for s in vs))
 
 
 def _peel(group: list[Box]) -> list[Box] | None:
@@ -136,13 +148,19 @@ def _groups(boxes: list[Box]) -> list[list[Box]]:
             i = parent[i]
         return i
 
-    order = sorted(range(len(boxes)), key=lambda i: boxes[i][0])
-    for n, i in enumerate(order):
-        for j in order[n + 1 :]:
-            if boxes[j][0] > boxes[i][2] + TILE_GAP:
-                break  # sorted by left edge: nothing further right can touch box i
-            if _touch(boxes[i], boxes[j]):
-                parent[find(i)] = find(j)
+    # Neighbours are looked up by edge (a box's right edge where another's left edge is,
+    # its bottom edge where another's top is), not compared pair by pair.
+    right: dict[int, list[int]] = {}
+    bottom: dict[int, list[int]] = {}
+    for i, b in enumerate(boxes):
+        right.setdefault(round(b[2]), []).append(i)
+        bottom.setdefault(round(b[3]), []).append(i)
+    for i, b in enumerate(boxes):
+        for index, edge in ((right, b[0]), (bottom, b[1])):
+            for key in (round(edge) - 1, round(edge), round(edge) + 1):
+                for j in index.get(key, ()):
+                    if j != i and _touch(boxes[i], boxes[j]):
+                        parent[find(i)] = find(j)
     groups: dict[int, list[Box]] = {}
     for i, b in enumerate(boxes):
         groups.setdefault(find(i), []).append(b)
