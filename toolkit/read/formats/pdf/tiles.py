@@ -26,7 +26,7 @@ Examples:
 
 from __future__ import annotations
 
-from toolkit.read.formats.pdf.layout import SNAP, Seg
+from toolkit.read.formats.pdf.layout import SNAP, Seg, _components, _merge_collinear
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -42,8 +42,14 @@ def tile_rules(boxes: list[Box], hs: list[Seg] = (), vs: list[Seg] = ()) -> list
     A group over which rules ``hs``/``vs`` are drawn is left out: the rules give
     that table's cells (WPS paints the cell backgrounds of ruled tables too).
     """
+    # Boxes inside a ruled table are its cells' backgrounds: left out before any grouping.
+    ruled = [(min(s.lo for s in h), min(s.pos for s in h), max(s.hi for s in h), max(s.pos for s in h))
+             for h, v in _components(_merge_collinear(list(hs)), _merge_collinear(list(vs))) if len(h) >= 2 and len(v) >= 2]
+    boxes = [b for b in boxes if b[2] - b[0] > MIN_CELL and b[3] - b[1] > MIN_CELL
+             and not any(r[0] - SNAP <= (b[0] + b[2]) / 2 <= r[2] + SNAP and r[1] - SNAP <= (b[1] + b[3]) / 2 <= r[3] + SNAP
+                         for r in ruled)]
     out = []
-    for group in _groups([b for b in boxes if b[2] - b[0] > MIN_CELL and b[3] - b[1] > MIN_CELL]):
+    for group in _groups(boxes):
         if len(group) < 4 or _ruled(group, hs, vs):
             continue
         group = _peel(_outermost(group))
@@ -159,7 +165,7 @@ def _groups(boxes: list[Box]) -> list[list[Box]]:
         for index, edge in ((right, b[0]), (bottom, b[1])):
             for key in (round(edge) - 1, round(edge), round(edge) + 1):
                 for j in index.get(key, ()):
-                    if j != i and _touch(boxes[i], boxes[j]):
+                    if j != i and find(i) != find(j) and _touch(boxes[i], boxes[j]):
                         parent[find(i)] = find(j)
     groups: dict[int, list[Box]] = {}
     for i, b in enumerate(boxes):
