@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 # Rules closer than this (points) are one rule: double borders, 0.5 pt rounding.
@@ -342,12 +343,15 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
         for r in range(cell.r0, cell.r1 + 1):
             for c in range(cell.c0, cell.c1 + 1):
                 owner[r, c] = cell
+    x0, y0, x1, y1 = grid.bbox
+    last_r, last_c = len(ys) - 2, len(xs) - 2
     for ch in chars:
-        if not grid.contains(ch):
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.y0 + ch.y1) / 2
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):  # Grid.contains, inlined: every character of every page
             outside.append(ch)
             continue
-        r = max(0, min(len(ys) - 2, _index(ys, ch.cy)))
-        c = max(0, min(len(xs) - 2, _index(xs, ch.cx)))
+        r = min(max(bisect_right(ys, cy) - 1, 0), last_r)
+        c = min(max(bisect_right(xs, cx) - 1, 0), last_c)
         cell = owner.get((r, c))
         if cell is None:  # blank page beside a narrower table of the grid (_merge_cells)
             outside.append(ch)
@@ -356,10 +360,3 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
     for cell in grid.cells:
         cell.text = cell_text(cell.chars)
     return outside
-
-
-def _index(bounds: list[float], v: float) -> int:
-    for i in range(len(bounds) - 1):
-        if v < bounds[i + 1]:
-            return i
-    return len(bounds) - 2
