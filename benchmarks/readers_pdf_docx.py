@@ -106,6 +106,7 @@ def main() -> None:
     args = ap.parse_args()
 
     huaian = (ROOT / "data/raw/huaian-city-2024.pdf").read_bytes()
+    hongze = (ROOT / "data/raw/hongze-district-2023.pdf").read_bytes()  # 127 cell backgrounds on a page
     template = (ROOT / "tests/fixtures/template-2021-blank.docx").read_bytes()
     filled = render_docx(report_spec(1, activity=40))
     generated = render_docx(report_spec(2, templates="2019", year=2020, activity=40), official=False)
@@ -115,6 +116,7 @@ def main() -> None:
     results, pdf_ratios = [], []
     for name, data, reader, floor in [
         ("huaian-city-2024.pdf (6 pages)", huaian, pdf_reader.read, pdf_floor),
+        ("hongze-district-2023.pdf (5 pages)", hongze, pdf_reader.read, pdf_floor),
         ("template-2021-blank.docx", template, docx_reader.read, docx_floor),
         ("synthetic 2021, official template .docx", filled, docx_reader.read, docx_floor),
         ("synthetic 2019, generated layout .docx", generated, docx_reader.read, docx_floor),

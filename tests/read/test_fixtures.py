@@ -13,6 +13,9 @@ from toolkit import read_report
 CASES = [
     ("ninghe-kejiju-2023", "ninghe-kejiju-2023.txt", "宁河区科学技术局", 2023, {"proactive": "2021", "requests": "2021"}),
     ("shanghai-gov-office-2019", "shanghai-gov-office-2019.html", "上海市人民政府办公厅", 2019, {"proactive": "2019", "requests": "2019"}),
+    # A WPS export: a vertical block label on the baselines of wrapped row labels, a label typo read by
+    # its position (2.其他法律行政止公开), a single （六）其他处理 row, table 三 across pages 3–4.
+    ("hongze-district-2023", "hongze-district-2023.pdf", "洪泽区人民政府", 2023, {"proactive": "2021", "requests": "2019"}),
     # The real 平潭综合实验区 series 2019–2025 (data/raw/SOURCES.csv).
     *[(f"pingtan-zone-{y}", f"pingtan-zone-{y}.html", "平潭综合实验区", y, {"proactive": "2019", "requests": "2019"})
       for y in (2019, 2020)],
@@ -102,3 +105,22 @@ def test_categoricals_follow_the_codebook():
     for col in ("table", "row", "column"):
         assert isinstance(data[col].dtype, pd.CategoricalDtype) and data[col].cat.ordered
     assert list(data.sort_values(["table", "row", "column"])["row"].unique()[:2]) == ["rules", "normative_docs"]
+
+
+def test_hongze_typo_label_read_by_position_and_source_errors_kept():
+    report = read_report(RAW / "hongze-district-2023.pdf")
+    notes = report.issues.loc[report.issues["code"] == "label_by_position", ["message", "location"]].values.tolist()
+    assert notes == [["label read as withheld_law_prohibited by position: '2.其他法律行政止公开'", "table 2, row 9, col 3, page 3"]]
+    assert not (report.issues["code"] == "unknown_row").any()
+    # The vertical block label (one glyph per line, on the wrapped labels' baselines) stays one cell.
+    from toolkit.read.formats.pdf import read as read_pdf
+
+    doc = read_pdf((RAW / "hongze-district-2023.pdf").read_bytes(), "hongze.pdf")
+    labels = {c.text for row in doc.tables[1].rows for c in row[:3]}
+    assert {"三、本年度办理结果", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2.其他法律行政止公开"} <= labels
+    # Table 四 prints 总计 0 beside 10 + 1 and beside 5: the source's H4 failures stay as printed.
+    from toolkit import validate
+
+    h4 = validate(report).query("rule == 'H4'")
+    assert sorted(zip(h4["row"], h4["expected"], h4["observed"])) == [
+        ("litigation_after_reconsideration", 5.0, 0.0), ("reconsideration", 11.0, 0.0)]

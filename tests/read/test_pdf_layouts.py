@@ -43,6 +43,10 @@ WPS = [
     ("wps-unruled-2021-break", "2021", 40.0, {"ruled": False, "break_after": 12}),
     ("wps-ruled-2021-landscape", "2021", 40.0, {"landscape": True}),
     ("wps-unruled-2021-landscape", "2021", 40.0, {"ruled": False, "landscape": True}),
+    # No rules: each cell a filled background box, the boxes tiling the table (cells by their edges).
+    ("wps-tiles-2021", "2021", 40.0, {"ruled": False, "tiles": True}),
+    ("wps-tiles-2019-break", "2019", 40.0, {"ruled": False, "tiles": True, "break_after": 14}),
+    ("wps-tiles-ruled-2021-break", "2021", 3.0, {"tiles": True, "break_after": 12}),
 ]
 
 
@@ -76,6 +80,24 @@ def test_wps_vertical_label_is_one_cell():
     t3 = doc.tables[1]
     texts = {c.text for r in t3.rows for c in r}
     assert {"三、本年度办理结果", "（三）不予公开", "（四）无法提供", "（六）其他处理"} <= texts
+
+
+@needs_font
+def test_cell_backgrounds_tile_the_grid():
+    """Without rules, the filled cell boxes give the grid: every table is ruled by them, no text line is."""
+    import pypdfium2 as pdfium
+
+    from toolkit.read.formats.pdf import page_rules
+    from toolkit.read.formats.pdf.layout import find_grids
+
+    spec = spec_for(311, "2021", 40.0, Perturbation())
+    for opts, tables in (({"ruled": False, "tiles": True}, 4), ({"ruled": False}, 0)):
+        pdf = pdfium.PdfDocument(draw_report(spec, **opts))
+        grids = [g for page in pdf for g in find_grids(*page_rules(page))]
+        assert len(grids) == tables, opts  # 二, 三 over two pages, 四; no body text line
+    doc = read_pdf(draw_report(spec, ruled=False, tiles=True), "tiles.pdf")
+    texts = {c.text for r in doc.tables[1].rows for c in r}
+    assert {"三、本年度办理结果", "（三）不予公开", "（四）无法提供"} <= texts
 
 
 @needs_font

@@ -56,12 +56,8 @@ FONTS = {"wqy": "WenQuanYiMicroHei", "noto": "NotoS(?:ans|erif)CJK", "uming": "U
 LATIN = "DejaVuS(?:ans|erif)"
 
 # Matrix cells known to fail, with the reason: strict, so a fix shows up as XPASS.
-_BLOCKS = ("ruled grid: table 二's four blocks printed as separate tables of different widths, touching, are found as "
-           "one grid; the values of blocks （五）（六）（八） are taken from a blank column (licensing, penalty, "
-           "compulsion, fees read blank)")
-KNOWN: dict[str, str] = {
-    **{f"{producer}-{f}-html-mixed-chrome": _BLOCKS for producer in ("chromium", "writer") for f in ("wqy", "noto", "uming")},
-}
+#: Cases known to fail, with the reason (a strict xfail: a fix makes the suite say so). None today.
+KNOWN: dict[str, str] = {}
 
 
 def _docx_specs():

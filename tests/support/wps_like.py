@@ -53,8 +53,8 @@ def _wrap(text: str, width: float, size: float = SIZE) -> list[str]:
 
 
 class _Writer:
-    def __init__(self, doc: pymupdf.Document, ruled: bool, size: tuple[float, float], rotate: bool):
-        self.doc, self.ruled, self.size, self.rotate = doc, ruled, size, rotate
+    def __init__(self, doc: pymupdf.Document, ruled: bool, size: tuple[float, float], rotate: bool, tiles: bool = False):
+        self.doc, self.ruled, self.size, self.rotate, self.tiles = doc, ruled, size, rotate, tiles
         self.page: pymupdf.Page | None = None
         self.y = 0.0
         self.number = 0
@@ -154,6 +154,8 @@ def _table(wr: _Writer, table: list[list[layout.RCell]], vertical: bool, header_
                 x0, x1 = xs[col], xs[col + cell.colspan]
                 y0 = ys[span[0]]
                 y1 = ys[span[-1]] + height[span[-1]] * PITCH
+                if wr.tiles:  # the cell's background box, a hair inside its borders, as WPS paints it
+                    wr.page.draw_rect(pymupdf.Rect(x0 + 0.15, y0 + 0.15, x1 - 0.15, y1 - 0.15), color=None, fill=(1, 1, 1))
                 wr.line(x0, y0, x1, y0)
                 wr.line(x0, y1, x1, y1)
                 wr.line(x0, y0, x0, y1)
@@ -178,7 +180,7 @@ def _table(wr: _Writer, table: list[list[layout.RCell]], vertical: bool, header_
 
 
 def draw_report(spec: ReportSpec, *, ruled: bool = True, vertical: bool = True, break_after: int | None = None,
-                repeat_header: bool = False, landscape: bool = False) -> bytes:
+                repeat_header: bool = False, landscape: bool = False, tiles: bool = False) -> bytes:
     """The report drawn as a WPS-like PDF.
 
     Args:
@@ -187,10 +189,11 @@ def draw_report(spec: ReportSpec, *, ruled: bool = True, vertical: bool = True, 
         break_after: rows of table 三 on its first page (a page break inside its block label).
         repeat_header: repeat table 三's three header rows after the break.
         landscape: landscape pages, stored as portrait pages turned by ``/Rotate 90`` (content drawn rotated).
+        tiles: paint every table cell's background as a filled box (with ``ruled=False``: cells known only by them).
     """
     doc = pymupdf.open()
     size = (A4[1], A4[0]) if landscape else A4
-    wr = _Writer(doc, ruled, size, landscape)
+    wr = _Writer(doc, ruled, size, landscape, tiles)
     wr.paragraph(layout.title(spec), indent=False)
     tables = {"proactive": layout.proactive(spec), "requests": [layout.requests(spec)], "review_litigation": layout.review(spec)}
     for key, (heading, text) in zip(["overview", *tables, "problems", "other"], layout.sections(spec)):

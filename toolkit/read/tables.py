@@ -3,8 +3,10 @@
 One mapping for every format. Rows are found by their normalised labels and
 values by their position under the matching column header (the k-th value cell
 from the right sits under the k-th leaf header cell from the right), never by
-the order in which numbers appear. Every label and pattern comes from the
-codebook.
+the order in which numbers appear. A row label no pattern names (a typo) is
+read by the template's row order and its resemblance to the official label
+(:mod:`toolkit.read.row_order`), and noted in ``issues``. Every label and
+pattern comes from the codebook.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from functools import cache, lru_cache
 
 from toolkit import codebook as cb
 from toolkit.errors import LayoutError
+from toolkit.read import row_order
 from toolkit.read.document import Cell, Document, Table
 from toolkit.read.normalise import label_key, numbering
 from toolkit.read.values import parse_value
@@ -129,6 +132,12 @@ def _is_requests_continuation(table: Table) -> bool:
     return hits >= 2
 
 
+def _is_proactive_continuation(table: Table) -> bool:
+    """A table 二 block without its caption: a header naming a proactive column over a proactive row."""
+    cells = [c for row in table.rows for c in row if c.text and not c.merged]
+    return any(_key("proactive", "row", c.text) for c in cells) and any(_key("proactive", "column", c.text) for c in cells)
+
+
 def map_document(doc: Document, path: str) -> Mapping:
     """Classify each table and map its cells; stitch split tables together."""
     found: dict[str, list[Table]] = {t: [] for t in cb.TABLES}
@@ -137,6 +146,8 @@ def map_document(doc: Document, path: str) -> Mapping:
         kind = classify(table)
         if kind is None and previous == "requests" and _is_requests_continuation(table):
             kind = "requests"  # continuation of a table split across pages or tables
+        if kind is None and previous == "proactive" and _is_proactive_continuation(table):
+            kind = "proactive"  # the last block of table 二 carried over to the next page
         if kind is None:
             continue
         found[kind].append(table)
@@ -168,6 +179,7 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
     header: list[str] | None = None
     seen: set[tuple[str, str]] = set()
     found_keys: list[tuple[str, str]] = []
+    printed: list[tuple[str | None, list[Cell], list[str] | None]] = []  # data rows: key by pattern, cells, header
     for table in tables:
         for row in table.rows:
             texts = [label_key(c.text) for c in row]
@@ -190,22 +202,33 @@ def _map_proactive(tables: list[Table], out: Mapping, path: str) -> None:
                 continue
             if row_key is None:
                 if any(_value_like(c) and c.text for c in row[1:]):
-                    out.issue("unknown_row", f"unrecognised row label in table 二: {row[0].text!r}", "proactive", row[0].location)
+                    printed.append((None, row, header))
                 continue
             if header is None:
                 raise LayoutError(path, f"table 二 row {row[0].text!r} has no column header above it")
             if len(row) < len(header) + 1:
                 raise LayoutError(path, f"table 二 row {row[0].text!r} has {len(row) - 1} value cells, header has {len(header)}")
-            found_keys.append(("row", row_key))
-            keys, cells = [], []
-            for col_key, cell in zip(header, row[-len(header):]):
-                if (row_key, col_key) in seen:
-                    out.issue("duplicate_cell", f"table 二 {row_key}/{col_key} printed twice; first kept", "proactive", cell.location)
-                    continue
-                seen.add((row_key, col_key))
-                keys.append(col_key)
-                cells.append(cell)
-            out.add("proactive", row_key, keys, cells)
+            printed.append((row_key, row, header))
+    found = [key for key, _, _ in printed]
+    placed = _by_position("proactive", found, [label_key(row[0].text) for _, row, _ in printed],
+                          _template("proactive", found_keys + [("row", k) for k in found if k]))
+    for i, (row_key, row, header) in enumerate(printed):
+        if row_key is None:
+            row_key = placed.get(i)
+            if row_key is None or header is None or len(row) < len(header) + 1:
+                out.issue("unknown_row", f"unrecognised row label in table 二: {row[0].text!r}", "proactive", row[0].location)
+                continue
+            out.issue("label_by_position", f"label read as {row_key} by position: {row[0].text!r}", "proactive", row[0].location)
+        found_keys.append(("row", row_key))
+        keys, cells = [], []
+        for col_key, cell in zip(header, row[-len(header):]):
+            if (row_key, col_key) in seen:
+                out.issue("duplicate_cell", f"table 二 {row_key}/{col_key} printed twice; first kept", "proactive", cell.location)
+                continue
+            seen.add((row_key, col_key))
+            keys.append(col_key)
+            cells.append(cell)
+        out.add("proactive", row_key, keys, cells)
     out.templates["proactive"] = _template("proactive", found_keys)
 
 
@@ -271,6 +294,7 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
     group: str | None = None
     seen: set[str] = set()
     found_keys: list[tuple[str, str]] = []
+    printed: list[tuple[str | None, Cell, list[Cell]]] = []  # each labelled row: its key by pattern, its label cell
     for row in body:
         if len(row) <= n:
             # A label-only row (a group caption on its own line) or a short row.
@@ -298,13 +322,20 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
                 continue
         else:
             key = _row_key(last, group) or _row_key("".join(c.text for c in labels), group)
-        if key is None:
-            out.issue("unknown_row", f"unrecognised row label in table 三: {last!r}", "requests", labels[-1].location)
-            continue
-        if _attribute("requests", "row", key, "block") == "":
+        if key is not None and _attribute("requests", "row", key, "block") == "":
             group = None
+        printed.append((key, labels[-1], row))
+    found = [key for key, _, _ in printed]
+    placed = _by_position("requests", found, [label_key(cell.text) for _, cell, _ in printed])
+    for i, (key, cell, row) in enumerate(printed):
+        if key is None:
+            key = placed.get(i)
+            if key is None:
+                out.issue("unknown_row", f"unrecognised row label in table 三: {cell.text!r}", "requests", cell.location)
+                continue
+            out.issue("label_by_position", f"label read as {key} by position: {cell.text!r}", "requests", cell.location)
         if key in seen:
-            out.issue("duplicate_row", f"table 三 row {key} printed twice; first kept", "requests", labels[-1].location)
+            out.issue("duplicate_row", f"table 三 row {key} printed twice; first kept", "requests", cell.location)
             continue
         seen.add(key)
         found_keys.append(("row", key))
@@ -314,6 +345,13 @@ def _map_requests(tables: list[Table], out: Mapping, path: str) -> None:
         for key in cb.layout("requests", template)[0][1]:
             if key not in seen:
                 out.issue("row_missing", f"table 三 row {key} ({cb.label('requests', 'row', key)}) not found", "requests")
+
+
+def _by_position(table: str, found: list[str | None], labels: list[str], template: str | None = None) -> dict[int, str]:
+    """Keys for the rows no pattern named, by the template's row order (:mod:`toolkit.read.row_order`)."""
+    if all(found):
+        return {}
+    return row_order.by_template_order(table, found, labels, template or _template(table, [("row", k) for k in found if k]))
 
 
 def _join_cut_labels(rows: list[list[Cell]], n: int) -> list[list[Cell]]:

@@ -34,6 +34,7 @@ from toolkit.errors import CorruptFileError, LimitExceededError, UnreadablePDFEr
 from toolkit.read.document import Document
 from toolkit.read.formats.pdf.layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from toolkit.read.formats.pdf.stitch import Part, assemble
+from toolkit.read.formats.pdf.tiles import tile_rules
 from toolkit.read.formats.pdf.unruled import Unruled, extract
 
 # Page furniture that would otherwise split a paragraph or a table: "-4-", "- 4 -", "第4页 共6页", "4 / 6".
@@ -136,11 +137,14 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         rect = pdfium_c.FS_RECTF()
         ref = ctypes.byref(rect)
         chars = []
+        index = []
         for i, ch in enumerate(text):
             if ch.isspace() or ch == "\ufffe" or ch == "\x00":
                 continue  # pdfium's generated spaces/line breaks; layout decides spacing itself
             pdfium_c.FPDFText_GetLooseCharBox(textpage.raw, i, ref)
             chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+            index.append(i)
+        _mend_loose_boxes(textpage, chars, index, height)
         turn = _turn(page)
         if turn is not None:
             for c in chars:
@@ -149,6 +153,30 @@ def page_chars(page: pdfium.PdfPage) -> list[Char]:
         return chars
     finally:
         textpage.close()
+
+
+def _mend_loose_boxes(textpage, chars: list[Char], index: list[int], height: float) -> None:
+    """Replace loose boxes pdfium blew up by the glyph's ink box.
+
+    A glyph drawn with a tiny text matrix and a huge font size (WPS prints
+    vertical block labels so: size 199 scaled by 0.05) gets a loose box of the
+    unscaled size, 199 pt square, whose centre lies far from the glyph; the
+    tight box is right. Only boxes far taller than the page's usual line are
+    checked, so an ordinary page costs no extra call.
+    """
+    if not chars:
+        return
+    heights = sorted(c.y1 - c.y0 for c in chars)
+    usual = heights[len(heights) // 2]
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    for c, i in zip(chars, index):
+        if c.y1 - c.y0 <= 2.5 * usual:
+            continue
+        if not pdfium_c.FPDFText_GetCharBox(textpage.raw, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom), ctypes.byref(top)):
+            continue
+        tw, th = right.value - left.value, top.value - bottom.value
+        if c.x1 - c.x0 > 4 * tw + 2 and c.y1 - c.y0 > 4 * th + 2:
+            c.x0, c.y0, c.x1, c.y1 = left.value, height - top.value, right.value, height - bottom.value
 
 
 def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
@@ -164,6 +192,7 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     height = _unrotated_height(page)
     hs: list[Seg] = []
     vs: list[Seg] = []
+    boxes: list[tuple[float, float, float, float]] = []
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
@@ -178,11 +207,17 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
         elif x1 - x0 <= 3 and y1 - y0 > 3:
             vs.append(Seg((x0 + x1) / 2, height - y1, height - y0))
         elif x1 - x0 > 3 and y1 - y0 > 3:
-            # Only stroked outlines are rules; a filled box is cell shading or a
-            # text background (WPS puts a white box behind every body line).
+            # Stroked outlines are rules; a filled box is a cell's background or a
+            # text line's (WPS puts a white box behind every body line): only boxes
+            # that tile a table give rules (.tiles), where no rule is drawn.
             pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
             if stroke.value:
                 _path_rules(obj, height, hs, vs)
+            elif fill.value and pdfium_c.FPDFPath_CountSegments(obj) <= 6:
+                boxes.append((x0, height - y1, x1, height - y0))
+    for ths, tvs in tile_rules(boxes, hs, vs):
+        hs += ths
+        vs += tvs
     turn = _turn(page)
     if turn is None:
         return hs, vs

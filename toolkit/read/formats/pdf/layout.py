@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 # Rules closer than this (points) are one rule: double borders, 0.5 pt rounding.
 SNAP = 2.0
 # A grid needs at least this many rules each way to be a table (2 × 2 = one box).
 MIN_RULES = 2
+# Vertical rules running this far (points) past the last horizontal rule close an open row.
+OPEN_ROW = 6.0
 
 
 @dataclass(slots=True)
@@ -232,28 +235,75 @@ def _components(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]
     return list(groups.values())
 
 
-def _covers(segs: list[Seg], pos: float, lo: float, hi: float) -> bool:
-    """Is there a rule at ``pos`` running over the middle of [lo, hi]?"""
-    mid = (lo + hi) / 2
-    return any(abs(s.pos - pos) <= SNAP and s.lo - SNAP <= mid <= s.hi + SNAP for s in segs)
+def _crossing(segs: list[Seg], across: list[Seg]) -> list[Seg]:
+    """The rules that meet two or more rules across them: a table's borders, not strokes of glyphs.
+
+    A re-rendered PDF (pdftocairo) may draw bold text as stroked glyph outlines,
+    whose straight strokes look like short rules; one that starts at a cell's
+    border would add a row boundary through the middle of its line. A border
+    always runs from one crossing rule to another.
+    """
+    out = []
+    for s in segs:
+        meets = 0
+        for a in across:
+            if s.lo - SNAP <= a.pos <= s.hi + SNAP and a.lo - SNAP <= s.pos <= a.hi + SNAP:
+                meets += 1
+                if meets == 2:
+                    out.append(s)
+                    break
+    return out
 
 
 def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
     """Ruled tables on one page, top to bottom, each with its merged cells."""
     hsegs, vsegs = _merge_collinear(hsegs), _merge_collinear(vsegs)
+    for _ in range(2):  # dropping one side's strays can strand the other's
+        hsegs, vsegs = _crossing(hsegs, vsegs), _crossing(vsegs, hsegs)
     grids: list[Grid] = []
     for hs, vs in _components(hsegs, vsegs):
         xs, ys = _cluster([v.pos for v in vs]), _cluster([h.pos for h in hs])
         if len(xs) < MIN_RULES or len(ys) < MIN_RULES:
             continue  # a lone rule: underline, separator, text decoration
+        ys = _open_ends(ys, vs)
         grids.append(Grid(xs, ys, _merge_cells(xs, ys, hs, vs)))
     grids.sort(key=lambda g: g.ys[0])
     return grids
 
 
+def _open_ends(ys: list[float], vs: list[Seg]) -> list[float]:
+    """Close a table left open by a page break: its vertical rules run on past the last horizontal one.
+
+    WPS draws no bottom rule under the last row of a page when the table goes on
+    over the page (and no top rule over the first row of the next page); the
+    vertical rules still end where the row ends. Two or more vertical rules
+    ending together at least a short row (OPEN_ROW) beyond the outermost
+    horizontal rule give the missing boundary; a rule's overhang by its own
+    width is not a row.
+    """
+    out = list(ys)
+    for ends, pick in (([v.hi for v in vs if v.hi > ys[-1] + OPEN_ROW], max), ([v.lo for v in vs if v.lo < ys[0] - OPEN_ROW], min)):
+        shared = [e for e in _cluster(ends) if sum(abs(e - x) <= SNAP for x in ends) >= 2]
+        if shared:
+            out.append(pick(shared))
+    return sorted(out)
+
+
+def _covered(segs: list[Seg], bounds: list[float], mids: list[float]) -> list[list[bool]]:
+    """For each boundary position and each span middle: is there a rule at that position over that middle?"""
+    out = []
+    for pos in bounds:
+        near = [s for s in segs if abs(s.pos - pos) <= SNAP]
+        out.append([any(s.lo - SNAP <= m <= s.hi + SNAP for s in near) for m in mids])
+    return out
+
+
 def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg]) -> list[GridCell]:
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))
+    # vrule[c][r]: the rule at xs[c] runs over row r; hrule[r][c]: the rule at ys[r] over column c.
+    vrule = _covered(vs, xs, [(ys[r] + ys[r + 1]) / 2 for r in range(nr)])
+    hrule = _covered(hs, ys, [(xs[c] + xs[c + 1]) / 2 for c in range(nc)])
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -263,9 +313,9 @@ def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg])
 
     for r in range(nr):
         for c in range(nc):
-            if c + 1 < nc and not _covers(vs, xs[c + 1], ys[r], ys[r + 1]):
+            if c + 1 < nc and not vrule[c + 1][r]:
                 parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and not _covers(hs, ys[r + 1], xs[c], xs[c + 1]):
+            if r + 1 < nr and not hrule[r + 1][c]:
                 parent[find((r + 1) * nc + c)] = find(r * nc + c)
     spans: dict[int, list[int]] = {}
     for r in range(nr):
@@ -273,7 +323,13 @@ def _merge_cells(xs: list[float], ys: list[float], hs: list[Seg], vs: list[Seg])
             box = spans.setdefault(find(r * nc + c), [r, c, r, c])
             box[0], box[1] = min(box[0], r), min(box[1], c)
             box[2], box[3] = max(box[2], r), max(box[3], c)
-    cells = [GridCell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]) for r0, c0, r1, c1 in spans.values()]
+    # A cell at the grid's left or right edge whose outer rule is missing on some row is
+    # no cell: tables of different widths printed one under the other, touching (table 二
+    # as four tables), make one grid, and beside the narrower ones lies blank page that
+    # would end each of their rows with a blank. Inner sides need no check: a missing
+    # inner rule merges the cells on both sides.
+    cells = [GridCell(r0, c0, r1, c1, xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1]) for r0, c0, r1, c1 in spans.values()
+             if (c0 > 0 or all(vrule[0][r0 : r1 + 1])) and (c1 < nc - 1 or all(vrule[nc][r0 : r1 + 1]))]
     cells.sort(key=lambda g: (g.r0, g.c0))
     return cells
 
@@ -287,20 +343,20 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
         for r in range(cell.r0, cell.r1 + 1):
             for c in range(cell.c0, cell.c1 + 1):
                 owner[r, c] = cell
+    x0, y0, x1, y1 = grid.bbox
+    last_r, last_c = len(ys) - 2, len(xs) - 2
     for ch in chars:
-        if not grid.contains(ch):
+        cx, cy = (ch.x0 + ch.x1) / 2, (ch.y0 + ch.y1) / 2
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):  # Grid.contains, inlined: every character of every page
             outside.append(ch)
             continue
-        r = max(0, min(len(ys) - 2, _index(ys, ch.cy)))
-        c = max(0, min(len(xs) - 2, _index(xs, ch.cx)))
-        owner[r, c].chars.append(ch)
+        r = min(max(bisect_right(ys, cy) - 1, 0), last_r)
+        c = min(max(bisect_right(xs, cx) - 1, 0), last_c)
+        cell = owner.get((r, c))
+        if cell is None:  # blank page beside a narrower table of the grid (_merge_cells)
+            outside.append(ch)
+            continue
+        cell.chars.append(ch)
     for cell in grid.cells:
         cell.text = cell_text(cell.chars)
     return outside
-
-
-def _index(bounds: list[float], v: float) -> int:
-    for i in range(len(bounds) - 1):
-        if v < bounds[i + 1]:
-            return i
-    return len(bounds) - 2

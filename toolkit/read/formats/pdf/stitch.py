@@ -215,8 +215,11 @@ def _join_boundary(last: Row, first: Row) -> bool:
         for prev, nxt in full:
             _attach(prev, nxt)
         return True
+    # A row of values under a header row (table 四's values alone on the new page):
+    # its empty cells are blank values, not the rest of the header labels above them.
+    header_over_values = not any(_numeric(p.text) for p, _ in last) and any(_numeric(n.text) for n, _ in first)
     for i, (prev, nxt) in enumerate(pairs):
-        if prev is None:
+        if prev is None or (header_over_values and not nxt.text):
             continue
         root_text = prev.root().text
         if not root_text or _numeric(root_text) or _numeric(nxt.text):
