@@ -29,32 +29,57 @@ SIGN_OFF_LINES = 15
 
 def _title(paragraphs: list[str], html_title: str | None) -> tuple[str, str | None, int | None]:
     """(where, agency, year) from the first lines, joined to undo a wrapped title."""
-    for where, text in _title_candidates(paragraphs, html_title):
-        m = _TITLE.search(text)
+    for where, raw in _title_candidates(paragraphs, html_title):
+        m = _TITLE.search(squash(raw))
         if m:
             agency = (m.group("pre") or m.group("post")).strip("《》:：")
+            if m.group("pre"):
+                agency = _after_gap(raw, m.group("year")) or agency
             return where, agency or None, int(m.group("year"))
     return "", None, None
 
 
+# A gap inside a printed line: a page printed from a CMS puts navigation words on the title's line
+# ("栏目导航 示例县示例局2023年…"); a line break is no gap (a long name wraps onto the next line).
+_GAP = re.compile(r"[ \t\u3000\u00a0]+")
+
+
+def _after_gap(raw: str, year: str) -> str | None:
+    """The name printed after the last gap before the year, when it reads as an agency's name.
+
+    Examples:
+        >>> _after_gap("栏目\\n导航 示例县示例局2023年政府信息公开工作年度报告", "2023")
+        '示例县示例局'
+        >>> _after_gap("天津市宁河区\\n科学技术局 2023年度政府信息公开工作年度报告", "2023") is None
+        True
+    """
+    before = raw[: raw.find(year)] if year in raw else ""
+    chunks = [c for c in _GAP.split(before) if squash(c)]
+    if len(chunks) < 2:
+        return None
+    last = squash(chunks[-1]).strip("《》:：")
+    return last if len(last) >= 3 and _ORG_SUFFIX.search(last) else None
+
+
 def _title_candidates(paragraphs: list[str], html_title: str | None):
-    """(where, squashed text): the HTML title, then each of the first lines joined to the next.
+    """(where, text): the HTML title, then each of the first lines joined to the next.
 
     Lazy: the title is nearly always in the first lines, and the search stops at it.
     """
     if html_title:
-        yield "html title", squash(html_title)
-    lines = (squash(p) if len(p) < 200 else "" for p in paragraphs[:TITLE_LINES])
+        yield "html title", html_title
+    lines = (p if len(p) < 200 else "" for p in paragraphs[:TITLE_LINES])
     line, i = next(lines, None), 1
     while line is not None:
         following = next(lines, None)
-        yield f"title line {i}", line + (following or "")
+        yield f"title line {i}", line + "\n" + (following or "")
         line, i = following, i + 1
 
 
 def _sign_off(paragraphs: list[str]) -> str | None:
     """An agency name printed right above a date in the last lines."""
-    tail = [s for s in (squash(p) for p in paragraphs[-SIGN_OFF_LINES:] if len(p) < 100) if s]
+    # A line may hold two things printed side by side (the date, and a page footer beside it): its first part counts.
+    tail = [s for s in (squash(_GAP.split(p.strip())[0]) for p in paragraphs[-SIGN_OFF_LINES:] if len(p) < 100) if s]
     for prev, line in zip(tail, tail[1:]):
         if _DATE.match(line) and 3 <= len(prev) <= 30 and _ORG_SUFFIX.search(prev):
             return prev

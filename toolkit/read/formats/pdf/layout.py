@@ -144,20 +144,19 @@ def group_lines(chars: list[Char]) -> list[Line]:
 def join_chars(chars: list[Char]) -> str:
     """Characters of one line, left to right.
 
-    A space is put only between two Latin letters or digits with a visible gap:
-    Chinese text has no spaces, and justified Chinese lines spread their glyphs
-    apart, so gaps next to a Han character or full-width punctuation mean nothing.
+    A space is put between two Latin letters or digits with a visible gap: Chinese
+    text has no spaces, and justified Chinese lines spread their glyphs apart, so
+    smaller gaps next to a Han character or full-width punctuation mean nothing. A
+    gap of three glyphs or more is a space whatever the characters: it parts two
+    things printed side by side (a page printed from a CMS puts its navigation
+    column on the title's line, and its footer on the date's).
     """
     out: list[str] = []
     prev: Char | None = None
     for ch in chars:
-        if (
-            prev is not None
-            and ch.x0 - prev.x1 > 0.25 * max(ch.y1 - ch.y0, 1.0)
-            and prev.text.isascii()
-            and prev.text.isalnum()
-            and ch.text.isascii()
-            and ch.text.isalnum()
+        if prev is not None and (gap := ch.x0 - prev.x1) > 0.25 * (size := max(ch.y1 - ch.y0, 1.0)) and (
+            gap > 3 * size
+            or (prev.text.isascii() and prev.text.isalnum() and ch.text.isascii() and ch.text.isalnum())
         ):
             out.append(" ")
         out.append(ch.text)
