@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output")
     c.set_defaults(func=_codebook)
     add_validate_parser(sub)
+    from toolkit.cli.show import add_show_parser
+
+    add_show_parser(sub)
     from toolkit.collect.cli import add_parser as add_collect_parser
 
     add_collect_parser(sub)

@@ -40,6 +40,29 @@ class Report:
     sections: dict[str, str]
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
 
+    def source(self, table: str, row: str, column: str):
+        """The printed row of one cell found again in its file (:func:`toolkit.read.source.find_source`)."""
+        from toolkit.read.source import cell_row, find_source
+
+        return find_source(cell_row(self.data, table, row, column, str(self.meta.get("source_file"))))
+
+    def source_image(self, table: str, row: str, column: str, dpi: int | None = None):
+        """A PIL image of the page region around one cell: its row and column headers, the cell boxed.
+
+        For PDFs (text layer or scanned pages). A cell of an HTML, DOCX or text
+        report has no page: :class:`~toolkit.read.source.CellNotFoundError` names
+        its printed row (:meth:`source`); ``toolkit.analyse.sources.source_image``
+        draws that row as a small table.
+
+        Examples:
+            >>> r = read_report("tests/fixtures/hongze-district-2023.pdf")
+            >>> r.source_image("requests", "new_received", "total").width > 600
+            True
+        """
+        from toolkit.read.source import DPI, page_image
+
+        return page_image(self.source(table, row, column), dpi or DPI)
+
     def __repr__(self) -> str:
         m = self.meta
         return f"<Report {m.get('agency')} {m.get('year')} ({m.get('format')}): {len(self.data)} cells, {len(self.issues)} issues>"

@@ -1,0 +1,211 @@
+"""Where a value was printed: the cell of the source file, and (for paged files) a picture of it.
+
+A tidy cell names its source by ``source_file`` and ``location`` ("table 2, row 4,
+col 10, page 3"). :func:`find_source` reads the file again (the same reader as
+:func:`toolkit.read.report.read_report`, after checking its sha256 against the
+cell's ``source_sha256``) and returns the printed row: every cell of it, the chosen
+one, and for PDFs (text layer or scanned pages) the boxes the reader kept
+(:attr:`toolkit.read.document.Cell.box`). :func:`page_image` renders the page region
+around the cell (its header rows and its row, the cell boxed) with pypdfium2, the
+library the reader uses, at :data:`DPI`.
+
+Keys are codebook keys: ``requests/new_received/total`` (:func:`parse_key`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from toolkit import codebook as cb
+from toolkit.errors import ToolkitError
+from toolkit.read.document import Cell, Table
+from toolkit.read.formats import read_document
+from toolkit.read.script import to_simplified
+
+#: Resolution of a page picture: digits of 10–12 pt body text come out 28–33 px high.
+DPI = 200
+_MARGIN = 8.0  # points of page kept around the region
+_GAP = 120.0  # points: header and row further apart than this are shown as two strips
+_LOCATION = re.compile(r"table (\d+), row (\d+), col (\d+)(?:, page (\d+))?")
+_NUMBER = re.compile(r"^\s*[-+]?[\d,，.．]+\s*$")
+
+
+class CellNotFoundError(ToolkitError):
+    """An unknown key, a cell the report does not have, or a source that cannot show it."""
+
+    reason = "cell"
+
+
+@dataclass
+class SourceCell:
+    """One printed cell found again in its file: its row, and where it sits on the page."""
+
+    source_file: str
+    key: str  # table/row/column
+    location: str
+    raw: str | None
+    format: str
+    row: list[Cell]  # the printed row, every cell (label cells first)
+    chosen: int  # index of the cell in ``row``
+    page: int | None = None
+    header: list[list[Cell]] = field(default_factory=list)  # the table's header rows
+
+    @property
+    def cell(self) -> Cell:
+        return self.row[self.chosen]
+
+    def text(self) -> str:
+        """The row as printed, the chosen cell marked ▶…◀, and its location (one line each)."""
+        cells = [c.text.strip() or "·" for c in self.row]
+        cells[self.chosen] = f"▶{cells[self.chosen]}◀"
+        return f"{self.source_file}  {self.key}  ({self.location})\n" + " | ".join(cells)
+
+
+def parse_key(key: str) -> tuple[str, str, str]:
+    """``table/row/column`` → its three codebook keys; an unknown key raises :class:`CellNotFoundError`.
+
+    Examples:
+        >>> parse_key("requests/new_received/total")
+        ('requests', 'new_received', 'total')
+    """
+    parts = [p.strip() for p in str(key).split("/")]
+    if len(parts) != 3:
+        raise CellNotFoundError(key, "a cell key is TABLE/ROW/COLUMN, e.g. requests/new_received/total")
+    table, row, column = parts
+    if table not in cb.TABLES:
+        raise CellNotFoundError(key, f"unknown table {table!r} (one of {', '.join(cb.TABLES)})")
+    if row not in cb.keys(table, "row"):
+        raise CellNotFoundError(key, f"unknown row {row!r} of table {table} (see toolkit codebook)")
+    if column not in cb.keys(table, "column"):
+        raise CellNotFoundError(key, f"unknown column {column!r} of table {table} (see toolkit codebook)")
+    return table, row, column
+
+
+def cell_row(data: pd.DataFrame, table: str, row: str, column: str, name: str = "report") -> pd.Series:
+    """The tidy row of one cell, or :class:`CellNotFoundError` when the report does not have it."""
+    parse_key(f"{table}/{row}/{column}")
+    hit = data[(data["table"] == table) & (data["row"] == row) & (data["column"] == column)]
+    key = f"{table}/{row}/{column}"
+    if hit.empty:
+        raise CellNotFoundError(name, f"the report has no cell {key}")
+    cell = hit.iloc[0]
+    if cell.get("status") == "missing" or pd.isna(cell.get("location")):
+        raise CellNotFoundError(name, f"cell {key} was not read (status missing): there is nothing printed to show")
+    return cell
+
+
+def find_source(cell: pd.Series, path: str | Path | None = None) -> SourceCell:
+    """Read the cell's file again and find the printed row of ``cell`` (a row of a tidy frame).
+
+    ``path`` defaults to the cell's ``source_file``. The file must be the one
+    the cell was read from (same sha256), else :class:`CellNotFoundError`.
+    """
+    path = Path(path if path is not None else cell["source_file"])
+    key = f"{cell['table']}/{cell['row']}/{cell['column']}"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CellNotFoundError(path, f"cannot read the source file ({exc.strerror or exc})") from None
+    sha = cell.get("source_sha256")
+    if isinstance(sha, str) and sha and hashlib.sha256(data).hexdigest() != sha:
+        raise CellNotFoundError(path, "the file has changed since the cell was read (sha256 differs)")
+    doc = to_simplified(read_document(data, str(path)))
+    loc = str(cell["location"])
+    m = _LOCATION.match(loc)
+    table = next((t for t in doc.tables if m and t.index == int(m.group(1))), None)
+    for row in table.rows if table is not None else []:
+        for i, c in enumerate(row):
+            if c.location == loc:
+                return SourceCell(
+                    source_file=str(path), key=key, location=loc, raw=None if pd.isna(cell.get("raw")) else cell.get("raw"),
+                    format=doc.format, row=row, chosen=i, page=int(m.group(4)) if m.group(4) else None,
+                    header=_header_rows(table) or _carried_header(doc.tables, table),
+                )
+    raise CellNotFoundError(path, f"cell {key} ({loc}) not found in the file as read now")
+
+
+def _header_rows(table: Table) -> list[list[Cell]]:
+    """The rows above the first row that prints a number: the column headers."""
+    out = []
+    for row in table.rows:
+        if any(_NUMBER.match(c.text) for c in row if not c.merged):
+            break
+        out.append(row)
+    return out
+
+
+def _carried_header(tables: list[Table], table: Table) -> list[list[Cell]]:
+    """A table starting with numbers continues an earlier one (cut by a page break): the nearest header before it."""
+    for earlier in reversed([t for t in tables if t.index < table.index]):
+        header = _header_rows(earlier)
+        if header:
+            return header
+    return []
+
+
+def _union(cells: list[Cell], page: int | None) -> tuple[float, float, float, float] | None:
+    boxes = [c.box for c in cells if c.box is not None and _page(c) == page]
+    if not boxes:
+        return None
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def _page(cell: Cell) -> int | None:
+    m = _LOCATION.match(cell.location)
+    return int(m.group(4)) if m and m.group(4) else None
+
+
+def page_image(src: SourceCell, dpi: int = DPI):
+    """The page region around the cell as a PIL image: header rows, the cell's row, the cell boxed in red.
+
+    Header and row are one strip of the page when they are close, else two strips
+    (the header from the table's first page). Raises :class:`CellNotFoundError`
+    for a file without pages or a cell without a box.
+    """
+    import pypdfium2 as pdfium
+    from PIL import Image, ImageDraw
+
+    box = src.cell.box
+    if src.format != "pdf" or src.page is None or box is None:
+        raise CellNotFoundError(src.source_file, f"cell {src.key} ({src.location}) has no place on a page to show "
+                                                 f"({src.format}); its printed row is: {src.text().splitlines()[1]}")
+    row_box = _union(src.row, src.page) or box
+    header_cells = [c for r in src.header for c in r]
+    header_page = next((_page(c) for c in header_cells if c.box is not None), None)
+    header_box = _union(header_cells, header_page) if header_page is not None else None
+    x0 = min(row_box[0], header_box[0] if header_box else row_box[0]) - _MARGIN
+    x1 = max(row_box[2], header_box[2] if header_box else row_box[2]) + _MARGIN
+    k = dpi / 72
+    pdf = pdfium.PdfDocument(src.source_file)
+    try:
+        def strip(page: int, y0: float, y1: float, mark=None, below: float = _MARGIN):
+            pg = pdf[page - 1]
+            try:
+                img = pg.render(scale=k).to_pil().convert("RGB")
+            finally:
+                pg.close()
+            crop = img.crop((max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k)),
+                             min(img.width, int(x1 * k)), min(img.height, int((y1 + below) * k))))
+            if mark is not None:
+                ox, oy = max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k))
+                draw = ImageDraw.Draw(crop)
+                draw.rectangle((mark[0] * k - ox - 2, mark[1] * k - oy - 2, mark[2] * k - ox + 2, mark[3] * k - oy + 2),
+                               outline=(213, 94, 0), width=max(2, int(k)))
+            return crop
+
+        if header_box is None:
+            return strip(src.page, row_box[1], row_box[3], box)
+        if header_page == src.page and 0 <= row_box[1] - header_box[3] <= _GAP:
+            return strip(src.page, header_box[1], row_box[3], box)
+        top, bottom = strip(header_page, header_box[1], header_box[3], below=1.0), strip(src.page, row_box[1], row_box[3], box)
+    finally:
+        pdf.close()
+    out = Image.new("RGB", (max(top.width, bottom.width), top.height + bottom.height + 6), (160, 160, 160))
+    out.paste(top, (0, 0))
+    out.paste(bottom, (0, top.height + 6))
+    return out
