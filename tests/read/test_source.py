@@ -27,7 +27,7 @@ def run(*args):
 
 def _marked(img: Image.Image) -> tuple[int, int, int, int]:
     px = np.asarray(img.convert("RGB")).astype(int)
-    ys, xs = np.nonzero((np.abs(px - MARK).sum(axis=2) < 40))
+    ys, xs = np.nonzero(np.abs(px - MARK).sum(axis=2) < 40)
     assert len(xs), "no box drawn"
     return xs.min(), ys.min(), xs.max(), ys.max()
 
