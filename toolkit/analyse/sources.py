@@ -54,9 +54,9 @@ def row_image(src: SourceCell, dpi: int = DPI):
         tab.auto_set_font_size(False)
         tab.set_fontsize(11)
         tab.scale(1, 2.2)
-        chosen = tab[0, src.chosen]
-        chosen.set_edgecolor(_MARK)
-        chosen.set_linewidth(2.5)
+        for i in (src.chosen, *src.marked):
+            tab[0, i].set_edgecolor(_MARK)
+            tab[0, i].set_linewidth(2.5)
         fig.text(0.01, 0.08, f"{src.source_file} · {src.key} · {src.location}", fontsize=8, color="#555555")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.05)

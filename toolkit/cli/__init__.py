@@ -188,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit.cli.show import add_show_parser
 
     add_show_parser(sub)
+    from toolkit.cli.review import add_review_parser
+
+    add_review_parser(sub)
     from toolkit.collect.cli import add_parser as add_collect_parser
 
     add_collect_parser(sub)

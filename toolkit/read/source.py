@@ -23,7 +23,7 @@ import pandas as pd
 
 from toolkit import codebook as cb
 from toolkit.errors import ToolkitError
-from toolkit.read.document import Cell, Table
+from toolkit.read.document import Cell, Document, Table
 from toolkit.read.formats import read_document
 from toolkit.read.script import to_simplified
 
@@ -54,6 +54,7 @@ class SourceCell:
     chosen: int  # index of the cell in ``row``
     page: int | None = None
     header: list[list[Cell]] = field(default_factory=list)  # the table's header rows
+    marked: tuple[int, ...] = ()  # other cells of the row to box with it (the members of an identity)
 
     @property
     def cell(self) -> Cell:
@@ -114,7 +115,7 @@ def find_source(cell: pd.Series, path: str | Path | None = None) -> SourceCell:
     sha = cell.get("source_sha256")
     if isinstance(sha, str) and sha and hashlib.sha256(data).hexdigest() != sha:
         raise CellNotFoundError(path, "the file has changed since the cell was read (sha256 differs)")
-    doc = to_simplified(read_document(data, str(path)))
+    doc = _document(str(path), data)
     loc = str(cell["location"])
     m = _LOCATION.match(loc)
     table = next((t for t in doc.tables if m and t.index == int(m.group(1))), None)
@@ -127,6 +128,26 @@ def find_source(cell: pd.Series, path: str | Path | None = None) -> SourceCell:
                     header=_header_rows(table) or _carried_header(doc.tables, table),
                 )
     raise CellNotFoundError(path, f"cell {key} ({loc}) not found in the file as read now")
+
+
+def _document(name: str, data: bytes) -> Document:
+    """The file as read (cached for the last few files: a review shows many cells of one report)."""
+    key = (name, hashlib.sha256(data).hexdigest())
+    if key not in _DOCUMENTS:
+        if len(_DOCUMENTS) >= 4:
+            _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
+        _DOCUMENTS[key] = to_simplified(read_document(data, name))
+    return _DOCUMENTS[key]
+
+
+_DOCUMENTS: dict[tuple[str, str], Document] = {}
+
+
+def with_row_cells(src: SourceCell, others: list[SourceCell]) -> SourceCell:
+    """``src`` with the cells of ``others`` that sit in its printed row marked too."""
+    at = {c.location: i for i, c in enumerate(src.row)}
+    marked = tuple(sorted({at[o.location] for o in others if o.location in at} - {src.chosen}))
+    return SourceCell(**{**src.__dict__, "marked": marked})
 
 
 def _header_rows(table: Table) -> list[list[Cell]]:
@@ -191,18 +212,20 @@ def page_image(src: SourceCell, dpi: int = DPI):
                 pg.close()
             crop = img.crop((max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k)),
                              min(img.width, int(x1 * k)), min(img.height, int((y1 + below) * k))))
-            if mark is not None:
-                ox, oy = max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k))
-                draw = ImageDraw.Draw(crop)
-                draw.rectangle((mark[0] * k - ox - 2, mark[1] * k - oy - 2, mark[2] * k - ox + 2, mark[3] * k - oy + 2),
+            ox, oy = max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k))
+            draw = ImageDraw.Draw(crop)
+            for m in mark or ():
+                draw.rectangle((m[0] * k - ox - 2, m[1] * k - oy - 2, m[2] * k - ox + 2, m[3] * k - oy + 2),
                                outline=(213, 94, 0), width=max(2, int(k)))
             return crop
 
+        marks = [box] + [src.row[i].box for i in src.marked if src.row[i].box is not None and _page(src.row[i]) == src.page]
         if header_box is None:
-            return strip(src.page, row_box[1], row_box[3], box)
+            return strip(src.page, row_box[1], row_box[3], marks)
         if header_page == src.page and 0 <= row_box[1] - header_box[3] <= _GAP:
-            return strip(src.page, header_box[1], row_box[3], box)
-        top, bottom = strip(header_page, header_box[1], header_box[3], below=1.0), strip(src.page, row_box[1], row_box[3], box)
+            return strip(src.page, header_box[1], row_box[3], marks)
+        top = strip(header_page, header_box[1], header_box[3], below=1.0)
+        bottom = strip(src.page, row_box[1], row_box[3], marks)
     finally:
         pdf.close()
     out = Image.new("RGB", (max(top.width, bottom.width), top.height + bottom.height + 6), (160, 160, 160))
