@@ -17,12 +17,8 @@ from pathlib import Path
 
 import pytest
 from support import FIXTURES, ROOT
+from support.changed import FAILING, changed_folder
 
-from toolkit.synthetic.render.html import render_html
-from toolkit.synthetic.values import report_spec
-
-CHANGED = [("new_received", "natural_person"), ("disclosed", "total")]  # requests cells, each +3
-FAILING = {("H1", "natural_person"), ("H2", "new_received"), ("H2", "disclosed")}
 CHROMIUM = "/usr/bin/chromium"
 
 
@@ -33,18 +29,7 @@ def run(*args):
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     d = tmp_path_factory.mktemp("review")
-    clean = report_spec(3, agency="甲市人民政府", year=2023, activity=8)
-    changed = report_spec(4, agency="乙市人民政府", year=2023, activity=8)
-    c = changed.cells
-    printed = {}
-    for row, col in CHANGED:
-        i = (c.table == "requests") & (c.row == row) & (c.column == col)
-        v = c.loc[i, "value"].item() + 3
-        c.loc[i, ["value", "raw"]] = [v, f"{v:g}"]
-        printed[(row, col)] = f"{v:g}"
-    (d / "clean.html").write_bytes(render_html(clean))
-    (d / "changed.html").write_bytes(render_html(changed))
-    return d, printed
+    return d, {k: printed for k, (printed, _) in changed_folder(d).items()}
 
 
 def _sections(page: str) -> dict[str, str]:
@@ -87,7 +72,7 @@ def test_review_opens_in_chromium_without_errors_or_requests(folder, tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} not found (Debian: apt-get install chromium, or run scripts/system-deps.sh)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    d, _ = folder
+    d = shutil.copytree(folder[0], tmp_path / "reports")
     shutil.copy(FIXTURES / "hongze-district-2023.pdf", d / "hongze-district-2023.pdf")  # a PDF: page pictures
     out = tmp_path / "review.html"
     proc = run("review", str(d), "-o", str(out))

@@ -307,3 +307,30 @@ def review_html(reports, *, unreadable: list[str] = (), pictures: bool = True, r
         out.append("</ul>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def corrections_template(reports, result=None) -> pd.DataFrame:
+    """A corrections file to fill in for the failed checks: one line per cell involved, prefilled.
+
+    Each line has the file's sha256, the cell's codebook keys and its printed
+    text; ``corrected``, ``reason``, ``by`` and ``date`` are left for the
+    reviewer (a line left without ``corrected`` is not applied). The cells a
+    finding names come first in each check.
+    """
+    from toolkit.corpus.corrections import COLUMNS, template
+
+    reports = list(reports)
+    _, flagged = flagged_checks(reports, result)
+    frames = []
+    for r in reports:
+        checks = [c for c in flagged.get(r.meta["report_id"], []) if c.outcome == "failed"]
+        if not checks:
+            continue
+        keys = pd.concat([c.cells[["table", "row", "column"]] for c in checks], ignore_index=True).astype(str)
+        cells = r.data.astype({"table": str, "row": str, "column": str}).merge(keys.drop_duplicates(), how="inner")
+        order = {k: i for i, k in enumerate(dict.fromkeys(keys.itertuples(index=False, name=None)))}
+        cells = cells.assign(_o=[order[k] for k in cells[["table", "row", "column"]].itertuples(index=False, name=None)])
+        frames.append(cells.sort_values("_o"))
+    if not frames:
+        return pd.DataFrame(columns=list(COLUMNS))
+    return template(pd.concat(frames, ignore_index=True))

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.cli.corrections import add_corrections_option, corrected
 from toolkit.cli.validate import add_validate_parser
 
 EXIT_CODES = """exit status:
@@ -84,10 +85,14 @@ def _parse(args) -> int:
     if _is_table_file(args.output):
         corpus = read_reports(args.inputs, cache_dir=args.cache_dir, **options)
         if len(corpus.data):
-            write_table(corpus.data, args.output)
+            write_table(corrected(corpus.data, args.corrections), args.output)
         parsed, failed = corpus.stats["files"] - corpus.stats["failed"], corpus.stats["failed"]
         summary(f"{parsed} parsed, {failed} failed")
         return 1 if failed or not parsed else 0
+    if args.corrections:
+        print(error_line("--corrections applies to a table (-o x.csv/x.parquet); for shards: toolkit export "
+                         "OUT_DIR -o x.parquet --corrections FILE"), file=sys.stderr)
+        return 2
     cache = False if args.no_cache else (args.cache_dir or True)
     stats = parse_to_parquet(args.inputs, args.output, cache_dir=cache, **options)
     from toolkit.corpus import load_table
@@ -124,6 +129,7 @@ def _export(args) -> int:
             df = conform_tidy(read_csv(src, dtype=str, keep_default_na=False, na_values=[""]))
         else:
             raise SystemExit(f"toolkit: cannot export {src}: pass a shard folder or a tidy .parquet/.csv")
+        df = corrected(df, args.corrections)
         if args.table:
             df = wide_table(df, args.table, values=args.values)
     try:
@@ -167,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="show a progress bar even when stderr is not a terminal")
     bar.add_argument("--no-progress", dest="progress", action="store_false",
                      help="no progress bar (default when stderr is a file or a pipe); the summary line stays")
+    add_corrections_option(p)
     p.set_defaults(func=_parse)
     e = sub.add_parser("export", help="export a parsed corpus to CSV (utf-8-sig), XLSX or Parquet",
                        description="CSV and XLSX are safe to open in a spreadsheet: XLSX strings are text cells, "
@@ -178,6 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--table", choices=cb.TABLES, help="wide view of one table: one row per report, one column per cell")
     e.add_argument("--values", choices=("value", "raw"), default="value", help="with --table: numbers or printed text")
     e.add_argument("--sql", help="export the result of a DuckDB query over the views cells, files, errors")
+    add_corrections_option(e)
     e.set_defaults(func=_export)
     c = sub.add_parser("codebook", help="print the codebook", epilog=EXIT_CODES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)

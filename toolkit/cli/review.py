@@ -24,6 +24,12 @@ def add_review_parser(subparsers):
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files or folders of reports")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
     p.add_argument("--no-pictures", action="store_true", help="leave out the pictures of the sources (a smaller page)")
+    p.add_argument("--corrections-template", metavar="OUT_CSV", default=None,
+                   help="also write a corrections file to fill in: one line per cell of every failed check, "
+                        "prefilled with sha256, cell and printed text (see --corrections)")
+    from toolkit.cli.corrections import add_corrections_option
+
+    add_corrections_option(p)
     p.set_defaults(func=review_command)
     return p
 
@@ -68,7 +74,26 @@ def review_command(args) -> int:
     if not reports:
         print("error: none of the files could be read: no review written", file=sys.stderr)
         return EXIT_ERROR
-    page = review_html(reports, unreadable=unreadable, pictures=not args.no_pictures)
+    if args.corrections:
+        from toolkit.cli.corrections import corrected_reports
+
+        try:
+            reports = corrected_reports(reports, args.corrections)
+        except SystemExit as exc:
+            return int(exc.code)
+    from toolkit.validation.api import run_checks
+
+    result = run_checks(reports)
+    page = review_html(reports, unreadable=unreadable, pictures=not args.no_pictures, result=result)
+    if args.corrections_template:
+        from toolkit.analyse.review import corrections_template
+        from toolkit.spreadsheet import write_csv
+
+        try:
+            write_csv(corrections_template(reports, result), args.corrections_template)
+        except OSError as exc:
+            print(f"error: {args.corrections_template}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_ERROR
     try:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write(page)

@@ -39,6 +39,9 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
                    help="write the checks table instead of the findings: one row per rule instance evaluated, with its "
                         "outcome (passed, failed, not_assessable, imputed) and reason (csv or json)")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
+    from toolkit.cli.corrections import add_corrections_option
+
+    add_corrections_option(p)
     p.set_defaults(func=validate_command)
     return p
 
@@ -103,6 +106,13 @@ def validate_command(args) -> int:
     if not files:
         print("error: no report files found in " + " ".join(args.inputs), file=sys.stderr)
         return EXIT_UNREADABLE
+    if reports and getattr(args, "corrections", None):
+        from toolkit.cli.corrections import corrected_reports
+
+        try:
+            reports = corrected_reports(reports, args.corrections)
+        except SystemExit as exc:
+            return int(exc.code)
     if reports:
         res = run_checks(reports)
         issues, summary = res.issues, quality_summary(res)

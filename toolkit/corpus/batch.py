@@ -143,6 +143,7 @@ def read_reports(
     chunk_size: int | None = None,
     validate: bool = False,
     on_error: Callable[[str], None] | None = None,
+    corrections: str | os.PathLike | None = None,
 ) -> Corpus:
     """Read many reports in parallel into one tidy DataFrame and an errors DataFrame.
 
@@ -171,6 +172,10 @@ def read_reports(
         validate: also run :func:`toolkit.validation.api.validate` and store each
             report's error count in ``files.n_validation_errors`` (slower).
         on_error: called with each error message as it arrives.
+        corrections: a corrections file (:mod:`toolkit.corpus.corrections`) applied to
+            ``data``: corrected ``value``, the printed number in ``value_printed``,
+            the reason in ``correction``; a stale or foreign line raises
+            :class:`~toolkit.corpus.corrections.CorrectionsError`.
 
     Returns:
         :class:`Corpus`: ``.data``, ``.errors``, ``.files``, ``.stats``;
@@ -200,6 +205,10 @@ def read_reports(
         files=_concat([r.files for r in results], FILES_COLUMNS, FILES_ARROW),
         stats=stats,
     )
+    if corrections is not None:
+        from toolkit.corpus.corrections import apply_corrections
+
+        out.data = apply_corrections(out.data, corrections)
     stats["seconds"] = time.perf_counter() - t0
     return out
 

@@ -129,7 +129,8 @@ def with_sources(panel: pd.DataFrame, folder: str | os.PathLike) -> pd.DataFrame
     return panel
 
 
-def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False):
+def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False,
+                 corrections: str | os.PathLike | None = None):
     """The panel the notebooks analyse: the demo (``None``), a folder of your reports, or a tidy frame.
 
     A folder is read with :func:`toolkit.read_reports` when the corpus loader is
@@ -141,6 +142,8 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         reports: None (the demo panel), a folder or file, or a tidy frame.
         with_files: also return the files table (one row per file, with
             failures; the input of :mod:`toolkit.corpus.coverage`): ``(panel, files)``.
+        corrections: a corrections file (:mod:`toolkit.corpus.corrections`) applied to
+            the panel (``value`` corrected, ``value_printed`` and ``correction`` kept).
 
     Examples:
         >>> load_reports().attrs["synthetic"]
@@ -148,6 +151,11 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         >>> load_reports("data/raw")["agency"].nunique()
         4
     """
+    if corrections is not None and (reports is None or isinstance(reports, pd.DataFrame)):
+        from toolkit.corpus.corrections import apply_corrections
+
+        panel = apply_corrections(load_demo() if reports is None else reports, corrections)
+        return (panel, files_of(panel)) if with_files else panel
     if reports is None:
         panel = load_demo()
         return (panel, files_of(panel)) if with_files else panel
@@ -156,7 +164,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     folder = Path(reports)
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no such file or folder; set REPORTS to a folder of report files, or None for the demo panel")
-    corpus = read_reports([folder], progress=False)
+    corpus = read_reports([folder], progress=False, corrections=corrections)
     panel, failed, files = corpus.data, corpus.errors, corpus.files
     if panel.empty:
         raise FileNotFoundError(f"{folder}: no readable report files found")

@@ -234,6 +234,8 @@ def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
         "fetched_at": [None] * n,
         "note": [None] * n,  # the cells the reader lost and the narrative's statements: gaps.add_read_facts
         "stated": [None] * n,
+        "value_printed": [None] * n,  # set only by a correction (toolkit.corpus.corrections)
+        "correction": [None] * n,
     }
 
 
