@@ -28,7 +28,7 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``validate`` sub-command to an argparse subparsers object."""
     p = subparsers.add_parser(
         "validate",
-        help="check reports against their accounting identities (H1–H5) and cross-checks (W1–W5)",
+        help="check reports against their accounting identities (H1–H5) and cross-checks (W1–W6)",
         description="Check report files against the identities of their own tables and the cross-checks. "
                     "Exit 0: no errors; 1: errors found; 2: a file could not be read.",
     )
