@@ -19,8 +19,10 @@ from __future__ import annotations
 import base64
 import html
 import io
+import os
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -111,18 +113,30 @@ def _matching(issues: pd.DataFrame, check: dict) -> pd.DataFrame:
     return same[about] if about.any() else same
 
 
+def frames_of(reports) -> dict[str, pd.DataFrame]:
+    """{report_id: its tidy cells} of Report objects or of one tidy frame (a panel, many reports)."""
+    if isinstance(reports, pd.DataFrame):
+        return {str(rid): g.reset_index(drop=True) for rid, g in reports.groupby("report_id", sort=False, observed=True)}
+    return {r.meta["report_id"]: r.data for r in reports}
+
+
+def _checked(reports):
+    """What run_checks takes: the frame itself, or the list of Reports."""
+    return reports if isinstance(reports, pd.DataFrame) else list(reports)
+
+
 def flagged_checks(reports, result=None) -> tuple[pd.DataFrame, dict[str, list[FlaggedCheck]]]:
     """The per-report summary (sorted by how much needs a look) and the flagged checks of each report.
 
-    ``reports`` are :class:`~toolkit.read.report.Report` objects; ``result`` a
+    ``reports`` are :class:`~toolkit.read.report.Report` objects or a tidy frame of many; ``result`` a
     :func:`~toolkit.validation.api.run_checks` result for them (computed when omitted).
     """
     from toolkit.validation.quality import quality_summary
 
-    reports = list(reports)
+    reports = _checked(reports)
     res = result if result is not None else run_checks(reports)
     summary = quality_summary(res)
-    data = {r.meta["report_id"]: r.data for r in reports}
+    data = frames_of(reports)
     members = identity_members()
     issues = res.issues[res.issues["severity"].isin(("error", "warning"))]
     flagged: dict[str, list[FlaggedCheck]] = {}
@@ -144,7 +158,7 @@ def flagged_checks(reports, result=None) -> tuple[pd.DataFrame, dict[str, list[F
         hints = [(h_zh, h_en) for h_zh, h_en in found[["hint_zh", "hint_en"]].itertuples(index=False)
                  if isinstance(h_zh, str) and h_zh]
         flagged.setdefault(rid, []).append(FlaggedCheck(
-            report_id=rid, rule=check["rule"], table=check["table"], instance=check["instance"],
+            report_id=rid, rule=check["rule"], table=_text(check["table"]), instance=_text(check["instance"]),
             outcome=check["outcome"], reason=check["reason"] if isinstance(check["reason"], str) else None,
             cells=pd.DataFrame(rows, columns=["table", "row", "column", "raw", "value", "status", "location"]),
             messages=list(found[["message_zh", "message_en"]].itertuples(index=False, name=None)),
@@ -175,6 +189,10 @@ img{max-width:100%;border:1px solid #ccc;margin:.3em 0;display:block}.hint{backg
 """
 
 
+def _text(x) -> str:
+    return "" if x is None or (isinstance(x, float) and x != x) else str(x)
+
+
 def _both(key: str, **f) -> str:
     return f"{html.escape(label(key, 'zh', **f))} <span class=en>{html.escape(label(key, 'en', **f))}</span>"
 
@@ -190,12 +208,12 @@ def _png_uri(img) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def _pictures(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool) -> list[str]:
+def _pictures(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool, root: Path | None = None) -> list[str]:
     """One picture per printed row the check's cells sit in, those cells boxed."""
     if not pictures:
         return []
     from toolkit.analyse.sources import image_of
-    from toolkit.read.source import find_source, with_row_cells
+    from toolkit.read.source import find_source, source_path, with_row_cells
 
     rows: dict[str, list[pd.Series]] = {}
     for cell in check.cells.itertuples():
@@ -208,7 +226,7 @@ def _pictures(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool) -> list[
     out = []
     for cells in list(rows.values())[:MAX_PICTURES]:
         try:
-            srcs = [find_source(c) for c in cells]
+            srcs = [find_source(c, source_path(c["source_file"], root)) for c in cells]
             img = image_of(with_row_cells(srcs[0], srcs[1:]), PICTURE_DPI)
             out.append(f'<img alt="{html.escape(srcs[0].location)}" src="{_png_uri(img)}">')
         except ToolkitError as exc:
@@ -216,10 +234,10 @@ def _pictures(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool) -> list[
     return out
 
 
-def _check_html(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool) -> str:
+def _check_html(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool, root: Path | None = None) -> str:
     parts = [f'<div class="check {check.outcome}" data-rule="{html.escape(check.rule)}" '
              f'data-instance="{html.escape(str(check.instance))}" data-outcome="{check.outcome}">',
-             f'<p><span class=rule>{html.escape(check.rule)}</span> · {html.escape(check.table)} · '
+             f'<p><span class=rule>{html.escape(check.rule)}</span> · {html.escape(_text(check.table) or "—")} · '
              f'{html.escape(str(check.instance))} <span class="badge o-{check.outcome}">{_both("outcome." + check.outcome)}'
              f'</span></p>',
              f'<p>{html.escape(_rule_words(check.rule, "zh"))}<br><span class=en>{html.escape(_rule_words(check.rule, "en"))}'
@@ -243,35 +261,45 @@ def _check_html(check: FlaggedCheck, frame: pd.DataFrame, pictures: bool) -> str
                          f"<td>{name}</td><td>{col}</td><td><b>{html.escape(raw)}</b></td>"
                          f"<td>{html.escape(str(c.status))}</td><td>{html.escape(str(c.location or ''))}</td></tr>")
         parts.append("</table>")
-    parts += _pictures(check, frame, pictures)
+    parts += _pictures(check, frame, pictures, root)
     parts.append("</div>")
     return "\n".join(parts)
 
 
-def review_html(reports, *, unreadable: list[str] = (), pictures: bool = True, result=None) -> str:
-    """The review page for ``reports`` (:class:`~toolkit.read.report.Report` objects) as one HTML string.
+def review_html(reports, *, unreadable: list[str] = (), pictures: bool | int = True, result=None,
+                root: str | os.PathLike | None = None) -> str:
+    """The review page for ``reports`` as one HTML string.
 
-    ``unreadable`` lists one-line errors of files that could not be read (shown
-    at the end); ``pictures=False`` leaves out the source pictures.
+    Args:
+        reports: :class:`~toolkit.read.report.Report` objects, or a tidy frame of
+            many reports (a panel from :func:`toolkit.load_reports`).
+        unreadable: one-line errors of files that could not be read (shown at the end).
+        pictures: pictures of the sources (True), none (False), or for the first
+            N reports only (an int: the ones that need the most looking at).
+        result: a :func:`~toolkit.validation.api.run_checks` result for ``reports``.
+        root: the folder the cells' ``source_file`` paths are relative to (a panel
+            read from a folder); default: as they are.
     """
     from toolkit import __version__
 
-    reports = list(reports)
+    reports = _checked(reports)
     summary, flagged = flagged_checks(reports, result)
     checks = summary.attrs["checks"]
-    by_id = {r.meta["report_id"]: r for r in reports}
+    by_id = frames_of(reports)
+    root = Path(root) if root is not None else None
     out = ["<!DOCTYPE html>", '<html lang="zh-Hans"><head><meta charset="utf-8">',
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">",
            f"<title>{html.escape(label('review.title', 'zh'))} · {html.escape(label('review.title', 'en'))}</title>",
            f"<style>{_CSS}</style></head><body>",
            f"<h1>{_both('review.title')}</h1>", f"<p>{_both('review.intro')}</p>",
-           f"<p class=meta>{_both('review.made_by', version=__version__, n=len(reports))}</p>"]
-    for rec in summary.to_dict("records"):
+           f"<p class=meta>{_both('review.made_by', version=__version__, n=len(by_id))}</p>"]
+    for n_report, rec in enumerate(summary.to_dict("records")):
         rid = rec["report_id"]
-        report = by_id[rid]
-        frame = report.data
+        frame = by_id[rid]
         urls = frame["source_url"].dropna().unique() if "source_url" in frame else []
-        url = urls[0] if len(urls) else report.meta.get("source_url")
+        url = urls[0] if len(urls) else None
+        shas = frame["source_sha256"].dropna().unique() if "source_sha256" in frame else []
+        show = pictures if isinstance(pictures, bool) else n_report < pictures
         n = int(rec["failed"]) + int(rec["not_assessable"])
         badge = (f'<span class="badge o-failed">{_both("review.needs_look", n=n)}</span>' if n else
                  f'<span class="badge o-passed">{_both("review.all_passed")}</span>')
@@ -282,7 +310,7 @@ def review_html(reports, *, unreadable: list[str] = (), pictures: bool = True, r
                    f"<dt>{_field('cells', 'year')}</dt><dd>{'—' if pd.isna(rec['year']) else int(rec['year'])}</dd>"
                    f"<dt>{_field('cells', 'source_file')}</dt><dd>{html.escape(str(rec['source_file']))}</dd>"
                    f"<dt>{_field('cells', 'source_url')}</dt><dd>{html.escape(str(url)) if isinstance(url, str) else '—'}</dd>"
-                   f"<dt>{_field('cells', 'source_sha256')}</dt><dd>{html.escape(str(report.meta.get('source_sha256', '')))}</dd>"
+                   f"<dt>{_field('cells', 'source_sha256')}</dt><dd>{html.escape(str(shas[0]) if len(shas) else '—')}</dd>"
                    "</dl>")
         counts = " ".join(f'<span class="badge o-{o}">{_both("outcome." + o)} {int(rec[o])}</span>'
                           for o in ("passed", "failed", "not_assessable", "imputed"))
@@ -291,7 +319,7 @@ def review_html(reports, *, unreadable: list[str] = (), pictures: bool = True, r
         out.append(f"<details><summary>{_both('review.checks')}</summary><table>")
         for rule, group in mine.groupby("rule", sort=False):
             chips = "".join(f'<span class="o-{o}" title="{html.escape(str(reason) if isinstance(reason, str) else o)}">'
-                            f"{html.escape(str(t))} · {html.escape(str(i))}</span>"
+                            f"{html.escape(_text(t) or '—')} · {html.escape(_text(i))}</span>"
                             for t, i, o, reason in group[["table", "instance", "outcome", "reason"]].itertuples(index=False))
             out.append(f"<tr><td class=rule>{html.escape(rule)}</td><td>{html.escape(_rule_words(rule, 'zh'))}<br>"
                        f"<span class=en>{html.escape(_rule_words(rule, 'en'))}</span></td><td class=chips>{chips}</td></tr>")
@@ -299,7 +327,7 @@ def review_html(reports, *, unreadable: list[str] = (), pictures: bool = True, r
         mine_flagged = sorted(flagged.get(rid, []), key=lambda c: (c.outcome != "failed", c.rule, str(c.instance)))
         if mine_flagged:
             out.append(f"<h3>{_both('review.flagged')}</h3>")
-            out += [_check_html(c, frame, pictures) for c in mine_flagged]
+            out += [_check_html(c, frame, show, root) for c in mine_flagged]
         out.append("</section>")
     if unreadable:
         out.append(f"<h2>{_both('review.unreadable')}</h2><ul>")
@@ -319,15 +347,15 @@ def corrections_template(reports, result=None) -> pd.DataFrame:
     """
     from toolkit.corpus.corrections import COLUMNS, template
 
-    reports = list(reports)
+    reports = _checked(reports)
     _, flagged = flagged_checks(reports, result)
     frames = []
-    for r in reports:
-        checks = [c for c in flagged.get(r.meta["report_id"], []) if c.outcome == "failed"]
+    for rid, data in frames_of(reports).items():
+        checks = [c for c in flagged.get(rid, []) if c.outcome == "failed"]
         if not checks:
             continue
         keys = pd.concat([c.cells[["table", "row", "column"]] for c in checks], ignore_index=True).astype(str)
-        cells = r.data.astype({"table": str, "row": str, "column": str}).merge(keys.drop_duplicates(), how="inner")
+        cells = data.astype({"table": str, "row": str, "column": str}).merge(keys.drop_duplicates(), how="inner")
         order = {k: i for i, k in enumerate(dict.fromkeys(keys.itertuples(index=False, name=None)))}
         cells = cells.assign(_o=[order[k] for k in cells[["table", "row", "column"]].itertuples(index=False, name=None)])
         frames.append(cells.sort_values("_o"))

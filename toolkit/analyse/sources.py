@@ -13,19 +13,24 @@ import io
 import pandas as pd
 
 from toolkit.analyse.fonts import font_families
-from toolkit.read.source import DPI, SourceCell, cell_row, find_source, page_image
+from toolkit.read.source import DPI, SourceCell, cell_row, find_source, page_image, source_path
 
 _MARK = "#D55E00"  # Okabe–Ito vermillion, as the page pictures' box
 _LABEL_WIDTH = 18  # characters of a label cell before it is wrapped
 
 
-def source_image(data: pd.DataFrame, table: str, row: str, column: str, dpi: int = DPI):
+def source_image(data: pd.DataFrame, table: str, row: str, column: str, dpi: int = DPI, root=None):
     """A PIL image of one cell of a tidy frame (one report's cells) in its source.
 
-    Raises :class:`toolkit.read.source.CellNotFoundError` (one line) for an
-    unknown key, a cell the report does not have, or a file that changed.
+    ``root``: the folder ``source_file`` is relative to (a panel read from a
+    folder, the demo's :func:`toolkit.corpus.loaders.demo_dir`). Raises
+    :class:`toolkit.read.source.CellNotFoundError` (one line) for an unknown key,
+    a cell the report does not have, or a file that changed.
     """
-    src = find_source(cell_row(data, table, row, column, _name(data)))
+    if data["report_id"].nunique() > 1:
+        raise ValueError("source_image takes the cells of one report: select one report_id first")
+    cell = cell_row(data, table, row, column, _name(data))
+    src = find_source(cell, source_path(cell["source_file"], root))
     return image_of(src, dpi)
 
 

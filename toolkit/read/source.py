@@ -87,6 +87,18 @@ def parse_key(key: str) -> tuple[str, str, str]:
     return table, row, column
 
 
+def source_path(source_file: str, root: str | Path | None = None) -> Path:
+    """The file a cell was read from: ``source_file`` as it is when it exists, else under ``root``.
+
+    A panel read from a folder names its files as they were given; the demo
+    panel names them relative to its folder (``reports/2021/…``).
+    """
+    path = Path(str(source_file))
+    if root is None or path.exists() or path.is_absolute():
+        return path
+    return Path(root) / path
+
+
 def cell_row(data: pd.DataFrame, table: str, row: str, column: str, name: str = "report") -> pd.Series:
     """The tidy row of one cell, or :class:`CellNotFoundError` when the report does not have it."""
     parse_key(f"{table}/{row}/{column}")
