@@ -47,10 +47,12 @@ lab: system-deps-lab venv
 test: system-deps venv-test
 	$(VENV)/bin/pytest
 
-# `make notebooks REPORTS=folder LANG=zh|en`: parameters passed to every notebook. REPORTS is made
-# absolute (the notebooks run in notebooks/); LANG only when given on the command line, since the
-# shell's locale variable LANG (e.g. C.UTF-8) is no chart language.
-NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter command line,$(origin LANG)),-p LANG='"$(LANG)"')
+# `make notebooks REPORTS=folder LANG=zh|en SCOPE=members|aggregates`: parameters passed to every notebook.
+# REPORTS is made absolute (the notebooks run in notebooks/); LANG only when given on the command line,
+# since the shell's locale variable LANG (e.g. C.UTF-8) is no chart language. Figures are named by
+# language (…-zh.png, …-en.png), so a zh run and an en run keep both sets.
+NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter command line,$(origin LANG)),-p LANG='"$(LANG)"') \
+	$(if $(SCOPE),-p SCOPE='"$(SCOPE)"')
 
 notebooks: system-deps-lab venv
 	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs $(NB_PARAMS)

@@ -2,14 +2,15 @@
 
 ``toolkit/data/fields.csv`` names each column of the tidy cells, the files
 and errors tables of a batch, the parse issues of a report and the
-validation issues and checks, with its pandas dtype, its Arrow type, a
+validation issues and checks, the fact columns of every measure row and the data file
+beside a saved chart, with its pandas dtype, its Arrow type, a
 Chinese and an English label and a one-line meaning. Column tuples, dtypes,
 Arrow schemas and the data card's column list are all derived from it, so a
 new column is added in one place.
 
 Examples:
     >>> columns("cells")[:5]
-    ('report_id', 'agency', 'year', 'scope', 'level')
+    ('report_id', 'agency', 'agency_id', 'agency_name', 'year')
     >>> dtypes("cells")["value"]
     'Float64'
     >>> arrow_schema("errors").names
@@ -22,7 +23,7 @@ import csv
 from functools import cache
 from importlib import resources
 
-FRAMES = ("cells", "files", "errors", "parse_issues", "issues", "checks")
+FRAMES = ("cells", "files", "errors", "parse_issues", "issues", "checks", "measures", "chart_data")
 
 
 @cache
@@ -58,7 +59,7 @@ def arrow_schema(frame: str, *, exclude: tuple[str, ...] = ()):
     """The Arrow schema of a frame (``exclude``: e.g. a hive partition column)."""
     import pyarrow as pa
 
-    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64()}
+    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
     return pa.schema([(r["name"], types[r["arrow"]]) for r in fields(frame) if r["name"] not in exclude])
 
 

@@ -182,9 +182,11 @@ def test_three_real_reports_per_report_rows():
     d = an.disclosure_rate(raw).set_index("agency")["disclosure_rate"]
     assert d["淮安市人民政府"] == pytest.approx(1816 / 3050)
     assert d["上海市人民政府办公厅"] == pytest.approx(275 / 805)
-    # Summed by year: the region_aggregate report (淮安市人民政府) is left out by default.
+    # Summed by year: the region_aggregate report (淮安市人民政府) is left out by default, and its year
+    # says so (no member report, one aggregate left out) instead of vanishing.
     by_year = an.request_volumes(raw, by=("year",)).set_index("year")
-    assert 2024 not in by_year.index
+    assert by_year.loc[2024, "n_reports"] == 0 and by_year.loc[2024, "n_excluded"] == 1
+    assert pd.isna(by_year.loc[2024, "new_received"])
     assert by_year.loc[2019, "new_received"] == 859
 
 
@@ -216,7 +218,7 @@ def test_year_over_year_names_previous_year_as_denominator(panel):
 def test_rankings_leave_out_aggregates(panel):
     v = an.request_volumes(panel)
     ranked = an.rank_agencies(v, "new_received", year=2024)
-    kinds = agencies_table().set_index("agency")["kind"]
+    kinds = agencies_table().set_index("agency_name")["kind"]
     assert not ranked["agency"].map(kinds).eq("aggregate").any()
     assert ranked["rank"].iloc[0] == 1
     assert ranked["new_received"].is_monotonic_decreasing

@@ -19,7 +19,7 @@ def test_chart_pdf_passes_pdffonts_and_text_stays_searchable(tmp_path):
     assert font is not None and font.truetype, f"no CJK font with TrueType outlines ({font}); run make system-deps"
     shares = analysis.outcome_shares(read_report(RAW / "huaian-city-2024.pdf").data)
     fig = charts.outcome_bars(shares, lang="zh")
-    (pdf,) = charts.save(fig, "outcomes", ("pdf",), out_dir=tmp_path, source="淮安市人民政府 2024")
+    pdf, *_ = charts.save(fig, "outcomes", ("pdf",), out_dir=tmp_path, source="淮安市人民政府 2024")  # then the chart data (CSV)
     proc = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True)
     assert proc.returncode == 0
     assert proc.stderr == "", proc.stderr  # e.g. "Mismatch between font type and embedded font file"

@@ -90,7 +90,7 @@ def test_chart_png_with_chinese_labels_warns_of_no_missing_glyph(tmp_path, huaia
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = charts.outcome_bars(an.outcome_shares(huaian), lang="zh", source="测试来源")
-        (png,) = charts.save(fig, "outcomes", ("png",), out_dir=tmp_path)
+        png, *_ = charts.save(fig, "outcomes", ("png",), out_dir=tmp_path)  # then the chart data (CSV)
     glyph = [str(w.message) for w in caught if "missing from" in str(w.message) or "Glyph" in str(w.message)]
     assert not glyph
     assert png.stat().st_size > 10_000
@@ -101,7 +101,7 @@ def test_chart_png_with_chinese_labels_warns_of_no_missing_glyph(tmp_path, huaia
 
 def test_svg_keeps_text_as_text(tmp_path, huaian):
     fig = charts.refusal_bars(an.refusal_breakdown(huaian), lang="zh", source="淮安市人民政府 2024")
-    (svg,) = charts.save(fig, "refusals", ("svg",), out_dir=tmp_path)
+    svg, *_ = charts.save(fig, "refusals", ("svg",), out_dir=tmp_path)  # then the chart data (CSV)
     text = svg.read_text(encoding="utf-8")
     assert text.count("<text") >= 20
     assert "本机关不掌握" in text
@@ -115,7 +115,7 @@ def test_svg_keeps_text_as_text(tmp_path, huaian):
 def test_pdf_embeds_truetype_type42_fonts(tmp_path, huaian):
     fitz = pytest.importorskip("fitz")
     fig = charts.review_bars(an.review_litigation(huaian), lang="zh", source="淮安市人民政府 2024")
-    (pdf,) = charts.save(fig, "review", ("pdf",), out_dir=tmp_path)
+    pdf, *_ = charts.save(fig, "review", ("pdf",), out_dir=tmp_path)  # then the chart data (CSV)
     data = pdf.read_bytes()
     assert b"/FontFile2" in data
     assert b"/Type3" not in data and b"/Subtype /Type3" not in data
@@ -131,7 +131,8 @@ def test_pdf_embeds_truetype_type42_fonts(tmp_path, huaian):
 def test_save_writes_three_formats_with_editable_text(tmp_path, huaian):
     fig = charts.outcome_bars(an.outcome_shares(huaian), lang="en")
     paths = charts.save(fig, "three", out_dir=tmp_path, source="Huaian 2024")
-    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf"]
+    assert [p.suffix for p in paths] == [".png", ".svg", ".pdf", ".csv"]  # the figure, then the data it was drawn from
+    assert {p.stem for p in paths} == {"three-en"}  # named with its language
     d = charts.describe_export(paths).set_index("format")
     assert d.loc["svg", "text_elements"] > 10
     assert "FontFile2" in d.loc["pdf", "fonts"] and "CIDFontType2" in d.loc["pdf", "fonts"]

@@ -85,7 +85,7 @@ def test_collects_the_site_politely(servers, doc_file, tmp_path):
     assert by_url["uploads/2025/huaian-city-2024.pdf"].found_on.endswith("/xxgk/ndbg/202501/t20250120_2.html")
     assert by_url["old/yunling.html"].final_url.endswith("/xxgk/ndbg/yunling.html")
     saved = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
-    assert all(p.startswith(("files/", "_lists/")) or p == "manifest.csv" for p in saved), saved
+    assert all(p.startswith(("files/", "_lists/")) or p in ("manifest.csv", ".collect.lock") for p in saved), saved
     assert not any("uploads/big" in p or "uploads/fake" in p for p in saved)  # oversized and fake files were deleted
     assert not (out / ".partial").exists()
     assert all(p.startswith("_lists/") for p in df.loc[df["kind"] == "list", "path"])

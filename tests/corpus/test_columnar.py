@@ -8,6 +8,7 @@ from support import ROOT
 
 import toolkit
 from toolkit.corpus import conform_tidy, read_reports
+from toolkit.corpus.agencies import annotate_report, facts_for
 from toolkit.corpus.worker import _Cells
 from toolkit.read.report import read_cells
 from toolkit.read.tidy import TIDY_ARROW, frame_of_table, tidy_frame, tidy_table
@@ -24,7 +25,11 @@ def test_read_cells_is_read_report_without_the_frame():
 
 
 def test_chunk_table_gives_the_concatenated_report_frames(tmp_path):
-    expected = conform_tidy(pd.concat([toolkit.read_report(p).data for p in RAW], ignore_index=True))
+    # with what data/raw's agencies.csv and SOURCES.csv state applied, as `toolkit validate` applies it to a report
+    facts = facts_for([str(p) for p in RAW])
+    expected = conform_tidy(pd.concat([annotate_report(toolkit.read_report(p), *facts[str(p)]).data for p in RAW],
+                                      ignore_index=True))
+    assert expected["agency_id"].notna().all()
     got = read_reports(RAW, engine="serial", progress=False).data
     pd.testing.assert_frame_equal(got, expected)
     cached = tmp_path / "cache"

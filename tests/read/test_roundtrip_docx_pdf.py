@@ -4,12 +4,15 @@ DOCX printed by LibreOffice, table 三 pushed across page breaks) read back exac
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from support.roundtrip import check_round_trip, spec_for
 from support.strategies import ACTIVITY, TEMPLATES, perturbation_strategy
 
+from toolkit import codebook as cb
 from toolkit.read.formats.pdf import read as read_pdf
 from toolkit.read.formats.soffice import executable
 from toolkit.synthetic.render.docx import render_docx
@@ -96,15 +99,43 @@ def page_break_sweep():
     return cases, docx_to_pdf(docs)
 
 
+def _unprinted_rows(pdf: bytes, spec) -> list[str]:
+    """Rows of table 三 whose label the PDF does not print at all (text read by pdfium, not by the reader).
+
+    LibreOffice 7.4 sometimes drops rows of the official template's table 三 when
+    its header starts at the foot of a page: the third header row and rows 一 to
+    （二） are missing from the PDF (WenQuanYi metrics, push 36). Nobody can read
+    what is not printed. The official template prints the codebook's labels; the
+    first five Chinese characters of each fit on the first line of its cell
+    (quotes and numbering aside: their code points depend on the font).
+    """
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        text = "".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+    han = re.compile(r"[^\u4e00-\u9fff]")
+    text = han.sub("", text)
+    return [key for key in spec.cells.loc[spec.cells["table"] == "requests", "row"].unique()
+            if han.sub("", cb.label("requests", "row", key))[:5] not in text]
+
+
 @needs_soffice
 @pytest.mark.slow
 def test_pdf_table_three_across_page_breaks(tmp_path, page_break_sweep):
     """Table 三 cut by a page break at many different rows reads back exactly."""
     cases, pdfs = page_break_sweep
     breaks = {}
+    dropped = {}
     for (layout, push, spec, _), pdf in zip(cases, pdfs):
+        if layout == "2021-official" and (lost := _unprinted_rows(pdf, spec)):
+            dropped[layout, push] = lost  # LibreOffice's loss, not the reader's
+            continue
         check_round_trip(tmp_path, f"{layout}-{push}.pdf", pdf, spec)
         breaks[layout, push] = _break_rows(pdf)
+    assert len(dropped) <= 1, f"LibreOffice printed these cases without some rows of table 三: {dropped}"
     split = {k: v for k, v in breaks.items() if v}
     assert len(split) >= 0.6 * len(cases), breaks
     for layout in ("2021-official", "2019-generated"):

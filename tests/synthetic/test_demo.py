@@ -33,7 +33,7 @@ def test_panel_shape(panel):
     assert set(panel["scope"]) == {"agency", "government_office", "region_aggregate"}
     assert set(files.loc[files["year"] <= 2020, "template"]) == {"2019"}
     assert set(files.loc[files["year"] >= 2021, "template"]) == {"2021"}
-    assert panel.attrs["synthetic"] is True
+    assert panel["synthetic"].all()  # a column every row carries into every measure and caption
     # Realistic skew: many all-zero townships, a few busy offices.
     req = panel[(panel["table"] == "requests") & (panel["row"] == "new_received") & (panel["column"] == "total")]
     assert (req.loc[req["level"] == "township", "value"].fillna(0) == 0).mean() > 0.5
@@ -42,9 +42,14 @@ def test_panel_shape(panel):
 
 def test_levels_from_report_metadata_match_the_agency_table(panel):
     assert (panel["kind"].notna()).all()
-    ag = demo.agencies_table().set_index("agency")
+    ag = demo.agencies_table().set_index("agency_name")
     got = panel.drop_duplicates("agency").set_index("agency")["level"]
     assert got.to_dict() == ag["level"].to_dict()
+    # the panel's level comes from the registry now; the reader's own reading of each name agrees with it
+    from toolkit.read.meta import level_of, scope_of
+
+    assert {a: level_of(a) for a in ag.index} == ag["level"].to_dict()
+    assert {a: scope_of(a, level_of(a)) for a in ag.index} == ag["scope"].to_dict()
 
 
 def test_aggregates_are_the_sum_of_their_members(panel):
@@ -55,9 +60,9 @@ def test_aggregates_are_the_sum_of_their_members(panel):
     for a in ag[ag["kind"] == "aggregate"].itertuples():
         covered = demo._covered_regions(a.region)
         summed = members[members["region"].isin(covered)].groupby(["year", "table", "row", "column"])["value"].sum()
-        own = cells[cells["agency"] == a.agency].set_index(["year", "table", "row", "column"])["value"]
+        own = cells[cells["agency"] == a.agency_name].set_index(["year", "table", "row", "column"])["value"]
         pd.testing.assert_series_equal(own.sort_index(), summed.reindex(own.index).sort_index(), check_names=False,
-                                       rtol=1e-9, obj=a.agency)
+                                       rtol=1e-9, obj=a.agency_name)
 
 
 def test_committed_files_read_back_to_the_committed_panel_and_truth():
@@ -68,7 +73,7 @@ def test_committed_files_read_back_to_the_committed_panel_and_truth():
 def test_load_reports_reads_a_folder_of_real_reports():
     panel, files = loaders.load_reports(loaders.raw_dir(), with_files=True)
     assert panel["agency"].nunique() == 4 and len(files) >= 8
-    assert panel.attrs["synthetic"] is False
+    assert not panel["synthetic"].any()
 
 
 def test_load_reports_names_a_wrong_folder():

@@ -38,8 +38,9 @@ from matplotlib.figure import Figure
 
 from toolkit import codebook as cb
 from toolkit import labels
-from toolkit.analyse import fonts
+from toolkit.analyse import captions, fonts
 from toolkit.analyse import measures as an
+from toolkit.analyse.captions import facts_of, years_text
 from toolkit.labels import label
 from toolkit.read.normalise import strip_numbering
 
@@ -223,72 +224,20 @@ def add_caption(fig: Figure, source: str | None, lang: str = "zh") -> None:
 
 
 def _years_text(years: Sequence[int], lang: str) -> str:
-    """Years as runs: 2019、2022–2025 (zh) / 2019, 2022–2025 (en).
-
-    Examples:
-        >>> _years_text([2019, 2022, 2023, 2024, 2025], "en")
-        '2019, 2022–2025'
-    """
-    years = sorted({int(y) for y in years})
-    runs, start = [], None
-    for i, y in enumerate(years):
-        if start is None:
-            start = y
-        if i + 1 == len(years) or years[i + 1] != y + 1:
-            runs.append(str(start) if start == y else f"{start}–{y}")
-            start = None
-    return ("、" if lang == "zh" else ", ").join(runs)
+    return years_text(years, lang)
 
 
-def _agencies_text(agencies: Sequence[str], lang: str) -> str:
-    agencies = list(agencies)
-    if len(agencies) <= 2:
-        return ("、" if lang == "zh" else ", ").join(agencies)
-    return label("caption.agencies_more", lang, first=agencies[0], n=len(agencies), more=len(agencies) - 1)
+def _drawable(name) -> str:
+    return str(name) if fonts.can_draw(str(name)) else "#"
 
 
 def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None) -> str:
-    """What a chart shows, from its frame's ``attrs``: data kind and source, years, reports and agencies, scope.
+    """What a chart shows, from its rows (:func:`toolkit.analyse.captions.caption_of`).
 
-    Args:
-        frame: an analysis frame (:mod:`toolkit.analyse.measures`) or a tidy panel.
-        mode: ``pooled`` (agencies summed per year), ``each`` (year by year) or ``all`` (all years
-            summed by the chart); default from the frame.
-
-    Never a local path: a real source is named by its agencies and the sites they published on
-    (``attrs["publishers"]``, from the folder's ``SOURCES.csv``).
+    Never a local path; one publisher only when every report shown shares it; "source unknown"
+    when the rows do not say whether the data is real; reports that lack cells are named.
     """
-    info = dict(frame.attrs.get("info") or {})
-    if not info and {"agency", "year"} <= set(frame.columns):
-        ids = frame["report_id"] if "report_id" in frame else frame.get("source_file", frame["agency"])
-        info = {"n_reports": int(pd.Series(ids).nunique()), "agencies": sorted(frame["agency"].dropna().astype(str).unique()),
-                "years": sorted(int(y) for y in frame["year"].dropna().unique()), "scope": "all", "pooled": False}
-    if info and not info.get("pooled") and {"agency", "year"} <= set(frame.columns):
-        # a per-agency frame may have been filtered since it was summed: describe the rows it holds
-        rows = frame.dropna(subset=["agency"]).drop_duplicates(["agency", "year"])
-        n = rows["n_reports"].sum() if "n_reports" in rows else len(rows)
-        info.update(agencies=sorted(rows["agency"].astype(str).unique()), n_reports=int(n),
-                    years=sorted(int(y) for y in rows["year"].dropna().unique()))
-    agencies = info.get("agencies") or []
-    years = info.get("years") or []
-    mode = mode or _default_mode(frame)
-    parts = []
-    if years:
-        parts_years = label(_years_key(mode, years), lang, years=_years_text(years, lang))
-    else:
-        parts_years = ""
-    what = label("caption.what", lang, years=parts_years,
-                 reports=label("caption.reports", lang, n_reports=info.get("n_reports", 0), n_agencies=len(agencies)),
-                 scope=label(f"caption.scope_{info.get('scope', 'all')}", lang))
-    if frame.attrs.get("synthetic"):
-        return label("caption.synthetic", lang, what=what)
-    publishers = frame.attrs.get("publishers") or {}
-    # name the agency beside its site when several agencies are shown, so no site is credited with another's report
-    sites = sorted({publishers[a] if len(agencies) == 1 else f"{a} {publishers[a]}" for a in agencies if publishers.get(a)})
-    where = label("caption.where", lang, sites=("、" if lang == "zh" else ", ").join(sites)) if sites else ""
-    shown = _names(agencies, lang) if agencies else []  # a name no font can draw becomes #n, as on the axes
-    parts.append(label("caption.real", lang, agencies=_agencies_text(shown, lang) or "—", where=where, what=what))
-    return "".join(parts)
+    return captions.caption_of(frame, lang, mode=mode, names=_drawable)
 
 
 def source_of(df: pd.DataFrame, lang: str = "zh") -> str:
@@ -308,7 +257,7 @@ def no_data(fig: Figure, ax, what: str, why: str, lang: str = "zh") -> None:
     ax.set_facecolor("#F4F4F4")
     ax.text(0.5, 0.58, label("chart.no_data", lang, what=what), ha="center", va="center", fontsize=13,
             fontweight="normal", color="#333333", transform=ax.transAxes, gid=NO_DATA_GID)
-    ax.text(0.5, 0.40, _wrap(why, 70), ha="center", va="center", fontsize=9, color="#555555", transform=ax.transAxes)
+    ax.text(0.5, 0.40, _wrap_words(why, 90), ha="center", va="center", fontsize=9, color="#555555", transform=ax.transAxes)
     _text_only_height(ax)
     warnings.warn(label("no_data.warning", "en", what=label("chart.no_data", "en", what=what), why=why),
                   NoDataWarning, stacklevel=3)
@@ -339,17 +288,21 @@ def _nothing_to_draw(fig: Figure, ax, base: str, cap: str, frame: pd.DataFrame, 
     values = pd.DataFrame(values)
     if values.empty or values.isna().all().all():
         no_data(fig, ax, base, _why_empty(frame, lang), lang)
-        return _finish(fig, base, cap, lang)
+        return _finish(fig, base, cap, lang, frame)
     if (values.fillna(0) == 0).all().all():
         _all_zero_panel(ax, base, lang)
-        return _finish(fig, base, cap, lang)
+        return _finish(fig, base, cap, lang, frame)
     return None
 
 
 def _why_empty(frame: pd.DataFrame, lang: str) -> str:
-    info = frame.attrs.get("info") or {}
-    if info.get("excluded_reports") and info.get("scope") == "members":
-        return label("chart.why_aggregates", lang)
+    """Why a chart has nothing to draw: the scope rule left the reports out (and which scope shows them),
+    the reports lack the cells it needs, or no report matches."""
+    f = facts_of(frame)
+    if not f["reports"] and f["n_excluded"] and f["scope_rule"] in ("members", "aggregates"):
+        return label(f"chart.why_scope_{f['scope_rule']}", lang, n=f["n_excluded"])
+    if f["incomplete"] and not [r for r in f["reports"] if not r.get("missing")]:
+        return label("chart.why_incomplete", lang, n=len(f["incomplete"]))
     return label("chart.why_empty", lang)
 
 
@@ -363,32 +316,50 @@ def _n(v) -> str:
     return "—" if pd.isna(v) else f"{float(v):,.0f}"
 
 
+INCOMPLETE_HATCH = "////"
+NOT_READ_COLOUR = "#F2F2F2"
+
+
+def _incomplete(frame: pd.DataFrame, by: Sequence[str]) -> set:
+    """The ``by`` keys of rows that lack a cell (``complete`` False): drawn hatched and labelled, never as whole."""
+    if "complete" not in frame.columns or not len(frame):
+        return set()
+    rows = frame[frame["complete"].astype("boolean").eq(False).fillna(False)]
+    keys = rows[list(by)].drop_duplicates()
+    return {tuple(k) if len(by) > 1 else k[0] for k in keys.itertuples(index=False)}
+
+
+def _strict_sum(frame: pd.DataFrame, keys: Sequence[str], value: str) -> pd.DataFrame:
+    """Sum ``value`` over the frame's rows per ``keys``: missing when a row that counts is missing (no partial sums).
+
+    Rows of groups without any counted report (``n_reports`` 0) are nothing, not missing, and are left out."""
+    if "n_reports" in frame.columns:
+        frame = frame[frame["n_reports"].fillna(0) > 0]
+    g = frame.groupby(list(keys), observed=True, sort=False)[value]
+    return g.agg(lambda s: s.sum() if s.notna().all() and len(s) else np.nan).reset_index()
+
+
+def _mark_not_read(ax, y, values, lang: str, horizontal: bool = True) -> None:
+    """Say "not read" where a bar's value is missing because a cell was not read."""
+    for yi, v in zip(y, values):
+        if pd.isna(v):
+            ax.text(0, yi, " " + label("chart.not_read", lang), va="center", ha="left", fontsize=7.5, color="#777777",
+                    bbox={"boxstyle": "square,pad=0.2", "facecolor": NOT_READ_COLOUR, "edgecolor": "#AAAAAA",
+                          "hatch": INCOMPLETE_HATCH, "linewidth": 0.5})
+
+
 def _default_mode(frame: pd.DataFrame) -> str:
-    """'each' per agency, 'pooled' summed per year, 'all' when several years are summed into one row."""
-    info = frame.attrs.get("info") or {}
-    if not info.get("pooled"):
-        return "each"
-    if "year" not in (frame.attrs.get("by") or ["year"]) and len(info.get("years") or []) > 1:
-        return "all"
-    return "pooled"
+    return captions.default_mode(frame)
 
 
 def _title_with_years(base: str, frame: pd.DataFrame, lang: str, mode: str | None = None) -> str:
-    info = frame.attrs.get("info") or {}
-    # The years drawn: a selection of a frame keeps the frame's attrs, so its own years come first.
-    years = [int(y) for y in sorted(frame["year"].dropna().unique())] if "year" in frame and len(frame) else info.get("years") or []
+    # The years drawn: the rows' own years (a selection of a frame says only what it holds).
+    years = [int(y) for y in sorted(frame["year"].dropna().unique())] if "year" in frame and len(frame) else facts_of(frame)["years"]
     if not years:
         return base
     mode = mode or _default_mode(frame)
-    where = label(_years_key(mode, years), lang, years=_years_text(years, lang))
+    where = label(captions.years_key(mode, years), lang, years=years_text(years, lang))
     return label("title.where", lang, title=base, where=where)
-
-
-def _years_key(mode: str, years) -> str:
-    # One year is said as one year: "2024年" or "2024年，各机关合计", never "2024年，逐年/各年汇总".
-    if len(years) == 1:
-        return "caption.years_one" if mode == "each" else "caption.years_one_pooled"
-    return f"caption.years_{mode}"
 
 
 def _fig(lang: str, size=(8, 4.5)):
@@ -397,16 +368,16 @@ def _fig(lang: str, size=(8, 4.5)):
     return lang, fig, ax
 
 
-def _finish(fig: Figure, title: str | None, source: str | None, lang: str) -> Figure:
+def _finish(fig: Figure, title: str | None, source: str | None, lang: str, data: pd.DataFrame | None = None) -> Figure:
+    """Title and caption; the figure keeps its language and the frame it was drawn from, which
+    :func:`save` writes beside it (``<name>-<lang>.csv``)."""
+    fig.toolkit_lang = lang
+    fig.toolkit_data = data
     if title:
         fig.suptitle(title, fontweight="normal", fontsize=12)
     add_caption(fig, source, lang)
     plt.close(fig)  # returned, not shown twice in notebooks
     return fig
-
-
-def _label_of(row: pd.Series, by: Sequence[str], lang: str) -> str:
-    return " ".join(str(row[b]) for b in by)
 
 
 # --------------------------------------------------------------------------- charts
@@ -424,6 +395,8 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
         by: the columns naming one bar (default: the frame's own ``by`` columns).
     """
     by = _by_of(shares, by, value_cols=("n_reports", "outcome", "count", "total_processed", "share_of_total_processed"))
+    full = shares  # the caption and the reason for an empty chart read every row, the bars only rows with reports
+    shares = shares[shares["n_reports"].fillna(0) > 0] if "n_reports" in shares else shares
     lang, fig, ax = _fig(lang, (8.5, max(2.8, 0.46 * shares[by].drop_duplicates().shape[0] + 1.9)))
     wide = shares.pivot_table(index=by, columns="outcome", values="share_of_total_processed", observed=False, dropna=False, sort=True)
     totals = shares.drop_duplicates(by).set_index(by)["total_processed"] if len(shares) else pd.Series(dtype=float)
@@ -434,36 +407,56 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
         wide = wide.iloc[0:0]  # no share anywhere: the all-zero or no-data panel below says why
     if "level" in by and len(by) == 1:
         wide = wide.reindex(an.level_order(wide.index))
-    base = title or _title_with_years(_t("outcomes", lang), shares, lang)
+    base = title or _title_with_years(_t("outcomes", lang), full, lang)
     if wide.empty and len(totals) and (totals.fillna(-1) == 0).all():
         _all_zero_panel(ax, base, lang)  # reports that handled no request: a fact, not missing data
-        return _finish(fig, base, source or caption_of(shares, lang), lang)
+        return _finish(fig, base, source or caption_of(full, lang), lang, full)
     if wide.empty:
-        no_data(fig, ax, base, _why_empty(shares, lang), lang)
-        return _finish(fig, base, source or caption_of(shares, lang), lang)
+        no_data(fig, ax, base, _why_empty(full, lang), lang)
+        return _finish(fig, base, source or caption_of(full, lang), lang, full)
     labels_ = _names(list(wide.index), lang)
     left = np.zeros(len(wide))
     y = np.arange(len(wide))
+    partial = _incomplete(shares, by)
+    hatch = ["" if k not in partial else INCOMPLETE_HATCH for k in wide.index]
     for outcome in an.OUTCOMES:
         if outcome not in wide.columns:
             continue
         vals = wide[outcome].fillna(0).to_numpy()
-        ax.barh(y, vals, left=left, color=OUTCOME_COLOURS[outcome], label=short_label(outcome, lang), edgecolor="white", linewidth=0.5)
+        bars = ax.barh(y, vals, left=left, color=OUTCOME_COLOURS[outcome], label=short_label(outcome, lang), edgecolor="white", linewidth=0.5)
+        for bar, h in zip(bars, hatch):
+            bar.set_hatch(h)
         for yi, (l0, v) in enumerate(zip(left, vals)):
             if v >= 0.06:
                 dark = outcome in ("partly_disclosed", "unable", "other")
-                ax.text(l0 + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color="black" if dark else "white")
+                box = {"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.85} if hatch[yi] else None
+                ax.text(l0 + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5,
+                        color="black" if dark or hatch[yi] else "white", bbox=box)  # readable over the hatching
         left += vals
-    for yi, key in enumerate(wide.index):
-        ax.text(1.01, yi, label("chart.total_n", lang, n=_n(totals.get(key, np.nan))), va="center", fontsize=8,
+    if partial:  # what was not read fills the rest of an incomplete bar, hatched: the bar is never drawn as whole
+        mask = np.array([k in partial for k in wide.index])
+        ax.barh(y[mask], np.clip(1 - left[mask], 0, 1), left=left[mask], color=NOT_READ_COLOUR, hatch=INCOMPLETE_HATCH, edgecolor="#999999", linewidth=0.5,
+                label=label("chart.not_read", lang))
+    # A report whose outcome rows add up to more than its printed total (a source error kept as
+    # printed) draws its bar past 100 %, beyond a line at 100 %, and says so beside the total.
+    right = max(1.0, float(np.nanmax(left)) if len(left) else 1.0)
+    for yi, (key, sum_) in enumerate(zip(wide.index, left)):
+        note = label("chart.total_n", lang, n=_n(totals.get(key, np.nan)))
+        if sum_ > 1.005:
+            note = label("chart.total_over", lang, total=note, share=f"{sum_:.0%}")
+        if key in partial:
+            note += "\n" + label("chart.incomplete", lang)
+        ax.text(1.01, yi, note, va="center", fontsize=8, color="#B00000" if key in partial else "black",
                 transform=ax.get_yaxis_transform(), clip_on=False)
     ax.set_yticks(y, [_wrap(t, 20) for t in labels_])
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    ax.set_xlim(0, right)
+    if right > 1:
+        ax.axvline(1.0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(label("chart.share_note", lang, measure=an.derived_label("share_of_total_processed", lang)))
-    ax.legend(ncols=6, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
-    return _finish(fig, base, source or caption_of(shares, lang), lang)
+    ax.legend(ncols=7 if partial else 6, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return _finish(fig, base, source or caption_of(full, lang), lang, full)
 
 
 def refusal_bars(breakdown: pd.DataFrame, *, lang: str = "zh", value: str = "count", title: str | None = None,
@@ -477,11 +470,12 @@ def refusal_bars(breakdown: pd.DataFrame, *, lang: str = "zh", value: str = "cou
     lang, fig, ax = _fig(lang, (8.5, 6))
     base = title or _title_with_years(_t("refusals", lang), breakdown, lang, _sum_mode(breakdown))
     cap = source or caption_of(breakdown, lang, mode=_sum_mode(breakdown))
-    agg = breakdown.groupby(["group", "reason"], observed=True, sort=False)["count"].sum(min_count=1).reset_index()
+    agg = _strict_sum(breakdown, ["group", "reason"], "count")
     if (done := _nothing_to_draw(fig, ax, base, cap, breakdown, agg["count"], lang)) is not None:
         return done
-    processed = breakdown.drop_duplicates([c for c in breakdown.columns if c not in
-                                           ("group", "reason", "count", "group_total", "share_of_group_total", "share_of_total_processed")])["total_processed"].sum()
+    counted = breakdown[breakdown["n_reports"].fillna(0) > 0] if "n_reports" in breakdown else breakdown
+    processed = counted.drop_duplicates([c for c in counted.columns if c not in
+                                         ("group", "reason", "count", "group_total", "share_of_group_total", "share_of_total_processed")])["total_processed"].sum()
     if value == "share_of_total_processed":
         agg["value"] = an.rate(agg["count"], pd.Series(processed, index=agg.index))
         xlabel = an.derived_label("share_of_total_processed", lang)
@@ -495,6 +489,7 @@ def refusal_bars(breakdown: pd.DataFrame, *, lang: str = "zh", value: str = "cou
     for yi, v in enumerate(agg["value"]):
         if pd.notna(v) and v > 0:
             ax.text(v, yi, f" {v:.0%}" if value != "count" else f" {_n(v)}", va="center", fontsize=7.5)
+    _mark_not_read(ax, y, agg["value"], lang)
     ax.set_yticks(y, [_wrap(short_label(r, lang), 26 if lang == "zh" else 48) for r in agg["reason"]], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(xlabel)
@@ -505,16 +500,16 @@ def refusal_bars(breakdown: pd.DataFrame, *, lang: str = "zh", value: str = "cou
         _counts(ax.xaxis)
     handles = [matplotlib.patches.Patch(color=GROUP_COLOURS[g], label=short_label(g, lang)) for g in an.REFUSAL_GROUPS]
     ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=8)
-    return _finish(fig, base, cap, lang)
+    return _finish(fig, base, cap, lang, breakdown)
 
 
 def _sum_mode(frame: pd.DataFrame) -> str:
     """How a chart that sums the frame's rows treats years: one year ('each'/'pooled') or several summed ('all')."""
-    info = frame.attrs.get("info") or {}
-    years = info.get("years") or (list(frame["year"].dropna().unique()) if "year" in frame else [])
+    f = facts_of(frame)
+    years = list(frame["year"].dropna().unique()) if "year" in frame else f["years"]
     if len(years) > 1:
         return "all"
-    return "pooled" if info.get("pooled") else "each"
+    return "pooled" if f["pooled"] and len(f["agencies"]) > 1 else "each"
 
 
 def _segments(years: Sequence[int], members: dict | None) -> list[list[int]]:
@@ -543,18 +538,21 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
     Honest lines: a line never joins different agencies (a frame with several agencies is split by
     agency) nor years with no report between them (gaps stay visible, shaded "no report"). A
     pooled line (agencies summed per year) joins only adjacent years with the same agencies
-    behind them (``members``, default from the frame's ``attrs["info"]``); when they differ, each
+    behind them (``members``, default from the rows' ``sources``); when they differ, each
     year is labelled with its number of agencies.
     """
     values = [values] if isinstance(values, str) else list(values)
     lang, fig, ax = _fig(lang)
-    info = frame.attrs.get("info") or {}
-    members = members if members is not None else (info.get("members") if info.get("pooled") else None)
-    base = title or _title_with_years(_t("volumes", lang), frame, lang)
+    f = facts_of(frame)
+    members = members if members is not None else (f["members"] if f["pooled"] else None)
+    # a year whose reports all lie outside the scope summed is a gap, said in words, not a point at 0 agencies
+    counted = frame[frame["n_reports"].fillna(0) > 0] if "n_reports" in frame else frame
+    outside = sorted({int(y) for y in frame["year"].dropna()} - {int(y) for y in counted["year"].dropna()}) if "year" in frame else []
+    base = title or _title_with_years(_t("volumes", lang), counted if len(counted) else frame, lang)
     cap = source or caption_of(frame, lang)
     if hue is None and "agency" in frame.columns and frame["agency"].nunique() > 1:
         hue = "agency"  # one line per agency: never draw a line from one agency to another
-    data = frame.dropna(subset=["year"]).copy() if "year" in frame else frame.iloc[0:0]
+    data = counted.dropna(subset=["year"]).copy() if "year" in counted else counted.iloc[0:0]
     if hue:
         values = values[:1]
     # lines along the axis at 0 say nothing a sentence does not say better
@@ -581,16 +579,23 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
         pts = {y: v for y, v in zip(ys, vs) if pd.notna(v)}
         for i, run in enumerate(_segments(list(pts), members if not hue else None)):
             ax.plot(run, [pts[y] for y in run], marker="o", color=colour, label=name if i == 0 else None)
-    gaps = [y for y in range(all_years[0], all_years[-1] + 1) if y not in all_years]
+    partial_years = sorted({int(y) for y in data.loc[data["complete"].astype("boolean").eq(False).fillna(False), "year"]}) \
+        if "complete" in data else []
+    for y in partial_years:  # a year with a report that lacks cells: said on the chart, named in the caption
+        ax.text(y, 0.02, label("chart.incomplete", lang), transform=ax.get_xaxis_transform(), ha="center", va="bottom",
+                fontsize=7.5, color="#B00000")
+    all_years = sorted(set(all_years) | set(outside))
+    gaps = [y for y in range(all_years[0], all_years[-1] + 1) if y not in all_years or y in outside]
     for y in gaps:
         ax.axvspan(y - 0.5, y + 0.5, color="#EEEEEE", zorder=0, lw=0)
-        ax.text(y, 0.97, label("chart.no_report", lang), transform=ax.get_xaxis_transform(), ha="center", va="top",
-                fontsize=7.5, color="#666666")
+        ax.text(y, 0.97, _wrap(label("chart.outside_scope" if y in outside else "chart.no_report", lang), 10),
+                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=7.5, color="#666666")
     ax.set_xlabel(an.derived_label("year", lang))
     ax.set_ylabel(ylabel or an.derived_label("requests", lang))
     ax.set_xticks(range(all_years[0], all_years[-1] + 1))
-    if members and len({members.get(y) for y in all_years}) > 1:
-        ax.set_xticks(all_years, [f"{y}\n{label('chart.n_agencies', lang, n=len(members.get(y, ())))}" for y in all_years])
+    if members and len({members.get(y) for y in all_years if y not in outside}) > 1:
+        ax.set_xticks(all_years, [f"{y}\n{captions.plural('count.agencies', lang, len(members.get(y, ())))}" if y not in outside
+                                  else str(y) for y in all_years])
         ax.set_title(label("chart.membership_note", lang), fontsize=8, fontweight="normal", loc="left", color="#444444")
     ax.set_xlim(all_years[0] - 0.6, all_years[-1] + 0.6)
     if percent:
@@ -600,7 +605,7 @@ def trend_lines(frame: pd.DataFrame, values: Sequence[str] | str, *, hue: str | 
     top = max([v for _, _, vs in series for v in vs if pd.notna(v)] + [0])
     ax.set_ylim(0, top * 1.1 if top > 0 else 1)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return _finish(fig, base, cap, lang)
+    return _finish(fig, base, cap, lang, frame)
 
 
 def small_multiples(frame: pd.DataFrame, value: str, *, facet: str = "agency", lang: str = "zh", ncols: int = 4,
@@ -621,16 +626,24 @@ def small_multiples(frame: pd.DataFrame, value: str, *, facet: str = "agency", l
     cap = (source or caption_of(frame, lang)) + "\n" + note
     if not keys or frame[value].isna().all():
         no_data(fig, axes[0, 0], base, _why_empty(frame, lang), lang)
-        return _finish(fig, base, cap, lang)
+        return _finish(fig, base, cap, lang, frame)
     names = _names(keys, lang)
     for ax, key, name in zip(axes.flat, keys, names):
         g = frame[frame[facet] == key].sort_values("year")
         shown = g[g[value].notna()]
-        ax.bar(shown["year"], shown[value], color=OKABE_ITO[4])
+        partial = g["complete"].astype("boolean").eq(False).fillna(False) if "complete" in g else pd.Series(False, index=g.index)
+        bars = ax.bar(shown["year"], shown[value], color=OKABE_ITO[4])
+        for bar, p in zip(bars, partial[g[value].notna()]):
+            if p:  # a sum that left out incomplete reports is not drawn as whole
+                bar.set_hatch(INCOMPLETE_HATCH)
+                bar.set_facecolor(NOT_READ_COLOUR)
+                bar.set_edgecolor(OKABE_ITO[4])
         # A bar of 0 is invisible and a value not printed is not 0: both are said in words.
-        for x, v in zip(g["year"], g[value]):
-            if pd.isna(v) or v == 0:
-                ax.text(x, 0, "—" if pd.isna(v) else "0", ha="center", va="bottom", fontsize=7, color="#555555")
+        for x, v, p in zip(g["year"], g[value], partial):
+            if pd.isna(v) or v == 0 or p:
+                text = label("chart.not_read", lang) if pd.isna(v) and p else ("—" if pd.isna(v) else
+                                                                               (label("chart.incomplete", lang) if p else "0"))
+                ax.text(x, 0, text, ha="center", va="bottom", fontsize=7, color="#B00000" if p else "#555555")
         ax.set_title(_wrap(name, 22), fontsize=8.5, fontweight="normal")
         ax.tick_params(labelsize=7)
         years = sorted(int(y) for y in frame["year"].dropna().unique())
@@ -645,7 +658,7 @@ def small_multiples(frame: pd.DataFrame, value: str, *, facet: str = "agency", l
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.supylabel(short_label(value, lang), fontsize=9)
-    return _finish(fig, base, cap, lang)
+    return _finish(fig, base, cap, lang, frame)
 
 
 def heatmap(frame: pd.DataFrame, value: str, *, index: str = "agency", columns: str = "year", lang: str = "zh",
@@ -663,7 +676,7 @@ def heatmap(frame: pd.DataFrame, value: str, *, index: str = "agency", columns: 
     finite = data[np.isfinite(data)]
     if finite.size == 0:
         no_data(fig, ax, base, _why_empty(frame, lang), lang)
-        return _finish(fig, base, cap, lang)
+        return _finish(fig, base, cap, lang, frame)
     positive = finite[finite > 0]
     if percent or positive.size == 0:
         norm = matplotlib.colors.Normalize(vmin=float(finite.min()), vmax=float(max(finite.max(), finite.min() + 1e-9)))
@@ -694,13 +707,22 @@ def heatmap(frame: pd.DataFrame, value: str, *, index: str = "agency", columns: 
         cbar.ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
     if percent:
         cbar.update_ticks()
+    partial = frame[frame["complete"].astype("boolean").eq(False).fillna(False)] if "complete" in frame else frame.iloc[0:0]
+    rows_i, cols_j = {k: i for i, k in enumerate(wide.index)}, {k: j for j, k in enumerate(wide.columns)}
+    for a, y_ in zip(partial[index], partial[columns]):
+        if a in rows_i and y_ in cols_j:  # a report that lacks a cell: hatched, and said in words when its value is unknown
+            i, j = rows_i[a], cols_j[y_]
+            ax.add_patch(matplotlib.patches.Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch=INCOMPLETE_HATCH,
+                                                      edgecolor="#B00000", linewidth=0.5))
+            if not np.isfinite(data[i, j]):
+                ax.text(j, i, label("chart.not_read", lang), ha="center", va="center", fontsize=6.5, color="#B00000")
     if annotate and data.size <= 600:
         for (i, j), v in np.ndenumerate(data):
             if np.isfinite(v):
                 text = f"{v:.0%}" if percent else f"{v:,.0f}"
                 dark = v <= 0 or (norm(v) > 0.55 if not isinstance(norm, matplotlib.colors.LogNorm) else norm(v) > 0.55)
                 ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color="black" if dark else "white")
-    return _finish(fig, base, cap, lang)
+    return _finish(fig, base, cap, lang, frame)
 
 
 def coverage_chart(status: pd.DataFrame, *, lang: str = "zh", title: str | None = None, source: str | None = None) -> Figure:
@@ -718,7 +740,7 @@ def coverage_chart(status: pd.DataFrame, *, lang: str = "zh", title: str | None 
     base = title or _t("coverage", lang)
     if status.empty:
         no_data(fig, ax, base, label("chart.why_empty", lang), lang)
-        return _finish(fig, base, source, lang)
+        return _finish(fig, base, source, lang, status)
     idx = {(str(a), int(y)): r for a, y, r in zip(status["agency"], status["year"], status.to_dict("records")) if pd.notna(y)}
     counts = {k: 0 for k in COVERAGE_COLOURS}
     for i, a in enumerate(agencies):
@@ -754,12 +776,14 @@ def coverage_chart(status: pd.DataFrame, *, lang: str = "zh", title: str | None 
                                         label=f"{label('coverage.' + k, lang)} ({counts[k]:,})")
                for k in ("parsed", "flagged", "failed", "missing", "none") if counts[k]]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8)
-    return _finish(fig, base, source, lang)
+    return _finish(fig, base, source, lang, status)
 
 
 def review_bars(review: pd.DataFrame, *, lang: str = "zh", title: str | None = None, source: str | None = None) -> Figure:
     """Stacked bars of upheld / corrected / other / pending per case type (summed over the frame), with the correction rate."""
-    agg = review.groupby("case_type", observed=True)[list(an.CASE_COLUMNS)].sum(min_count=1)
+    counted = review[review["n_reports"].fillna(0) > 0] if "n_reports" in review else review
+    agg = counted.groupby("case_type", observed=True)[list(an.CASE_COLUMNS)].agg(
+        lambda s: s.sum() if s.notna().all() and len(s) else np.nan)
     lang, fig, ax = _fig(lang, (8.5, 3.8))
     base = title or _title_with_years(_t("review", lang), review, lang, _sum_mode(review))
     cap = source or caption_of(review, lang, mode=_sum_mode(review))
@@ -777,6 +801,7 @@ def review_bars(review: pd.DataFrame, *, lang: str = "zh", title: str | None = N
             for c in agg.index]
     ax.set_yticks(y, rows)
     ax.invert_yaxis()
+    _mark_not_read(ax, y, agg["total"], lang)
     for yi, (tot, r) in enumerate(zip(left, agg["correction_rate"])):
         note = "—" if pd.isna(r) else f"{r:.0%}"
         ax.text(tot, yi, f"  {label('chart.total_n', lang, n=_n(tot))} · {label('correction_rate_short', lang)} {note}",
@@ -785,34 +810,37 @@ def review_bars(review: pd.DataFrame, *, lang: str = "zh", title: str | None = N
     _counts(ax.xaxis)
     ax.set_xlabel(label("chart.cases_axis", lang, cases=an.derived_label("cases", lang), rate=an.derived_label("correction_rate", lang)))
     ax.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
-    return _finish(fig, base, cap, lang)
+    return _finish(fig, base, cap, lang, review)
 
 
 def applicant_bars(mix: pd.DataFrame, *, lang: str = "zh", title: str | None = None, source: str | None = None) -> Figure:
     """Bars of the applicant columns (summed over the frame) with their share of the total."""
-    agg = mix.groupby("applicant", observed=True)["count"].sum(min_count=1)
+    agg = _strict_sum(mix, ["applicant"], "count").set_index("applicant")["count"]
     lang, fig, ax = _fig(lang, (8, 3.6))
     base = title or _title_with_years(_t("applicants", lang), mix, lang, _sum_mode(mix))
     cap = source or caption_of(mix, lang, mode=_sum_mode(mix))
     if agg.empty or agg.isna().all():
         no_data(fig, ax, base, _why_empty(mix, lang), lang)
-        return _finish(fig, base, cap, lang)
+        return _finish(fig, base, cap, lang, mix)
     if (agg.fillna(0) == 0).all():
         _all_zero_panel(ax, base, lang)
-        return _finish(fig, base, cap, lang)
-    total = mix.drop_duplicates([c for c in mix.columns if c not in ("applicant", "count", "share_of_total")])["total"].sum()
+        return _finish(fig, base, cap, lang, mix)
+    counted = mix[mix["n_reports"].fillna(0) > 0] if "n_reports" in mix else mix
+    total = counted.drop_duplicates([c for c in counted.columns if c not in ("applicant", "count", "share_of_total")])["total"].sum(min_count=1)
     y = np.arange(len(agg))
     ax.barh(y, agg.fillna(0), color=[OKABE_ITO[4]] + [OKABE_ITO[1]] * (len(agg) - 1))
     ax.set_yticks(y, [short_label(str(a), lang, "requests", "column") for a in agg.index])
     ax.invert_yaxis()
     for yi, v in enumerate(agg):
         share = an.rate(v, total)
-        ax.text(v if pd.notna(v) else 0, yi, f"  {_n(v)}" + ("" if pd.isna(share) else f" · {share:.0%}"), va="center", fontsize=8)
+        if pd.notna(v):
+            ax.text(v, yi, f"  {_n(v)}" + ("" if pd.isna(share) else f" · {share:.0%}"), va="center", fontsize=8)
+    _mark_not_read(ax, y, agg.to_numpy(), lang)
     _counts(ax.xaxis)
     ax.set_xlabel(label("chart.applicants_axis", lang, requests=an.derived_label("requests", lang),
                         share=an.derived_label("share_of_total", lang)))
     ax.margins(x=0.2)
-    return _finish(fig, base, cap, lang)
+    return _finish(fig, base, cap, lang, mix)
 
 
 def _cycle():
@@ -822,8 +850,8 @@ def _cycle():
 
 def _by_of(frame: pd.DataFrame, by, value_cols: Sequence[str]) -> list[str]:
     if by is None:
-        if frame.attrs.get("by"):
-            return list(frame.attrs["by"])
+        if "by" in frame.columns and frame["by"].notna().any():
+            return str(frame["by"].dropna().iloc[0]).split("|")
         return [c for c in frame.columns if c not in value_cols and c not in an.EXTRA_COLUMNS]
     return [by] if isinstance(by, str) else list(by)
 
@@ -847,27 +875,46 @@ def figures_dir() -> Path:
 DEFAULT_FORMATS = ("png", "svg", "pdf")
 
 
+def _with_lang(name: str, lang: str) -> str:
+    """``name-<lang>`` unless the name already ends with a language.
+
+    Examples:
+        >>> _with_lang("10_trend", "en"), _with_lang("outcomes-all-zh", "zh")
+        ('10_trend-en', 'outcomes-all-zh')
+    """
+    return name if re.search(r"[-_](zh|en)$", name) else f"{name}-{lang}"
+
+
 def save(fig: Figure, name: str, formats: Sequence[str] | None = None, *, out_dir: str | os.PathLike | None = None,
-         source: str | None = None, lang: str = "zh") -> list[Path]:
-    """Write ``fig`` as ``<out_dir>/<name>.<fmt>`` with editable text and a source caption.
+         source: str | None = None, lang: str | None = None, data: bool = True) -> list[Path]:
+    """Write ``fig`` as ``<out_dir>/<name>-<lang>.<fmt>`` with editable text and a source caption, and its data.
 
     SVG keeps text as ``<text>`` (``svg.fonttype = none``); PDF embeds TrueType
     (Type 42) fonts; PNG is drawn at 200 dpi. ``source`` (if given) replaces
-    the figure's caption.
+    the figure's caption. The file name ends with the figure's language (``…-zh.png``,
+    ``…-en.png``), so the two sets of a notebook run side by side. The frame the chart was drawn
+    from is written beside it as ``<name>-<lang>.csv`` (:func:`toolkit.analyse.chartdata.chart_data`:
+    the numbers, the reports and the cells behind them, gaps included).
 
     Args:
         formats: default ``png, svg, pdf`` (or ``$TOOLKIT_FIGURE_FORMATS``,
             comma-separated: the test suite writes PNG and SVG only, as
             subsetting a CJK font into a PDF costs seconds).
+        lang: the language of the name (default: the figure's).
+        data: also write the CSV (when the figure was drawn from a frame).
 
     Returns:
         The paths written.
     """
+    from toolkit.analyse.chartdata import chart_data
+
     if formats is None:
         env = os.environ.get("TOOLKIT_FIGURE_FORMATS")
         formats = tuple(f.strip() for f in env.split(",") if f.strip()) if env else DEFAULT_FORMATS
     if not re.fullmatch(r"[\w.-]+", name):
         raise ValueError(f"figure name {name!r}: use letters, digits, '-', '_' or '.' only")
+    lang = lang or getattr(fig, "toolkit_lang", None) or "zh"
+    name = _with_lang(name, lang)
     out = Path(out_dir) if out_dir is not None else figures_dir()
     out.mkdir(parents=True, exist_ok=True)
     if source:
@@ -879,6 +926,9 @@ def save(fig: Figure, name: str, formats: Sequence[str] | None = None, *, out_di
             path = out / f"{name}.{fmt}"
             fig.savefig(path, format=fmt, metadata=meta.get(fmt), bbox_inches="tight", dpi=200 if fmt == "png" else None)
             paths.append(path)
+    frame = getattr(fig, "toolkit_data", None)
+    if data and isinstance(frame, pd.DataFrame):
+        paths.append(save_table(chart_data(frame), name, out_dir=out))
     return paths
 
 

@@ -24,10 +24,13 @@ table 三 rows in its block; ``other`` is the 2019 layout's single row or the su
 the 2021 rows; ``org_subtotal`` (法人或其他组织) is the sum of the applicant
 columns other than natural persons. Labels come from :mod:`toolkit.labels`.
 
-Every frame returned records what it covers in ``attrs["info"]``: the reports,
-agencies and years summed, the ``scope`` applied, whether agencies were pooled,
-the agencies behind each pooled year (``members``), and how many aggregate
-reports the scope left out; charts build their captions from it.
+4. **Unknown stays unknown.** A cell the report should print (its template's rows) that was not
+   read is missing, and so is every figure that needs it; sums across reports skip such
+   reports (``incomplete="skip"``, the default) and count them in ``n_skipped``.
+
+Every row carries its facts as columns (:mod:`toolkit.analyse.facts`): ``complete``, the
+missing cells, the scope rule, whether the data is synthetic, the publisher and the reports
+behind it (``sources``); charts build their captions and data files from them.
 
 Examples:
     >>> from toolkit import read_report
@@ -44,14 +47,16 @@ import numpy as np
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.analyse import facts
+from toolkit.analyse.facts import AGGREGATE_SCOPE, SCOPES, strict_sum
 from toolkit.labels import label
 from toolkit.validation import structure as st
 from toolkit.validation.blanks import apply_blank_rule
 
-SCOPES = ("members", "aggregates", "all")
+__all__ = ["SCOPES", "AGGREGATE_SCOPE"]
 EXTRA_COLUMNS = ("scope", "level")  # carried beside per-report rows
-AGGREGATE_SCOPE = "region_aggregate"
-META_COLUMNS = ("report_id", "agency", "year", "scope", "level", "region", "kind", "format", "source_file")
+META_COLUMNS = ("report_id", "agency_id", "agency", "year", "scope", "level", "region", "kind", "format", "source_file",
+                "source_sha256", "source_url", "synthetic")
 
 #: Administrative levels, top down: the order of every chart and table by level.
 LEVELS = ("province", "city", "county", "township", "unknown")
@@ -153,136 +158,76 @@ def _meta(c: pd.DataFrame) -> pd.DataFrame:
     return meta
 
 
-def report_matrix(df: pd.DataFrame, table: str, *, column: str | None = None, row: str | None = None) -> pd.DataFrame:
-    """One row per report: the rows of ``table`` at one ``column`` (or its columns at one ``row``).
-
-    The blank-cell rule is applied; metadata columns lead.
-
-    Examples:
-        >>> from toolkit import read_report
-        >>> m = report_matrix(read_report("data/raw/shanghai-gov-office-2019.html").data, "requests", column="total")
-        >>> m[["new_received", "carried_in", "total_processed", "carried_forward"]].values.tolist()
-        [[859.0, 18.0, 805.0, 72.0]]
-    """
+def _matrix(df: pd.DataFrame, table: str, *, column: str | None = None, row: str | None = None,
+            keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """One row per report: values of ``keys`` with what was read (``_miss_<key>``, ``_missing``, ``_trace``)."""
     if (column is None) == (row is None):
         raise ValueError("give exactly one of column= or row=")
     c = cells(df)
+    axis, at = ("row", column) if column is not None else ("column", row)
+    keys = list(keys) if keys is not None else list(cb.keys(table, axis))
     sub = c[c["table"].astype(str) == table]
-    if column is not None:
-        sub, axis = sub[sub["column"].astype(str) == column], "row"
-    else:
-        sub, axis = sub[sub["row"].astype(str) == row], "column"
+    sub = sub[sub["column" if axis == "row" else "row"].astype(str) == at]
     wide = (
         sub.assign(_k=sub[axis].astype(str))
         .groupby(["report_id", "_k"], sort=False, observed=True)["value"]
         .first()
         .unstack("_k")
     )
-    keys = [k for k in cb.keys(table, axis) if k in wide.columns]
     wide = wide.reindex(columns=keys).astype(float)
-    meta = _meta(c)
-    out = meta.join(wide, how="left")
+    out = _meta(c).join(wide, how="left").join(facts.read_cells(c, table, axis, keys, at), how="left")
     out.columns.name = None
     return out.reset_index()
+
+
+def report_matrix(df: pd.DataFrame, table: str, *, column: str | None = None, row: str | None = None) -> pd.DataFrame:
+    """One row per report: the rows of ``table`` at one ``column`` (or its columns at one ``row``).
+
+    The blank-cell rule is applied; metadata columns lead; ``complete`` and ``missing_cells``
+    say which cells the report's template prints and were not read (those stay missing).
+
+    Examples:
+        >>> from toolkit import read_report
+        >>> m = report_matrix(read_report("data/raw/shanghai-gov-office-2019.html").data, "requests", column="total")
+        >>> m[["new_received", "carried_in", "total_processed", "carried_forward", "complete"]].values.tolist()
+        [[859.0, 18.0, 805.0, 72.0, True]]
+    """
+    m = _matrix(df, table, column=column, row=row)
+    m["complete"] = m["_missing"].map(len) == 0
+    m["missing_cells"] = m["_missing"].map("; ".join)
+    return m.drop(columns=[c for c in m.columns if c.startswith("_")])
 
 
 def _check_by(by: Sequence[str] | str) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
-def _per_report(by: list[str]) -> bool:
-    return "agency" in by or "report_id" in by or "source_file" in by
-
-
-def _scope_filter(frame: pd.DataFrame, by: list[str], scope: str | None) -> pd.DataFrame:
-    if scope is None:
-        scope = "all" if _per_report(by) else "members"
-    if scope not in SCOPES:
-        raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
-    if "scope" not in frame.columns or scope == "all":
-        if scope == "all" and not _per_report(by):
-            raise ValueError(
-                "scope='all' with by=" + repr(tuple(by)) + " would add region_aggregate reports to their own "
-                "members; use scope='members' (agencies) or scope='aggregates' (the aggregate reports)"
-            )
-        return frame
-    is_agg = frame["scope"].astype(str) == AGGREGATE_SCOPE
-    kept = frame[~is_agg] if scope == "members" else frame[is_agg]
-    ids = frame["report_id"] if "report_id" in frame.columns else pd.Series(frame.index, index=frame.index)
-    kept.attrs["excluded_reports"] = int(ids[is_agg if scope == "members" else ~is_agg].nunique())
-    return kept
-
-
-def _group(frame: pd.DataFrame, by: list[str], values: list[str], scope: str) -> pd.DataFrame:
-    """Sum ``values`` over reports within ``by`` (min_count=1: all-missing stays missing)."""
-    used = scope if scope is not None else ("all" if _per_report(by) else "members")
-    frame = _scope_filter(frame, by, scope)
-    info = _info(frame, by, used)
-    missing = [b for b in by if b not in frame.columns]
-    if missing:
-        raise ValueError(f"cannot group by {missing}: the data has no such column")
-    g = frame.groupby(by, sort=True, observed=True, dropna=False)
-    out = g[values].sum(min_count=1)
-    out.insert(0, "n_reports", g.size())
-    if _per_report(by):  # per report: keep what it is (scope, level) beside its numbers
-        extra = [c for c in EXTRA_COLUMNS if c in frame.columns and c not in by]
-        for i, c in enumerate(extra):
-            out.insert(i, c, g[c].first())
-    out = out.reset_index()
-    out.attrs["info"] = info
-    return out
-
-
-def _info(frame: pd.DataFrame, by: list[str], scope: str) -> dict:
-    """What a summed frame covers (for captions): reports, agencies, years, scope, members per pooled year."""
-    agencies = sorted({str(a) for a in frame["agency"].dropna()}) if "agency" in frame else []
-    years = sorted({int(y) for y in frame["year"].dropna()}) if "year" in frame else []
-    members = {}
-    if "year" in frame and "agency" in frame and not _per_report(by):
-        for y, g in frame.groupby("year", observed=True):
-            members[int(y)] = tuple(sorted({str(a) for a in g["agency"].dropna()}))
-    ids = frame["report_id"] if "report_id" in frame else frame.index
-    return {"n_reports": int(pd.Series(ids).nunique()), "agencies": agencies, "years": years, "scope": scope,
-            "pooled": not _per_report(by), "members": members,
-            "excluded_reports": int(frame.attrs.get("excluded_reports", 0))}
-
-
-def _tag(frame: pd.DataFrame, by: list[str], source: pd.DataFrame | None = None, info: dict | None = None) -> pd.DataFrame:
-    """Record what one row is (``attrs["by"]``), what it covers and where the data came from, for charts."""
-    frame.attrs["by"] = list(by)
-    if info is not None:
-        frame.attrs["info"] = info
-    if source is not None:
-        for key in ("synthetic", "publishers"):
-            if key in getattr(source, "attrs", {}):
-                frame.attrs[key] = source.attrs[key]
-    return frame
+def _group(frame: pd.DataFrame, by: list[str], values: list[str], scope: str | None, incomplete: str = "skip") -> pd.DataFrame:
+    """Sum ``values`` over reports within ``by``, with the fact columns (:func:`toolkit.analyse.facts.group`)."""
+    extras = [c for c in EXTRA_COLUMNS if c in frame.columns and c not in by] if facts.per_report(by) else []
+    return facts.group(frame, by, values, scope, incomplete, extras)
 
 
 def _extras(frame: pd.DataFrame, by: list[str]) -> list[str]:
     return [c for c in EXTRA_COLUMNS if c in frame.columns and c not in by]
 
 
-def _rowsum(m: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
-    present = [k for k in keys if k in m.columns]
-    if not present:
-        return pd.Series(np.nan, index=m.index)
-    return m[present].sum(axis=1, min_count=1)
-
-
 def _outcome_groups(m: pd.DataFrame) -> pd.DataFrame:
-    """Derived outcome groups from a requests matrix (rows as columns)."""
+    """Derived outcome groups from a requests matrix (rows as columns), with their ``_miss_`` flags."""
     out = pd.DataFrame(index=m.index)
-    out["disclosed"] = m.get("disclosed")
-    out["partly_disclosed"] = m.get("partly_disclosed")
+    for key in ("disclosed", "partly_disclosed"):
+        out[key] = m[key]
+        out[f"_miss_{key}"] = m[f"_miss_{key}"]
     for group in REFUSAL_GROUPS:
         members = block_rows(group)
         # A group printed as one row in the 2019 layout (（六）其他处理) and as sub-rows in 2021: use
         # whichever the report printed, never both.
         single = [r for r in members if cb.attribute("requests", "row", r, "template") == "2019"]
-        split = _rowsum(m, [r for r in members if r not in single])
-        one = _rowsum(m, single) if single else pd.Series(np.nan, index=m.index)
-        out[group] = one.where(one.notna(), split)
+        split = [r for r in members if r not in single]
+        one = strict_sum(m, single) if single else pd.Series(np.nan, index=m.index)
+        has_one = one.notna() | facts.any_missing(m, single)
+        out[group] = one.where(has_one, strict_sum(m, split))
+        out[f"_miss_{group}"] = facts.any_missing(m, single).where(has_one, facts.any_missing(m, split))
     return out
 
 
@@ -290,11 +235,16 @@ def _meta_cols(m: pd.DataFrame) -> list[str]:
     return [c for c in META_COLUMNS if c in m.columns]
 
 
+def _keep(m: pd.DataFrame, values: Sequence[str]) -> list[str]:
+    """Columns of a matrix a group needs: metadata, ``values`` with their flags, what was read."""
+    return [*_meta_cols(m), *values, *(f"_miss_{v}" for v in values if f"_miss_{v}" in m.columns), "_missing", "_trace"]
+
+
 # --------------------------------------------------------------------------- volumes
 
 
 def request_volumes(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
-                    applicant: str = "total") -> pd.DataFrame:
+                    applicant: str = "total", incomplete: str = "skip") -> pd.DataFrame:
     """Requests new, carried in, handled (total_processed) and carried forward.
 
     Args:
@@ -303,34 +253,35 @@ def request_volumes(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *,
         scope: ``members``, ``aggregates`` or ``all`` (default: all per report,
             members when ``by`` drops the agency; module doc).
         applicant: the requests column to read (``total`` or one applicant key).
+        incomplete: ``skip`` (default) leaves reports that lack a needed cell out of sums
+            (``n_skipped``); ``propagate`` makes such a sum missing.
 
     Returns:
         ``by`` columns, ``n_reports``, ``new_received``, ``carried_in``,
         ``total_processed``, ``carried_forward`` and ``received_total``
-        (new + carried in, what a report could handle this year).
+        (new + carried in, what a report could handle this year), then the fact columns.
 
     Examples:
         >>> from toolkit import read_report
         >>> v = request_volumes(read_report("data/raw/huaian-city-2024.pdf").data)
-        >>> v[["new_received", "carried_in", "total_processed", "carried_forward"]].values.tolist()
-        [[3119.0, 34.0, 3050.0, 103.0]]
+        >>> v[["new_received", "carried_in", "total_processed", "carried_forward", "complete"]].values.tolist()
+        [[3119.0, 34.0, 3050.0, 103.0, True]]
     """
     by = _check_by(by)
-    m = report_matrix(df, "requests", column=applicant)
-    for r in VOLUME_ROWS:
-        if r not in m.columns:
-            m[r] = np.nan
-    out = _group(m, by, list(VOLUME_ROWS), scope)
-    out["received_total"] = out[["new_received", "carried_in"]].sum(axis=1, min_count=1)
-    return _tag(out, by, df)
+    m = _matrix(df, "requests", column=applicant, keys=VOLUME_ROWS)
+    out = _group(m[_keep(m, VOLUME_ROWS)], by, list(VOLUME_ROWS), scope, incomplete)
+    out.insert(out.columns.get_loc("carried_forward") + 1, "received_total", out["new_received"] + out["carried_in"])
+    return out
 
 
 # --------------------------------------------------------------------------- outcomes
 
 
 def outcome_counts(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
-                   applicant: str = "total") -> pd.DataFrame:
+                   applicant: str = "total", incomplete: str = "skip") -> pd.DataFrame:
     """Wide counts of the outcome groups and ``total_processed`` (one row per ``by``).
+
+    A group is missing when one of its rows the report should print was not read.
 
     Examples:
         >>> from toolkit import read_report
@@ -339,20 +290,27 @@ def outcome_counts(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
         [[1362.0, 454.0, 178.0, 781.0, 88.0, 187.0, 3050.0]]
     """
     by = _check_by(by)
-    m = report_matrix(df, "requests", column=applicant)
+    needed = [r for r in cb.keys("requests", "row")
+              if r in ("disclosed", "partly_disclosed", "total_processed") or cb.attribute("requests", "row", r, "block") in REFUSAL_GROUPS]
+    m = _matrix(df, "requests", column=applicant, keys=needed)
     groups = _outcome_groups(m)
-    frame = pd.concat([m[_meta_cols(m)], groups, m.get("total_processed", pd.Series(np.nan, index=m.index)).rename("total_processed")], axis=1)
-    return _tag(_group(frame, by, [*OUTCOMES, "total_processed"], scope), by, df)
+    frame = pd.concat([m[_meta_cols(m)], groups, m[["total_processed", "_miss_total_processed", "_missing", "_trace"]]], axis=1)
+    return _group(frame, by, [*OUTCOMES, "total_processed"], scope, incomplete)
+
+
+def _facts_last(frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
+    return frame[[*cols, *facts.fact_columns(frame)]]
 
 
 def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
-                   applicant: str = "total") -> pd.DataFrame:
+                   applicant: str = "total", incomplete: str = "skip") -> pd.DataFrame:
     """Long: one row per ``by`` and outcome group with its share of the requests handled.
 
     Returns:
         ``by``, ``n_reports``, ``outcome`` (ordered: disclosed … other),
         ``count``, ``total_processed`` (the denominator) and
-        ``share_of_total_processed`` (missing when nothing was handled).
+        ``share_of_total_processed`` (missing when nothing was handled or a cell was not read),
+        then the fact columns.
 
     Examples:
         >>> from toolkit import read_report
@@ -361,17 +319,18 @@ def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
         0.4466
     """
     by = _check_by(by)
-    wide = outcome_counts(df, by, scope=scope, applicant=applicant)
-    info = wide.attrs.get("info")
+    wide = outcome_counts(df, by, scope=scope, applicant=applicant, incomplete=incomplete)
     ex = _extras(wide, by)
-    long = wide.melt(id_vars=[*by, *ex, "n_reports", "total_processed"], value_vars=list(OUTCOMES), var_name="outcome", value_name="count")
+    fc = facts.fact_columns(wide)
+    long = wide.melt(id_vars=[*by, *ex, "n_reports", "total_processed", *fc], value_vars=list(OUTCOMES), var_name="outcome", value_name="count")
     long["outcome"] = pd.Categorical(long["outcome"], categories=list(OUTCOMES), ordered=True)
     long["share_of_total_processed"] = rate(long["count"], long["total_processed"])
     long = long.sort_values([*by, "outcome"], kind="stable").reset_index(drop=True)
-    return _tag(long[[*by, *ex, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"]], by, df, info)
+    return _facts_last(long, [*by, *ex, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"])
 
 
-def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None) -> pd.DataFrame:
+def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
+                    incomplete: str = "skip") -> pd.DataFrame:
     """(disclosed + partly_disclosed) / total_processed, with both parts beside it.
 
     Examples:
@@ -381,22 +340,27 @@ def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *,
         [[0.0, nan]]
     """
     by = _check_by(by)
-    wide = outcome_counts(df, by, scope=scope)
-    wide["disclosed_or_partly"] = wide[["disclosed", "partly_disclosed"]].sum(axis=1, min_count=1)
+    wide = outcome_counts(df, by, scope=scope, incomplete=incomplete)
+    wide["disclosed_or_partly"] = wide["disclosed"] + wide["partly_disclosed"]
     wide["disclosure_rate"] = rate(wide["disclosed_or_partly"], wide["total_processed"])
-    info = wide.attrs.get("info")
-    return _tag(wide[[*by, *_extras(wide, by), "n_reports", "disclosed", "partly_disclosed", "disclosed_or_partly", "total_processed", "disclosure_rate"]], by, df, info)
+    return _facts_last(wide, [*by, *_extras(wide, by), "n_reports", "disclosed", "partly_disclosed", "disclosed_or_partly",
+                              "total_processed", "disclosure_rate"])
+
+
+def _strict_group_total(s: pd.Series) -> float:
+    return s.sum() if s.notna().all() and len(s) else np.nan
 
 
 def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
-                      groups: Sequence[str] = REFUSAL_GROUPS, applicant: str = "total") -> pd.DataFrame:
+                      groups: Sequence[str] = REFUSAL_GROUPS, applicant: str = "total", incomplete: str = "skip") -> pd.DataFrame:
     """Sub-reasons of the requests not (fully) answered: withheld / cannot provide / not processed / other.
 
     Returns:
         Long: ``by``, ``group``, ``reason`` (a codebook row key), ``count``,
         ``group_total`` and ``share_of_group_total``, ``total_processed`` and
-        ``share_of_total_processed``. In the 2019 layout the ``other`` group has
-        the single reason ``other_total``; in 2021, its three sub-rows.
+        ``share_of_total_processed``, then the fact columns. In the 2019 layout the ``other``
+        group has the single reason ``other_total``; in 2021, its three sub-rows. A reason the
+        report should print but that was not read is kept, missing, and so is its group total.
 
     Examples:
         >>> from toolkit import read_report
@@ -405,37 +369,38 @@ def refusal_breakdown(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
         [[769.0, 781.0, 0.9846]]
     """
     by = _check_by(by)
-    m = report_matrix(df, "requests", column=applicant)
-    rows = [r for r in cb.keys("requests", "row") if cb.attribute("requests", "row", r, "block") in groups and r in m.columns]
-    frame = m[_meta_cols(m) + rows + (["total_processed"] if "total_processed" in m.columns else [])]
-    summed = _group(frame, by, rows + ["total_processed"], scope)
-    info = summed.attrs.get("info")
+    rows = [r for r in cb.keys("requests", "row") if cb.attribute("requests", "row", r, "block") in groups]
+    m = _matrix(df, "requests", column=applicant, keys=[*rows, "total_processed"])
+    summed = _group(m[_keep(m, [*rows, "total_processed"])], by, [*rows, "total_processed"], scope, incomplete)
     ex = _extras(summed, by)
-    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total_processed"], value_vars=rows, var_name="reason", value_name="count")
+    fc = facts.fact_columns(summed)
+    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total_processed", *fc], value_vars=rows, var_name="reason", value_name="count")
     long["group"] = long["reason"].map(lambda r: cb.attribute("requests", "row", r, "block"))
-    # A 2019 report has no other_* rows and a 2021 report no other_total: drop reasons a row's layout does not print.
-    long = long[long["count"].notna() | (long["group"] != "other")]
-    long["group_total"] = long.groupby([*by, "group"], observed=True, dropna=False)["count"].transform(lambda s: s.sum(min_count=1))
+    # A reason the row's layout does not print (other_* in 2019, other_total in 2021) is dropped; one it prints
+    # but that was not read is named in missing_cells and kept, missing.
+    lacking = long.apply(lambda r: f"requests/{r['reason']}/{applicant}" in str(r["missing_cells"]), axis=1)
+    long = long[long["count"].notna() | lacking | (long["group"] != "other")]
+    long["group_total"] = long.groupby([*by, "group"], observed=True, dropna=False)["count"].transform(_strict_group_total)
     long["share_of_group_total"] = rate(long["count"], long["group_total"])
     long["share_of_total_processed"] = rate(long["count"], long["total_processed"])
     order = {r: i for i, r in enumerate(cb.keys("requests", "row"))}
     long["group"] = pd.Categorical(long["group"], categories=list(REFUSAL_GROUPS), ordered=True)
     long = long.assign(_o=long["reason"].map(order)).sort_values([*by, "_o"], kind="stable").drop(columns="_o")
     cols = [*by, *ex, "n_reports", "group", "reason", "count", "group_total", "share_of_group_total", "total_processed", "share_of_total_processed"]
-    return _tag(long[cols].reset_index(drop=True), by, df, info)
+    return _facts_last(long.reset_index(drop=True), cols)
 
 
 # --------------------------------------------------------------------------- applicants
 
 
 def applicant_mix(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
-                  row: str = "new_received") -> pd.DataFrame:
+                  row: str = "new_received", incomplete: str = "skip") -> pd.DataFrame:
     """Who asked: the applicant columns of one requests row with their share of its total.
 
     Returns:
         Long: ``by``, ``applicant`` (natural_person, org_*), ``count``, ``total``
-        (the row's 总计, the denominator) and ``share_of_total``; the derived
-        ``org_subtotal`` (法人或其他组织 = Σ org_*) comes as a wide column
+        (the row's 总计, the denominator) and ``share_of_total``, then the fact columns; the
+        derived ``org_subtotal`` (法人或其他组织 = Σ org_*) comes as a wide column
         from :func:`organisation_subtotal`.
 
     Examples:
@@ -445,21 +410,20 @@ def applicant_mix(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, s
         {'natural_person': 821.0, 'org_business': 35.0, 'org_research': 0.0, 'org_public_welfare': 0.0, 'org_legal_service': 2.0, 'org_other': 1.0}
     """
     by = _check_by(by)
-    m = report_matrix(df, "requests", row=row)
-    cols = [c for c in (*APPLICANTS, "total") if c in m.columns]
-    summed = _group(m[_meta_cols(m) + cols], by, cols, scope)
-    info = summed.attrs.get("info")
+    cols = [*APPLICANTS, "total"]
+    m = _matrix(df, "requests", row=row, keys=cols)
+    summed = _group(m[_keep(m, cols)], by, cols, scope, incomplete)
     ex = _extras(summed, by)
-    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total"], value_vars=[c for c in APPLICANTS if c in cols],
-                       var_name="applicant", value_name="count")
+    fc = facts.fact_columns(summed)
+    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total", *fc], value_vars=list(APPLICANTS), var_name="applicant", value_name="count")
     long["applicant"] = pd.Categorical(long["applicant"], categories=list(APPLICANTS), ordered=True)
     long["share_of_total"] = rate(long["count"], long["total"])
     long = long.sort_values([*by, "applicant"], kind="stable").reset_index(drop=True)
-    return _tag(long[[*by, *ex, "n_reports", "applicant", "count", "total", "share_of_total"]], by, df, info)
+    return _facts_last(long, [*by, *ex, "n_reports", "applicant", "count", "total", "share_of_total"])
 
 
 def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
-                          row: str = "new_received") -> pd.DataFrame:
+                          row: str = "new_received", incomplete: str = "skip") -> pd.DataFrame:
     """Wide: natural persons, the derived ``org_subtotal`` (Σ org_*) and the total of one requests row.
 
     Examples:
@@ -469,16 +433,19 @@ def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year
         [[821.0, 38.0, 859.0]]
     """
     by = _check_by(by)
-    m = report_matrix(df, "requests", row=row)
+    m = _matrix(df, "requests", row=row, keys=[*APPLICANTS, "total"])
     person = APPLICANTS[0]  # the codebook's first applicant column: 自然人; the others are organisations
-    m["org_subtotal"] = _rowsum(m, [c for c in APPLICANTS if c != person])
-    return _tag(_group(m, by, [person, "org_subtotal", "total"], scope), by, df)
+    orgs = [c for c in APPLICANTS if c != person]
+    m["org_subtotal"] = strict_sum(m, orgs)
+    m["_miss_org_subtotal"] = facts.any_missing(m, orgs)
+    return _group(m[_keep(m, [person, "org_subtotal", "total"])], by, [person, "org_subtotal", "total"], scope, incomplete)
 
 
 # --------------------------------------------------------------------------- review and litigation
 
 
-def review_litigation(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None) -> pd.DataFrame:
+def review_litigation(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
+                      incomplete: str = "skip") -> pd.DataFrame:
     """Reconsideration and litigation cases with their correction rate.
 
     Returns:
@@ -487,7 +454,7 @@ def review_litigation(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
         ``upheld``, ``corrected``, ``other``, ``pending``, ``total``,
         ``concluded`` (= total − pending, the denominator) and
         ``correction_rate`` (= corrected / concluded; missing when nothing was
-        concluded).
+        concluded), then the fact columns.
 
     Examples:
         >>> from toolkit import read_report
@@ -499,22 +466,24 @@ def review_litigation(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), 
     c = cells(df)
     parts = []
     for case in CASE_TYPES[:3]:
-        m = report_matrix(c, "review_litigation", row=case)
-        for col in CASE_COLUMNS:
-            if col not in m.columns:
-                m[col] = np.nan
-        parts.append(m.assign(case_type=case))
+        m = _matrix(c, "review_litigation", row=case, keys=CASE_COLUMNS)
+        parts.append(m[_keep(m, CASE_COLUMNS)].assign(case_type=case))
     lit = parts[1].copy()
-    lit[list(CASE_COLUMNS)] = parts[1][list(CASE_COLUMNS)].add(parts[2][list(CASE_COLUMNS)].values, fill_value=np.nan)
+    cols = list(CASE_COLUMNS)
+    lit[cols] = parts[1][cols].to_numpy() + parts[2][cols].to_numpy()
+    for col in cols:
+        lit[f"_miss_{col}"] = parts[1][f"_miss_{col}"].to_numpy() | parts[2][f"_miss_{col}"].to_numpy()
+    lit["_missing"] = [a + b for a, b in zip(parts[1]["_missing"], parts[2]["_missing"])]
+    lit["_trace"] = [a + b for a, b in zip(parts[1]["_trace"], parts[2]["_trace"])]
     parts.append(lit.assign(case_type="litigation_total"))
     frame = pd.concat(parts, ignore_index=True)
-    out = _group(frame, [*by, "case_type"], list(CASE_COLUMNS), scope)
-    info = out.attrs.get("info")
+    out = _group(frame, [*by, "case_type"], cols, scope, incomplete)
+    out["by"] = "|".join(by)
     out["concluded"] = out["total"] - out["pending"]
     out["correction_rate"] = rate(out["corrected"], out["concluded"])
     out["case_type"] = pd.Categorical(out["case_type"], categories=list(CASE_TYPES), ordered=True)
     out = out.sort_values([*by, "case_type"], kind="stable").reset_index(drop=True)
-    return _tag(out[[*by, *_extras(out, by), "n_reports", "case_type", *CASE_COLUMNS, "concluded", "correction_rate"]], by, df, info)
+    return _facts_last(out, [*by, *_extras(out, by), "n_reports", "case_type", *CASE_COLUMNS, "concluded", "correction_rate"])
 
 
 # --------------------------------------------------------------------------- change and ranking
@@ -586,3 +555,4 @@ def filter_panel(df: pd.DataFrame, *, agency=None, level=None, year=None, scope=
         values = list(want) if isinstance(want, (list, tuple, set)) else [want]
         mask &= df[col].isin(values)
     return df[mask]
+pivot = facts.pivot  # a long measure frame made wide, its facts kept (toolkit.analyse.facts.pivot)

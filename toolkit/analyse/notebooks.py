@@ -60,6 +60,47 @@ def versions() -> str:
             f"matplotlib {matplotlib.__version__} · CJK font: {font}")
 
 
+def scope_summary(panel, scope: str = "members", lang: str = "zh") -> str:
+    """What a notebook's ``SCOPE`` sums in this panel, and which scope shows the reports it leaves out.
+
+    Examples:
+        >>> from toolkit.corpus.loaders import load_reports
+        >>> print(scope_summary(load_reports("data/raw"), "members", "en"))
+        Scope 'Member agencies summed': 2 reports summed, 6 outside it (SCOPE = "aggregates" shows them)
+    """
+    from toolkit.analyse.facts import AGGREGATE_SCOPE
+    from toolkit.labels import label
+
+    if scope not in ("members", "aggregates"):
+        raise ValueError(f"SCOPE must be 'members' or 'aggregates', not {scope!r}")
+    key = "report_id" if "report_id" in panel.columns else "source_file"
+    per = panel.drop_duplicates(key)
+    agg = per["scope"].astype(str).eq(AGGREGATE_SCOPE) if "scope" in per else per[key].map(lambda _: False)
+    n_in = int((agg if scope == "aggregates" else ~agg).sum())
+    other = "members" if scope == "aggregates" else "aggregates"
+    text = label("notebook.scope", lang, rule=label(f"scope_rule.{scope}", lang), n_in=n_in, n_out=len(per) - n_in, other=other)
+    if n_in == 0:
+        text += "\n" + label("notebook.scope_empty", lang, other=other)
+    return text
+
+
+def setup(reports=None, lang: str = "zh", scope: str = "members"):
+    """The set-up cell of the curated notebooks: versions, chart style, the panel, and what ``SCOPE`` sums.
+
+    Returns ``(panel, lang)``: the panel (:func:`toolkit.corpus.loaders.load_reports`) and the
+    language charts will use (English, with a warning, when no CJK font is installed).
+    """
+    from toolkit.analyse import charts
+    from toolkit.corpus.loaders import load_reports
+
+    print(versions())
+    lang = charts.use_style(lang)
+    panel = load_reports(reports)
+    print(charts.caption_of(panel, lang))
+    print(scope_summary(panel, scope, lang))
+    return panel, lang
+
+
 def notebooks_in(folder: str | os.PathLike) -> list[Path]:
     """The curated notebooks of a folder: ``NN_name.ipynb``, in order."""
     return sorted(p for p in Path(folder).glob("[0-9][0-9]_*.ipynb") if ".ipynb_checkpoints" not in p.parts)

@@ -166,7 +166,6 @@ def flagged_checks(reports, result=None) -> tuple[pd.DataFrame, dict[str, list[F
     summary = summary.assign(_n=summary["failed"] + summary["not_assessable"]).sort_values(
         ["errors", "failed", "not_assessable", "warnings", "source_file"],
         ascending=[False, False, False, False, True], kind="stable").drop(columns="_n").reset_index(drop=True)
-    summary.attrs["checks"] = res.checks
     return summary, flagged
 
 
@@ -283,8 +282,9 @@ def review_html(reports, *, unreadable: list[str] = (), pictures: bool | int = T
     from toolkit import __version__
 
     reports = _checked(reports)
+    result = result if result is not None else run_checks(reports)
     summary, flagged = flagged_checks(reports, result)
-    checks = summary.attrs["checks"]
+    checks = result.checks
     by_id = frames_of(reports)
     root = Path(root) if root is not None else None
     out = ["<!DOCTYPE html>", '<html lang="zh-Hans"><head><meta charset="utf-8">',

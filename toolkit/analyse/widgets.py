@@ -20,8 +20,9 @@ from collections.abc import Sequence
 import pandas as pd
 
 from toolkit import labels
-from toolkit.analyse import charts
+from toolkit.analyse import captions, charts
 from toolkit.analyse import measures as an
+from toolkit.analyse.captions import years_text
 from toolkit.labels import label
 
 VIEWS = ("outcomes", "refusals", "volumes", "applicants", "review", "heatmap")
@@ -37,39 +38,53 @@ def _where(agency, level, year, lang: str) -> str:
     return " · ".join(str(x) for x in parts if x)
 
 
+SCOPE_CHOICES = ("members", "aggregates")
+
+
+def _scope_for(agency, scope: str | None) -> str:
+    """What is summed: one agency's own reports whatever their scope; else ``scope`` (members by default)."""
+    if agency:
+        return "all"
+    scope = scope or "members"
+    if scope not in SCOPE_CHOICES:
+        raise ValueError(f"scope must be one of {SCOPE_CHOICES}, not {scope!r}")
+    return scope
+
+
 def frame_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
-              year: int | None = None) -> pd.DataFrame:
+              year: int | None = None, scope: str | None = None) -> pd.DataFrame:
     """The analysis frame :func:`figure_for` draws for one view and selection (the data of the chart).
 
-    Without an agency, reports are summed by year over member agencies only (aggregate reports
-    are never added to their members); with an agency, its own reports are shown year by year,
-    whatever their scope.
+    Without an agency, reports are summed by year over ``scope``: ``members`` (the member
+    agencies, the default) or ``aggregates`` (the regional aggregate reports only); the two are
+    never added together. With an agency, its own reports are shown year by year, whatever their scope.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     agency, level, year = _pick(agency), _pick(level), _pick(year)
+    rule = _scope_for(agency, _pick(scope))
     df = an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None)
-    df.attrs = dict(panel.attrs)
     by = ("agency", "year") if agency else ("year",)
     if view == "outcomes":
-        return an.outcome_shares(df, by=by)
+        return an.outcome_shares(df, by=by, scope=rule)
     if view == "refusals":
-        return an.refusal_breakdown(df, by=by)
+        return an.refusal_breakdown(df, by=by, scope=rule)
     if view == "volumes":
-        return an.request_volumes(df, by=by)
+        return an.request_volumes(df, by=by, scope=rule)
     if view == "applicants":
-        return an.applicant_mix(df, by=by)
+        return an.applicant_mix(df, by=by, scope=rule)
     if view == "review":
-        return an.review_litigation(df, by=by)
-    # one agency: its own reports whatever their scope; all agencies: members only, as the other views sum
-    return an.request_volumes(df, by=("agency", "year"), scope="all" if agency else "members")
+        return an.review_litigation(df, by=by, scope=rule)
+    # the heatmap is per agency: one agency's own reports, or the agencies of the chosen scope
+    return an.request_volumes(df, by=("agency", "year"), scope=rule)
 
 
 def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
-               year: int | None = None, lang: str = "zh", source: str | None = None):
-    """The chart of one ``view`` of the panel for the selected agency, level and year.
+               year: int | None = None, lang: str = "zh", source: str | None = None, scope: str | None = None):
+    """The chart of one ``view`` of the panel for the selected agency, level, year and scope.
 
-    Draws :func:`frame_for`; a selection with no report draws a "no data" panel (and warns).
+    Draws :func:`frame_for`; a selection with no report draws a "no data" panel (and warns) that
+    says why, and which scope would show the reports it left out.
 
     Args:
         panel: tidy cells (a report, a corpus or :func:`toolkit.load_demo`).
@@ -77,12 +92,16 @@ def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | Non
         agency, level, year: selectors (None or ``"(all)"`` = all).
         lang: ``"zh"`` or ``"en"``.
         source: caption (default: what the chart shows, :func:`toolkit.analyse.charts.caption_of`).
+        scope: ``members`` (default) or ``aggregates``: what is summed when no agency is chosen.
     """
     if view not in VIEWS:
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     agency, level, year = _pick(agency), _pick(level), _pick(year)
+    rule = _scope_for(agency, _pick(scope))
     lang_drawn = charts.fonts.resolve_lang(lang)
     where = _where(agency, level, year, lang_drawn)
+    if not agency:
+        where = " · ".join(x for x in (where, label(f"scope_rule.{rule}", lang_drawn)) if x)
     base = label(f"title.{view}", lang_drawn) if view != "heatmap" else None
     title = label("title.where", lang_drawn, title=base, where=where) if (where and base) else None
     if an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None).empty:
@@ -90,7 +109,17 @@ def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | Non
         what = where or label(f"view.{view}", lang_drawn)
         charts.no_data(fig, ax, what, label("chart.why_empty", lang_drawn), lang_drawn)
         return charts._finish(fig, base or label(f"view.{view}", lang_drawn), source, lang_drawn)
-    frame = frame_for(panel, view, agency=agency, level=level, year=year)
+    frame = frame_for(panel, view, agency=agency, level=level, year=year, scope=rule if not agency else None)
+    if title and year is None:  # the years drawn, after the selection: "…: Regional aggregates only · 2019, 2022–2025"
+        counted = frame[frame["n_reports"].fillna(0) > 0] if "n_reports" in frame else frame
+        years = sorted({int(y) for y in counted["year"].dropna()}) if "year" in counted else []
+        if years:
+            if view in ("refusals", "applicants", "review"):  # these charts add up the rows they are given
+                mode = "all" if len(years) > 1 else ("each" if agency else "pooled")
+            else:
+                mode = captions.default_mode(frame)
+            when = label(captions.years_key(mode, years), lang_drawn, years=captions.years_text(years, lang_drawn))
+            title = label("title.where", lang_drawn, title=base, where=f"{where} · {when}")
     if view == "outcomes":
         return charts.outcome_bars(frame, by=["year"], lang=lang_drawn, source=source, title=title)
     if view == "refusals":
@@ -111,7 +140,7 @@ _KEY_COLUMNS = ("outcome", "group", "reason", "applicant", "case_type", "level",
 
 
 def table_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
-              year: int | None = None, lang: str = "zh") -> pd.DataFrame:
+              year: int | None = None, lang: str = "zh", scope: str | None = None) -> pd.DataFrame:
     """The data of the chart :func:`figure_for` draws, with headers and key values in ``lang``.
 
     Examples:
@@ -120,7 +149,9 @@ def table_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None
         >>> list(t.columns[:3])
         ['年度', '报告数', '案件类型']
     """
-    frame = frame_for(panel, view, agency=agency, level=level, year=year).copy()
+    from toolkit.analyse.chartdata import tidy_numbers
+
+    frame = tidy_numbers(frame_for(panel, view, agency=agency, level=level, year=year, scope=scope).drop(columns="sources"))
     for col in _KEY_COLUMNS:
         if col in frame.columns:
             table = "review_litigation" if col == "case_type" else "requests"
@@ -149,26 +180,33 @@ def agencies(panel: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for a, g in per.groupby("agency", sort=True):
         rows.append({"agency": a, "scope": ", ".join(sorted(g["scope"].astype(str).unique())) if "scope" in g else "",
-                     "years": charts._years_text(g["year"].dropna().astype(int).tolist(), "en"),
+                     "years": years_text(g["year"].dropna().astype(int).tolist(), "en"),
                      "n_reports": g["source_file"].nunique() if "source_file" in g else len(g)})
     return pd.DataFrame(rows, columns=["agency", "scope", "years", "n_reports"])
 
 
-def export_name(view: str, agency=None, level=None, year=None, lang: str = "zh") -> str:
-    """A file name for an exported figure from its selectors.
+def export_name(view: str, agency=None, level=None, year=None, lang: str = "zh", scope: str | None = None) -> str:
+    """A file name for an exported figure from its selectors (the scope summed when no agency is chosen).
 
     Examples:
         >>> export_name("outcomes", "示例市公安局", None, 2024, "en")
         'outcomes-示例市公安局-all-2024-en'
+        >>> export_name("outcomes", None, None, None, "zh", scope="aggregates")
+        'outcomes-all-all-all-aggregates-zh'
     """
-    parts = [view, *(str(_pick(x)) if _pick(x) is not None else "all" for x in (agency, level, year)), lang]
-    return re.sub(r"[^\w.-]+", "_", "-".join(parts))
+    parts = [view, *(str(_pick(x)) if _pick(x) is not None else "all" for x in (agency, level, year))]
+    if scope and scope != "members" and _pick(agency) is None:  # a sum of aggregates never overwrites a sum of members
+        parts.append(scope)
+    return re.sub(r"[^\w.-]+", "_", "-".join([*parts, lang]))
 
 
 def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str] = VIEWS, lang: str = "zh",
              agency: str | None = None, level: str | None = None, year: int | None = None,
-             source: str | None = None, out_dir=None):
-    """An explorer: view / agency / level / year selectors, a language toggle and an export button.
+             source: str | None = None, out_dir=None, scope: str = "members"):
+    """An explorer: view / agency / level / year / scope selectors, a language toggle and an export button.
+
+    ``scope`` (``members`` or ``aggregates``) is what is summed when no agency is chosen; level
+    and scope options are worded in the chosen language.
 
     Returns:
         An ``ipywidgets.VBox`` (CSS class ``toolkit-explorer``); its ``.figure``
@@ -178,11 +216,14 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
     import ipywidgets as w
     from IPython.display import display
 
-    def options(col):
+    def options(col, lang_=lang):
+        """(text, value) pairs: levels in the chosen language, top down; "(all)" in words."""
+        every = (label("widget.all", lang_), ALL)
         if col not in panel.columns:
-            return [ALL]
-        vals = sorted(panel[col].dropna().unique().tolist())
-        return [ALL, *vals]
+            return [every]
+        vals = panel[col].dropna().unique().tolist()
+        vals = an.level_order(vals) if col == "level" else sorted(vals)
+        return [every, *((charts._value_name(v, lang_) if col == "level" else str(v), v) for v in vals)]
 
     layout = w.Layout(width="auto")
     style = {"description_width": "initial"}
@@ -191,21 +232,39 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
     agency_dd = w.Dropdown(options=options("agency"), value=agency or ALL, description=label("widget.agency"), style=style, layout=layout)
     level_dd = w.Dropdown(options=options("level"), value=level or ALL, description=label("widget.level"), style=style, layout=layout)
     year_dd = w.Dropdown(options=options("year"), value=year or ALL, description=label("widget.year"), style=style, layout=layout)
+    scope_dd = w.Dropdown(options=[(label(f"scope_rule.{v}", lang), v) for v in SCOPE_CHOICES], value=scope,
+                          description=label("widget.scope"), style=style, layout=layout,
+                          tooltip=label("widget.scope_help", lang))
     lang_tb = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang, style={"button_width": "70px"})
     export_btn = w.Button(description=label("widget.export"), icon="download", tooltip="PNG, SVG, PDF → outputs/figures")
     status = w.HTML()
     out = w.Output()
     for widget, cls in ((view_dd, "toolkit-view"), (agency_dd, "toolkit-agency"), (level_dd, "toolkit-level"),
-                        (year_dd, "toolkit-year"), (lang_tb, "toolkit-lang"), (export_btn, "toolkit-export"),
+                        (year_dd, "toolkit-year"), (scope_dd, "toolkit-scope"), (lang_tb, "toolkit-lang"), (export_btn, "toolkit-export"),
                         (status, "toolkit-status"), (out, "toolkit-output")):
         widget.add_class(cls)
 
-    box = w.VBox([w.HBox([view_dd, agency_dd]), w.HBox([level_dd, year_dd, lang_tb, export_btn]), status, out])
+    box = w.VBox([w.HBox([view_dd, agency_dd, scope_dd]), w.HBox([level_dd, year_dd, lang_tb, export_btn]), status, out])
     box.add_class("toolkit-explorer")
     box.figure = None
 
     def selection():
-        return dict(agency=agency_dd.value, level=level_dd.value, year=year_dd.value, lang=lang_tb.value)
+        return dict(agency=agency_dd.value, level=level_dd.value, year=year_dd.value, lang=lang_tb.value, scope=scope_dd.value)
+
+    def relabel(change):
+        """Selector texts in the chosen language; the selected values stay."""
+        new = change["new"]
+        for dd, col in ((agency_dd, "agency"), (level_dd, "level"), (year_dd, "year")):
+            keep = dd.value
+            dd.unobserve(refresh, names="value")
+            dd.options = options(col, new)
+            dd.value = keep
+            dd.observe(refresh, names="value")
+        keep = scope_dd.value
+        scope_dd.unobserve(refresh, names="value")
+        scope_dd.options = [(label(f"scope_rule.{v}", new), v) for v in SCOPE_CHOICES]
+        scope_dd.value = keep
+        scope_dd.observe(refresh, names="value")
 
     def refresh(*_):
         sel = selection()
@@ -224,14 +283,16 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
         if box.figure is None:
             return []
         sel = selection()
-        paths = charts.save(box.figure, export_name(view_dd.value, sel["agency"], sel["level"], sel["year"], sel["lang"]), out_dir=out_dir)
+        paths = charts.save(box.figure, export_name(view_dd.value, sel["agency"], sel["level"], sel["year"], sel["lang"], sel["scope"]),
+                            out_dir=out_dir)
         status.value = label("widget.exported", "zh", files=", ".join(p.name for p in paths))
         return paths
 
-    for widget in (view_dd, agency_dd, level_dd, year_dd, lang_tb):
+    lang_tb.observe(relabel, names="value")
+    for widget in (view_dd, agency_dd, level_dd, year_dd, scope_dd, lang_tb):
         widget.observe(refresh, names="value")
     export_btn.on_click(export)
     box.refresh, box.export = refresh, export
-    box.controls = {"view": view_dd, "agency": agency_dd, "level": level_dd, "year": year_dd, "lang": lang_tb, "export": export_btn}
+    box.controls = {"view": view_dd, "agency": agency_dd, "level": level_dd, "year": year_dd, "scope": scope_dd, "lang": lang_tb, "export": export_btn}
     refresh()
     return box

@@ -1,4 +1,5 @@
-"""Command line: ``toolkit parse``, ``toolkit export``, ``toolkit validate``, ``toolkit codebook``, ``toolkit collect``.
+"""Command line: ``toolkit parse``, ``toolkit export``, ``toolkit validate``, ``toolkit codebook``, ``toolkit collect``,
+``toolkit agencies``.
 
 A file that fails gets one line on stderr naming it and the reason; the rest
 still run; the exit status is non-zero when any file failed.
@@ -19,8 +20,10 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import codebook as cb
+from toolkit.cli.agencies import add_agencies_parser
 from toolkit.cli.corrections import add_corrections_option, corrected
-from toolkit.cli.validate import add_validate_parser
+from toolkit.cli.validate import REGISTRY_HELP, add_validate_parser
+from toolkit.errors import ToolkitError
 
 EXIT_CODES = """exit status:
   0    success
@@ -79,13 +82,12 @@ def _parse(args) -> int:
     # A bar redraws with carriage returns: only for a person at a terminal, never into a log file.
     progress = not args.quiet and (args.progress if args.progress is not None else sys.stderr.isatty())
     options = dict(workers=args.workers, engine=engine, scheduler=args.scheduler, progress=progress,
-                   chunk_size=args.chunk_size, force=args.force,
+                   chunk_size=args.chunk_size, force=args.force, registry=args.registry,
                    on_error=lambda msg: tqdm.write(error_line(msg), file=sys.stderr))
     summary = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     if _is_table_file(args.output):
         corpus = read_reports(args.inputs, cache_dir=args.cache_dir, **options)
-        if len(corpus.data):
-            write_table(corrected(corpus.data, args.corrections), args.output)
+        write_table(corrected(corpus.data, args.corrections), args.output)  # always: a header only when no file gave a cell
         parsed, failed = corpus.stats["files"] - corpus.stats["failed"], corpus.stats["failed"]
         summary(f"{parsed} parsed, {failed} failed")
         return 1 if failed or not parsed else 0
@@ -129,6 +131,10 @@ def _export(args) -> int:
             df = conform_tidy(read_csv(src, dtype=str, keep_default_na=False, na_values=[""]))
         else:
             raise SystemExit(f"toolkit: cannot export {src}: pass a shard folder or a tidy .parquet/.csv")
+        if args.registry:  # names mapped again with an edited registry (parse applied the one in force then)
+            from toolkit.corpus.agencies import annotate, read_registry
+
+            df = annotate(df, read_registry(args.registry))
         df = corrected(df, args.corrections)
         if args.table:
             df = wide_table(df, args.table, values=args.values)
@@ -167,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="shard output without a parse cache")
     p.add_argument("--force", action="store_true", help="re-parse every file (ignore the cache and earlier shards)")
     p.add_argument("--chunk-size", type=int, default=None, help="files per task")
+    p.add_argument("--registry", help=REGISTRY_HELP)
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line (errors still print)")
     bar = p.add_mutually_exclusive_group()
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
@@ -186,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--values", choices=("value", "raw"), default="value", help="with --table: numbers or printed text")
     e.add_argument("--sql", help="export the result of a DuckDB query over the views cells, files, errors")
     add_corrections_option(e)
+    e.add_argument("--registry", help="map the printed agency names again with this agency registry (agencies.csv); "
+                                      "default: keep agency_id and agency_name as parsed")
     e.set_defaults(func=_export)
     c = sub.add_parser("codebook", help="print the codebook", epilog=EXIT_CODES,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -199,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit.cli.review import add_review_parser
 
     add_review_parser(sub)
+    add_agencies_parser(sub)
     from toolkit.collect.cli import add_parser as add_collect_parser
 
     add_collect_parser(sub)
@@ -218,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         print("toolkit: interrupted", file=sys.stderr)
         return 130
     except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:  # a mistyped path: one line, no traceback
+        print(error_line(str(exc)), file=sys.stderr)
+        return 2
+    except ToolkitError as exc:  # e.g. an agencies.csv that cannot be used: one line naming it
         print(error_line(str(exc)), file=sys.stderr)
         return 2
 

@@ -22,6 +22,8 @@ import pandas as pd
 from toolkit.errors import ToolkitError
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+REGISTRY_HELP = ("agency registry (agencies.csv) for every file; default: the nearest agencies.csv beside the files "
+                 "(their folder or a parent), with the nearest SOURCES.csv")
 
 
 def add_validate_parser(subparsers) -> argparse.ArgumentParser:
@@ -39,6 +41,7 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
                    help="write the checks table instead of the findings: one row per rule instance evaluated, with its "
                         "outcome (passed, failed, not_assessable, imputed) and reason (csv or json)")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
+    p.add_argument("--registry", default=None, help=REGISTRY_HELP)
     from toolkit.cli.corrections import add_corrections_option
 
     add_corrections_option(p)
@@ -82,6 +85,7 @@ def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], sh
 
 def validate_command(args) -> int:
     """Run ``toolkit validate``; returns the exit status."""
+    from toolkit.corpus.agencies import annotate_report, facts_for
     from toolkit.corpus.files import discover  # the same file walker as `toolkit parse`
     from toolkit.read.report import read_report
     from toolkit.validation.api import run_checks
@@ -97,9 +101,14 @@ def validate_command(args) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE
+    try:  # what the folders state (agencies.csv, SOURCES.csv), applied as `toolkit parse` applies it
+        facts = facts_for([str(f) for f in files], getattr(args, "registry", None))
+    except ToolkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE
     for f in files:
         try:
-            reports.append(read_report(f))
+            reports.append(annotate_report(read_report(f), *facts.get(str(f), (None, {}))))
         except ToolkitError as exc:
             unreadable.append(str(exc))
             print(f"error: {exc}", file=sys.stderr)

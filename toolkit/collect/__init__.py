@@ -6,10 +6,14 @@ pages and their attachments, each saved under ``DIR/files/`` and recorded in
 ``DIR/manifest.csv`` (:mod:`toolkit.collect.manifest`). ``toolkit parse DIR``
 then carries each file's ``source_url`` and ``fetched_at`` into the tidy data.
 
-Modules: :mod:`~toolkit.collect.fetch` (the polite client),
+Modules: :mod:`~toolkit.collect.fetch` (the polite client) over
+:mod:`~toolkit.collect.transport` (one connection per request, a deadline per
+response), :mod:`~toolkit.collect.urls` (malformed URLs, origins),
 :mod:`~toolkit.collect.links` (links and pagination),
 :mod:`~toolkit.collect.sniff` (what a file is), :mod:`~toolkit.collect.names`
-(safe file names), :mod:`~toolkit.collect.manifest`,
+(safe file names, one URL per name), :mod:`~toolkit.collect.manifest`,
+:mod:`~toolkit.collect.lock` (one run per folder),
+:mod:`~toolkit.collect.options` (what a run is given),
 :mod:`~toolkit.collect.crawl` (the crawl), :mod:`~toolkit.collect.cli`.
 """
 

@@ -2,7 +2,9 @@
 
 Exit status: 0 when every fetch succeeded (refusals by rule, ``robots`` and
 ``off-site``, are recorded but are no failure), 1 when a fetch failed (HTTP
-error, timeout, too large, not a report file), 2 on bad input.
+error, timeout, too large, not a report file, a malformed URL), 2 on bad input
+(an option out of range, a start URL that is not a valid http(s) URL) or when
+another run is writing to the folder: one line on stderr, before any request.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="another host that may be requested (repeatable)")
     p.add_argument("--refresh", action="store_true",
                    help="fetch again what is already there (conditional requests where the server allows)")
-    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per-request timeout (default 30)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="seconds to connect and for each read (default 30); a whole response gets 10 times this, "
+                        "plus a second per 16 KiB received")
     p.add_argument("--contact", metavar="TEXT", help="an e-mail or URL put in the User-Agent")
-    p.add_argument("--retries", type=int, default=3, choices=range(0, 4), metavar="N",
+    p.add_argument("--retries", type=int, default=3, metavar="N",
                    help="retries on 429, 5xx and timeouts (0-3, default 3)")
     p.add_argument("--backoff", type=float, default=1.0, metavar="SECONDS",
                    help="first pause before a retry, doubling each time (default 1.0)")
@@ -41,6 +45,13 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
                    help="longest Retry-After honoured (default 60)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)
+
+    def one_line_error(message: str):
+        # argparse prints the usage too: a bad option value gets one line, like every other bad input.
+        print(f"error: toolkit collect: {' '.join(message.split())}", file=sys.stderr)
+        raise SystemExit(2)
+
+    p.error = one_line_error
     return p
 
 

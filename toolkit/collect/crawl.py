@@ -22,33 +22,30 @@ fetched again, conditionally when the server gave an ETag or Last-Modified.
 
 from __future__ import annotations
 
-import email.message
+import errno
 import os
 import re
 import shutil
 import sys
 from collections import deque
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
 
 import pandas as pd
 
 from toolkit import limits
 from toolkit.collect import manifest as mf
-from toolkit.collect.fetch import PoliteClient, Response, origin_of, parse_allow_host, utc_now
-from toolkit.collect.links import DEFAULT_MATCH, Page, is_attachment, list_prefix, normalise_url, pagination, parse_page
-from toolkit.collect.names import inside, safe_relpath
+from toolkit.collect.fetch import PoliteClient, Response, utc_now
+from toolkit.collect.links import DEFAULT_MATCH, Page, is_attachment, list_prefix, pagination, parse_page
+from toolkit.collect.lock import FolderLock
+from toolkit.collect.names import NameBook, disposition_name, inside, safe_relpath
+from toolkit.collect.options import CollectError, check_number, check_url, user_agent
 from toolkit.collect.sniff import FILE_KINDS, sniff_file, suffix_for
+from toolkit.collect.urls import origin_of, parse_allow_host
 
 # Headings every report prints (2019 and 2021 templates): a page that has them is a report, not a list.
 _REPORT_HEADINGS = (re.compile(r"主动公开政府信息情况"), re.compile(r"收到和处理政府信息公开申请情况"),
                     re.compile(r"行政复议"))
-
-
-class CollectError(ValueError):
-    """Bad input to :func:`collect` (a URL, a pattern, the output folder), in one line."""
 
 
 @dataclass
@@ -58,55 +55,6 @@ class _Item:
     found_on: str = ""
     link_text: str = ""
     start: int = 0
-
-
-def user_agent(contact: str | None) -> str:
-    """The User-Agent: the toolkit, its version and how to reach whoever runs it.
-
-    Examples:
-        >>> user_agent("data@example.org").startswith("ogi-toolkit/")
-        True
-    """
-    try:
-        version = metadata.version("ogi-toolkit")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    # A header is ASCII on one line: a non-ASCII contact is percent-encoded, line breaks are folded.
-    contact = quote(" ".join((contact or "").split()), safe="@:/.+-_~?=&#%;, ")
-    extra = f"; +{contact}" if contact else ""
-    return f"ogi-toolkit/{version} (OGI annual-report collector{extra})"
-
-
-def _check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise CollectError(f"{url}: not an http(s) URL (write it with http:// or https://)")
-    try:
-        _ = parts.port  # urlsplit checks the port only when it is read
-    except ValueError:
-        raise CollectError(f"{url}: bad port") from None
-    return normalise_url(url)
-
-
-def _disposition_name(value: str | None) -> str | None:
-    if not value:
-        return None
-    msg = email.message.Message()
-    msg["content-disposition"] = value
-    name = msg.get_filename()
-    if not name:
-        return None
-    try:  # servers send UTF-8 or GBK bytes that the HTTP layer read as Latin-1
-        raw = name.encode("latin-1")
-        for enc in ("utf-8", "gb18030"):
-            try:
-                name = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-    except UnicodeEncodeError:
-        pass
-    return unquote(name)
 
 
 def _is_report_page(page: Page, pattern: re.Pattern) -> bool:
@@ -127,14 +75,20 @@ class Crawler:
         self.refresh = refresh
         self.on_failure = on_failure
         self.partial = out_dir / ".partial"
-        shutil.rmtree(self.partial, ignore_errors=True)  # bodies cut by a kill are never kept
+        shutil.rmtree(self.partial, ignore_errors=True)  # bodies cut by a kill are never kept (the folder is locked)
         try:
             self.previous = {r["url"]: r for r in mf.read_manifest(out_dir).to_dict("records")}
         except FileNotFoundError:
             self.previous = {}
+        except ValueError as exc:
+            raise CollectError(str(exc)) from None
+        self.names = NameBook(out_dir, {r["path"]: u for u, r in self.previous.items() if r["path"]})
         self.writer = mf.ManifestWriter(out_dir)
         self.seen: set[str] = set()
         self.queue: deque[_Item] = deque()
+        self.recorded: set[str] = set()  # URLs with a row from this run
+        self.queued: set[str] = set()  # URLs in the queue: a link met again is not queued twice
+        self.lists_queued: dict[int, int] = {}  # list pages in the queue, per start URL (no scan of the queue)
         self.pages_per_start: dict[int, int] = {}
         self.counts = {"list": 0, "report": 0, "attachment": 0, "failed": 0, "refused": 0, "reused": 0}
         self.failed_now: list[dict] = []
@@ -155,6 +109,7 @@ class Crawler:
         values.update({k: (None if pd.isna(v) else v) for k, v in extra.items()})
         row = mf.new_row(**values)
         self.writer.append(row)
+        self.recorded.add(item.url)
         self._count(row)
         return row
 
@@ -178,9 +133,39 @@ class Crawler:
     def run(self, urls: list[str]) -> None:
         for i, url in enumerate(urls):
             self.pages_per_start[i] = 0
-            self.queue.append(_Item(url, "start", start=i))
+            self._enqueue(_Item(url, "start", start=i))
             while self.queue:
-                self.visit(self.queue.popleft())
+                item = self.queue.popleft()
+                self.queued.discard(item.url)
+                if item.kind == "list":
+                    self.lists_queued[item.start] -= 1
+                self._visit_guarded(item)
+
+    def _enqueue(self, item: _Item) -> None:
+        if item.url in self.seen or item.url in self.queued:
+            return
+        self.queue.append(item)
+        self.queued.add(item.url)
+        if item.kind == "list":
+            self.lists_queued[item.start] = self.lists_queued.get(item.start, 0) + 1
+
+    def _visit_guarded(self, item: _Item) -> None:
+        """Visit one URL; whatever a page, a header or a path does to it stays that URL's failure."""
+        try:
+            self.visit(item)
+        except CollectError:
+            raise
+        except Exception as exc:  # one URL's failure must never end the crawl of the others
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise CollectError(f"{self.out}: {exc.strerror or exc}") from None  # no later URL can be saved
+            reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
+            if item.url in self.recorded:
+                # its row is written (the file is in place): only following its links failed
+                if self.on_failure is not None:
+                    self.on_failure(f"{item.url}: links not followed ({reason})")
+                return
+            kind = item.kind if item.kind != "start" else "report"
+            self._record(item, kind, None, error="failed", detail=reason)
 
     def visit(self, item: _Item) -> None:
         if item.url in self.seen:
@@ -191,10 +176,9 @@ class Crawler:
             self.counts["reused"] += 1
             self._follow_saved(item, prev)
             return
-        reason = self.client.check(item.url)
+        reason, detail = self.client.check_url(item.url)
         if reason:
             kind = item.kind if item.kind != "start" else "report"
-            detail = "robots.txt did not answer" if reason in ("timeout", "connection") else ""
             self._record(item, kind, None, error="off-site" if reason == "scheme" else reason, detail=detail)
             return
         headers = {}
@@ -215,7 +199,14 @@ class Crawler:
         return mf.good(prev["status"]) and not prev["error"] and self._file_there(prev)
 
     def _file_there(self, prev: dict) -> bool:
-        return bool(prev["path"]) and (self.out / prev["path"]).is_file()
+        """The row's file is in place with the size the row records (else it was lost or overwritten)."""
+        if not prev["path"]:
+            return False
+        try:
+            size = (self.out / prev["path"]).stat().st_size
+        except (OSError, ValueError):
+            return False
+        return (self.out / prev["path"]).is_file() and (pd.isna(prev["bytes"]) or size == int(prev["bytes"]))
 
     def _follow_saved(self, item: _Item, prev: dict) -> None:
         """Follow the links of a page collected earlier, from its saved copy (no request)."""
@@ -258,10 +249,18 @@ class Crawler:
             rel = "_lists/" + safe_relpath(item.url, ".html")
         else:
             rel = "files/" + safe_relpath(item.url, suffix_for(content, item.url),
-                                          _disposition_name(resp.headers.get("content-disposition")))
-        target = inside(self.out, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(resp.tmp_path, target)  # atomic: a kill leaves the old file or the new one, never half
+                                          disposition_name(resp.headers.get("content-disposition")))
+        try:
+            rel = self.names.place(item.url, rel)  # one URL per file name
+            target = inside(self.out, rel)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(resp.tmp_path, target)  # atomic: a kill leaves the old file or the new one, never half
+            mf.fsync_folder(target.parent)  # the rename is on disk before the row that names it
+        except (OSError, ValueError) as exc:
+            if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+                raise
+            self._record(item, kind, resp, error="cannot save", detail=f"{rel}: {' '.join(str(exc).split())}")
+            return
         resp.tmp_path = None
         self._record(item, kind, resp, path=rel)
         if page is not None:
@@ -273,22 +272,22 @@ class Crawler:
             # Pagination stays under the folder of the start URL (or of this page when the start was a report).
             prefix = list_prefix(self._start_url(item))
             for link in pagination(page, prefix):
-                if link.url not in self.seen and self._pages_queued(item.start) < self.max_pages:
-                    self.queue.append(_Item(link.url, "list", item.url, link.label, item.start))
+                if self._pages_queued(item.start) >= self.max_pages:
+                    break
+                self._enqueue(_Item(link.url, "list", item.url, link.label, item.start))
             for link in page.links:
-                if self.pattern.search(link.label) and link.url not in self.seen:
-                    self.queue.append(_Item(link.url, "report", item.url, link.label, item.start))
+                if self.pattern.search(link.label):
+                    self._enqueue(_Item(link.url, "report", item.url, link.label, item.start))
         elif kind == "report":
             for link in page.links:
-                if is_attachment(link) and link.url not in self.seen:
-                    self.queue.append(_Item(link.url, "attachment", item.url, link.label, item.start))
+                if is_attachment(link):
+                    self._enqueue(_Item(link.url, "attachment", item.url, link.label, item.start))
 
     def _start_url(self, item: _Item) -> str:
         return self.starts[item.start]
 
     def _pages_queued(self, start: int) -> int:
-        queued = sum(1 for q in self.queue if q.kind == "list" and q.start == start)
-        return self.pages_per_start.get(start, 0) + queued
+        return self.pages_per_start.get(start, 0) + self.lists_queued.get(start, 0)
 
     def close(self) -> None:
         self.writer.close()
@@ -317,7 +316,8 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
             default: 政府信息公开 … 年度报告 / 年报.
         allow_hosts: more origins that may be requested (``HOST`` or ``HOST:PORT``).
         refresh: fetch again what is already there (conditionally where possible).
-        timeout: seconds to connect and for each read.
+        timeout: seconds to connect and for each read; a whole response must
+            arrive within ten times this (else it is cut off: ``timeout``).
         contact: an e-mail or URL for the User-Agent (so a webmaster can reach you).
         retries: retries on 429, 5xx and timeouts (3 at most).
         backoff: first pause before a retry, doubling each time.
@@ -333,26 +333,40 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
         ``reused``, ``failed``, ``refused``, ``requests``.
 
     Raises:
-        CollectError: a start URL is not http(s), the pattern does not
-            compile, or the output folder cannot be used (one line).
+        CollectError: a start URL is not a valid http(s) URL, the pattern
+            does not compile, a number is out of range (or not finite), the
+            output folder cannot be used, or another run is writing to it
+            (one line).
 
     Examples:
         >>> collect(["ftp://example.gov.cn/x"], "/tmp/never")
         Traceback (most recent call last):
         ...
-        toolkit.collect.crawl.CollectError: ftp://example.gov.cn/x: not an http(s) URL (write it with http:// or https://)
+        toolkit.collect.options.CollectError: ftp://example.gov.cn/x: not an http(s) URL (write it with http:// or https://)
     """
     if isinstance(urls, str):
         urls = [urls]
-    starts = list(dict.fromkeys(_check_url(u) for u in urls))
+    starts = list(dict.fromkeys(check_url(u) for u in urls))
     if not starts:
         raise CollectError("no start URL given")
     try:
         pattern = re.compile(match or DEFAULT_MATCH)
-    except re.error as exc:
+    except (re.error, RecursionError, OverflowError) as exc:
         raise CollectError(f"--match {match!r}: not a regular expression ({exc})") from None
-    if max_pages < 1 or delay < 0 or timeout <= 0:
-        raise CollectError("--max-pages must be ≥ 1, --delay ≥ 0 and --timeout > 0")
+    check_number("--delay", delay, low=0)
+    check_number("--timeout", timeout, low=0, above=True)
+    check_number("--max-pages", max_pages, low=1, whole=True)
+    check_number("--retries", retries, low=0, high=3, whole=True)
+    check_number("--backoff", backoff, low=0)
+    check_number("--retry-after-cap", retry_after_cap, low=0)
+    if max_bytes is not None:
+        check_number("max_bytes", max_bytes, low=1, whole=True)
+    allowed = {origin_of(u) for u in starts}
+    for host in allow_hosts or ():
+        try:
+            allowed |= parse_allow_host(host)
+        except ValueError as exc:
+            raise CollectError(str(exc)) from None
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise CollectError(f"{out}: exists and is not a folder")
@@ -360,25 +374,33 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CollectError(f"{out}: cannot create the folder ({exc.strerror})") from None
-    allowed = {origin_of(u) for u in starts}
-    for host in allow_hosts or ():
-        try:
-            allowed |= parse_allow_host(host)
-        except ValueError as exc:
-            raise CollectError(str(exc)) from None
     if progress is None:
         progress = sys.stderr.isatty()
     limit = max_bytes if max_bytes is not None else limits.current().max_download_bytes
-    client = PoliteClient(allowed, user_agent(contact), delay=delay, timeout=timeout, max_bytes=limit,
-                          retries=retries, backoff=backoff, retry_after_cap=retry_after_cap, on_request=on_request)
-    crawler = Crawler(out, client, pattern, max_pages, refresh, progress, on_failure)
-    crawler.starts = starts
+    lock = FolderLock(out)
     try:
-        crawler.run(starts)
+        locked = lock.acquire()
+    except OSError as exc:
+        raise CollectError(f"{out}: cannot lock the folder ({exc.strerror})") from None
+    if not locked:
+        raise CollectError(f"{out}: another collect run is writing to this folder; wait for it to end, "
+                           "or collect into another folder")
+    try:
+        client = PoliteClient(allowed, user_agent(contact), delay=delay, timeout=timeout, max_bytes=limit,
+                              retries=retries, backoff=backoff, retry_after_cap=retry_after_cap,
+                              on_request=on_request)
+        try:
+            crawler = Crawler(out, client, pattern, int(max_pages), refresh, progress, on_failure)
+            crawler.starts = starts
+            try:
+                crawler.run(starts)
+            finally:
+                crawler.close()
+        finally:
+            client.close()
+        result = mf.compact(out)
     finally:
-        crawler.close()
-        client.close()
-    result = mf.compact(out)
+        lock.release()
     result.attrs["stats"] = dict(crawler.counts, requests=client.requests)
     result.attrs["failures"] = [f"{r['url']}: {r['error']}" for r in crawler.failed_now]
     return result

@@ -1,6 +1,7 @@
 """The polite HTTP client: robots.txt, one request at a time per origin, delay, retries, size limit.
 
-Built on httpx (streaming responses, per-phase timeouts) and
+Built on httpx (streaming responses; :mod:`~toolkit.collect.transport`: one
+connection per request, a deadline for the whole response) and
 :mod:`urllib.robotparser`. An *origin* is scheme, host and port: robots.txt,
 the delay and the allow-list all apply per origin.
 
@@ -12,7 +13,16 @@ the delay and the allow-list all apply per origin.
   most) after an exponential backoff, or after ``Retry-After`` when the server
   sends one, up to ``retry_after_cap`` seconds.
 - Redirects are followed by hand, one hop at a time, each hop checked like a
-  new URL (allow-list, robots, delay).
+  new URL (allow-list, robots, delay). robots.txt itself follows up to five
+  redirects within the allowed origins (RFC 9309); one that leads elsewhere,
+  or further, makes its origin's URLs failures, never "no rules".
+- A whole response (headers and body) must arrive within ``10 × timeout``,
+  plus a second per 16 KiB received (a large file on a steady connection is
+  never cut); a server that drips it is cut off there (``timeout``, not
+  retried).
+- A malformed URL, ``Location``, ``Content-Encoding`` or protocol answer is
+  the failure of that one URL (``bad url``, ``bad redirect``, ``bad encoding``,
+  ``connection``), never an exception.
 - Bodies are streamed to a temporary file next to their destination; a body
   larger than ``max_bytes`` (by ``Content-Length`` or while streaming) is
   deleted and reported ``too large``.
@@ -39,44 +49,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from toolkit.collect.transport import DeadlineBackend, DeadlineExceeded, make_client
+from toolkit.collect.urls import join_url, origin_of, url_problem
+
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin_of(url: str) -> str:
-    """``scheme://host:port`` of a URL (the default port made explicit)."""
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    try:
-        port = parts.port or _DEFAULT_PORTS.get(scheme)
-    except ValueError:
-        port = None
-    host = (parts.hostname or "").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}:{port}"
-
-
-def parse_allow_host(text: str, scheme_hint: str = "https") -> set[str]:
-    """Origins named by an ``--allow-host`` value: ``host``, ``host:port`` or a URL.
-
-    A bare host allows both http and https on their default ports.
-
-    Examples:
-        >>> sorted(parse_allow_host("www.gov.cn"))
-        ['http://www.gov.cn:80', 'https://www.gov.cn:443']
-        >>> sorted(parse_allow_host("127.0.0.1:8001"))
-        ['http://127.0.0.1:8001', 'https://127.0.0.1:8001']
-    """
-    text = text.strip()
-    if "://" in text:
-        return {origin_of(text)}
-    host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
-    if not host:
-        host, port = text, ""
-    if not host or (port and not port.isdigit()) or "/" in host:
-        raise ValueError(f"--allow-host {text!r}: expected HOST or HOST:PORT")
-    return {f"http://{host.lower()}:{port or 80}", f"https://{host.lower()}:{port or 443}"}
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
+DEADLINE_FACTOR = 10  # a whole response may take this many times --timeout
 
 
 @dataclass
@@ -100,6 +79,7 @@ class Response:
     tmp_path: Path | None = None
     error: str = ""
     detail: str = ""
+    retryable: bool = True  # False for a response cut at its deadline: a dripping server is not retried
 
     @property
     def refused(self) -> bool:
@@ -130,7 +110,8 @@ class PoliteClient:
         user_agent: the ``User-Agent`` header (names the toolkit, its version and a contact).
         delay: minimum seconds between two requests to one origin.
         timeout: seconds for connecting and for each read; a whole response
-            may take ten times this.
+            (headers and body) must arrive within ``DEADLINE_FACTOR`` times
+            this, plus a second per 16 KiB received.
         max_bytes: largest body accepted.
         retries: retries after the first attempt (429, 5xx, timeouts, dropped connections).
         backoff: first backoff in seconds (doubles on each retry).
@@ -153,9 +134,9 @@ class PoliteClient:
         self.requests = 0
         self._last_done: dict[str, float] = {}
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
-        # trust_env=False: no proxy or .netrc from the environment decides where requests go.
-        self._http = httpx.Client(headers={"User-Agent": user_agent}, timeout=httpx.Timeout(self.timeout),
-                                  follow_redirects=False, trust_env=False)
+        self._robots_failure: dict[str, tuple[str, str]] = {}
+        self._backend = DeadlineBackend()
+        self._http = make_client(user_agent, self.timeout, self._backend)
 
     def close(self) -> None:
         self._http.close()
@@ -169,17 +150,30 @@ class PoliteClient:
     # -- rules ------------------------------------------------------------------------------------------
 
     def check(self, url: str) -> str:
-        """``""`` when ``url`` may be requested, else the reason it may not (``off-site``, ``robots``, ``scheme``)."""
+        """``""`` when ``url`` may be requested, else the reason it may not (see :meth:`check_url`)."""
+        return self.check_url(url)[0]
+
+    def check_url(self, url: str) -> tuple[str, str]:
+        """``("", "")`` when ``url`` may be requested, else ``(reason, detail)``.
+
+        Reasons: ``bad url`` (malformed), ``scheme`` (not http(s)), ``off-site``,
+        ``robots``, or the failure that left robots.txt unknown (``timeout``,
+        ``connection``, ``robots.txt``): without its rules nothing of the origin is fetched.
+        """
+        problem = url_problem(url)
+        if problem:
+            return "bad url", problem
         if urlsplit(url).scheme.lower() not in ("http", "https"):
-            return "scheme"
+            return "scheme", ""
         if origin_of(url) not in self.allowed:
-            return "off-site"
+            return "off-site", ""
         rp = self._robots_for(url)
-        if getattr(rp, "unreachable", ""):
-            return rp.unreachable  # the host did not answer at all: a failure, not a rule
+        failure = self._robots_failure.get(origin_of(url))
+        if failure:
+            return failure
         if not rp.can_fetch(self.user_agent, url):
-            return "robots"
-        return ""
+            return "robots", ""
+        return "", ""
 
     def _robots_for(self, url: str) -> urllib.robotparser.RobotFileParser:
         origin = origin_of(url)
@@ -189,23 +183,44 @@ class PoliteClient:
         rp = urllib.robotparser.RobotFileParser()
         robots_url = urljoin(url, "/robots.txt")
         rp.set_url(robots_url)
-        self._robots[origin] = rp  # set first: the robots fetch itself must not recurse
-        rp.allow_all = True
-        got = self._request(robots_url, {})
-        rp.allow_all = False
+        self._robots[origin] = rp
+        got, failure = self._fetch_robots(robots_url)
         # RFC 9309: 4xx means no rules; a robots.txt that errs (5xx) means keep out; a host that does not
-        # answer at all is reported as the failure it is (timeout, connection) for each of its URLs.
-        if got.error in ("timeout", "connection"):
-            rp.unreachable = got.error
+        # answer, or a robots.txt that cannot be followed, is reported as the failure it is for each URL.
+        if failure:
+            self._robots_failure[origin] = failure
+        elif got.error in ("timeout", "connection"):
+            self._robots_failure[origin] = (got.error, "robots.txt did not answer")
         elif got.error and not (got.status and 400 <= got.status < 500):
             rp.disallow_all = True
         elif got.status == 200 and got.tmp_path is not None:
-            lines = got.tmp_path.read_bytes()[:512 * 1024].decode("utf-8", errors="replace").splitlines()
-            rp.parse(lines)
+            rp.parse(robots_lines(got.tmp_path.read_bytes()[:512 * 1024]))
         else:
             rp.allow_all = True
         got.discard()
         return rp
+
+    def _fetch_robots(self, robots_url: str) -> tuple[Response, tuple[str, str] | None]:
+        """robots.txt after at most five redirects, each within the allowed origins."""
+        current = robots_url
+        for hop in range(ROBOTS_REDIRECTS + 1):
+            got = self._request(current, {})
+            if got.status not in REDIRECT_STATUSES or got.error:
+                return got, None
+            got.discard()
+            if hop == ROBOTS_REDIRECTS:
+                break
+            location = (got.headers.get("location") or "").strip()
+            if not location:
+                return got, ("robots.txt", f"{current}: a redirect without a Location")
+            nxt, problem = join_url(current, location)
+            if problem:
+                return got, ("robots.txt", f"{current} redirects to a malformed URL ({problem})")
+            if origin_of(nxt) not in self.allowed:
+                return got, ("robots.txt", f"{robots_url} redirects to {origin_of(nxt)}, not an allowed host "
+                                           "(add it with --allow-host to read its rules)")
+            current = nxt
+        return got, ("robots.txt", f"{robots_url}: more than {ROBOTS_REDIRECTS} redirects")
 
     # -- requests ---------------------------------------------------------------------------------------
 
@@ -213,21 +228,24 @@ class PoliteClient:
         """GET ``url`` politely, following allowed redirects; the body lands in ``Response.tmp_path``."""
         current = url
         for _hop in range(10):
-            reason = self.check(current)
+            reason, detail = self.check_url(current)
             if reason:
-                detail = "robots.txt did not answer" if reason in ("timeout", "connection") else ""
                 return Response(url, final_url=current, error=reason if reason != "scheme" else "off-site",
                                 detail=detail, fetched_at=utc_now())
             got = self._request(current, headers or {}, tmp_dir)
             got.url = url
-            if got.status in (301, 302, 303, 307, 308) and not got.error:
+            if got.status in REDIRECT_STATUSES and not got.error:
                 got.discard()
-                location = got.headers.get("location")
+                location = (got.headers.get("location") or "").strip()
                 if not location:
                     got.error = f"http {got.status}"
                     got.detail = "redirect without a Location"
                     return got
-                current = urljoin(current, location.strip())
+                nxt, problem = join_url(current, location)
+                if problem:
+                    got.error, got.detail = "bad redirect", f"Location {location[:200]!r}: {problem}"
+                    return got
+                current = nxt
                 continue
             return got
         return Response(url, final_url=current, error="redirects", detail="more than 10 redirects",
@@ -247,7 +265,7 @@ class PoliteClient:
             self._wait(origin)
             got, retry_after = self._once(url, headers, tmp_dir)
             self._last_done[origin] = time.monotonic()
-            retryable = got.status in RETRY_STATUSES or got.error in ("timeout", "connection")
+            retryable = got.retryable and (got.status in RETRY_STATUSES or got.error in ("timeout", "connection"))
             if not retryable or attempt >= self.retries:
                 return got
             got.discard()
@@ -263,7 +281,8 @@ class PoliteClient:
             self.on_request("GET", url)
         self.requests += 1
         retry_after = None
-        deadline = time.monotonic() + 10 * self.timeout
+        budget = DEADLINE_FACTOR * self.timeout
+        self._backend.start(budget)
         try:
             with self._http.stream("GET", url, headers=headers) as r:
                 out.status = r.status_code
@@ -281,18 +300,34 @@ class PoliteClient:
                 if length.isdigit() and int(length) > self.max_bytes:
                     out.error, out.detail = "too large", f"Content-Length {length} > {self.max_bytes} bytes"
                     return out, None
-                self._stream(r, out, tmp_dir, deadline)
+                self._stream(r, out, tmp_dir)
         except TooLarge:
             out.error, out.detail = "too large", f"more than {self.max_bytes} bytes"
         except httpx.TimeoutException as exc:
             out.error, out.detail = "timeout", type(exc).__name__
+            if isinstance(exc.__cause__, DeadlineExceeded) or self._backend.expired():
+                out.detail = f"the whole response took more than {budget:g} s (and a second per 16 KiB received)"
+                out.retryable = False
+        except httpx.DecodingError as exc:
+            encoding = out.headers.get("content-encoding", "?")
+            out.error, out.detail = "bad encoding", f"Content-Encoding {encoding}: {_one_line(exc)}"
+            out.retryable = False
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
+            out.error, out.detail = "bad url", _one_line(exc)
+            out.retryable = False
         except httpx.TransportError as exc:
-            out.error, out.detail = "connection", " ".join(str(exc).split())[:200] or type(exc).__name__
-        except httpx.InvalidURL as exc:
-            out.error, out.detail = "bad url", str(exc)
+            out.error, out.detail = "connection", _one_line(exc) or type(exc).__name__
+        except (httpx.HTTPError, httpx.StreamError, ValueError, UnicodeError) as exc:
+            # whatever else a server can make the HTTP layer refuse (a header it cannot decode…)
+            out.error, out.detail = "bad response", f"{type(exc).__name__}: {_one_line(exc)}"
+            out.retryable = False
+        finally:
+            self._backend.stop()
+        if out.error:
+            out.discard()
         return out, retry_after
 
-    def _stream(self, r: httpx.Response, out: Response, tmp_dir: Path | None, deadline: float) -> None:
+    def _stream(self, r: httpx.Response, out: Response, tmp_dir: Path | None) -> None:
         if tmp_dir is not None:
             tmp_dir.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=".part-")
@@ -301,19 +336,33 @@ class PoliteClient:
         size = 0
         try:
             with os.fdopen(fd, "wb") as f:
-                for chunk in r.iter_bytes(64 * 1024):
+                for chunk in r.iter_bytes():
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise TooLarge()
-                    if time.monotonic() > deadline:
-                        raise httpx.ReadTimeout("response too slow")
                     h.update(chunk)
                     f.write(chunk)
+                f.flush()
+                os.fsync(f.fileno())  # the body is on disk before it is renamed into place
         except BaseException:
             tmp.unlink(missing_ok=True)  # a partial body never stays on disk
             raise
         out.final_url = str(r.url)
         out.bytes, out.sha256, out.tmp_path = size, h.hexdigest(), tmp
+
+
+def robots_lines(data: bytes) -> list[str]:
+    """The lines of a robots.txt: UTF-8 (RFC 9309), a byte-order mark dropped, any line ending.
+
+    Examples:
+        >>> robots_lines(b"\\xef\\xbb\\xbfUser-agent: *\\r\\nDisallow: /private/\\r\\n")
+        ['User-agent: *', 'Disallow: /private/']
+    """
+    return data.decode("utf-8-sig", errors="replace").lstrip("\ufeff").splitlines()
+
+
+def _one_line(exc) -> str:
+    return " ".join(str(exc).split())[:200]
 
 
 def _retry_after(value: str | None) -> float | None:

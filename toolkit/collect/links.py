@@ -43,15 +43,22 @@ _TRS_PAGER = re.compile(r"createPageHTML\(\s*['\"]?(\d+)['\"]?\s*,\s*['\"]?(\d+)
                         r"\s*['\"](\w+)['\"]")
 _MAX_PAGE_BYTES = 20 * 1024 * 1024
 _SPACE = re.compile(r"\s+")
+_SCHEME = re.compile(r"\s*([A-Za-z][A-Za-z0-9+.\-]*):")  # none: a relative link that could not be joined
 
 
 @dataclass(frozen=True)
 class Link:
-    """A link: absolute URL (no fragment), its text and its ``title`` attribute (one line each)."""
+    """A link: absolute URL (no fragment), its text and its ``title`` attribute (one line each).
+
+    ``problem`` says why the URL is malformed (``url`` then holds it as written,
+    joined to the page's URL where that worked): it is recorded as the failure
+    of that one link, never requested.
+    """
 
     url: str
     text: str
     title: str = ""
+    problem: str = ""
 
     @property
     def label(self) -> str:
@@ -62,6 +69,8 @@ class Link:
 
     @property
     def suffix(self) -> str:
+        if self.problem:
+            return PurePosixPath(self.url.split("?")[0].split("#")[0]).suffix.lower()
         return PurePosixPath(urlsplit(self.url).path).suffix.lower()
 
 
@@ -89,20 +98,51 @@ def decode_html(data: bytes, header_charset: str | None = None) -> str:
         data = data[3:]
     candidates = ["utf-8"]
     for name in (header_charset, declared_charset(data)):
-        if name:
-            name = name.lower()
-            name = "gb18030" if name in ("gb2312", "gbk", "x-gbk", "cp936") else name
-            try:
-                candidates.append(codecs.lookup(name).name)
-            except LookupError:
-                pass
+        codec = _html_codec(name)
+        if codec:
+            candidates.append(codec)
     candidates.append("gb18030")
     for enc in dict.fromkeys(candidates):
         try:
             return data.decode(enc)
-        except UnicodeDecodeError:
+        except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("gb18030", errors="replace")
+
+
+def _html_codec(name: str | None) -> str | None:
+    """The codec a declared charset names, when it can be one of an HTML page, else None.
+
+    A page can name anything: ``rot13`` and ``hex`` are codecs of Python but
+    not text encodings, ``utf-16`` cannot hold the ASCII ``<meta>`` that named
+    it. Only an ASCII-compatible text encoding counts.
+
+    Examples:
+        >>> _html_codec("GBK"), _html_codec("rot13"), _html_codec("hex"), _html_codec("no-such")
+        ('gb18030', None, None, None)
+    """
+    if not name:
+        return None
+    name = name.strip().lower()
+    name = "gb18030" if name in ("gb2312", "gbk", "x-gbk", "cp936") else name
+    try:
+        codec = codecs.lookup(name).name
+        ascii_ok = b"<meta charset=x>".decode(codec) == "<meta charset=x>"
+    except (LookupError, UnicodeError, ValueError, TypeError):
+        return None
+    return codec if ascii_ok else None
+
+
+def join_url(base: str, ref: str) -> tuple[str, str]:
+    """``(absolute URL, "")``, or ``(ref, problem)`` when joining fails (a bracket in the host…).
+
+    Cheap on purpose (a list page can hold thousands of links): the full check
+    (:func:`toolkit.collect.urls.url_problem`) runs only on a URL about to be visited.
+    """
+    try:
+        return urljoin(base, ref), ""
+    except ValueError as exc:
+        return ref, " ".join(str(exc).split())[:200]
 
 
 def _one_line(text: str | None) -> str:
@@ -116,7 +156,10 @@ def normalise_url(url: str) -> str:
         >>> normalise_url("HTTP://Example.GOV.cn/a b.html#top")
         'http://example.gov.cn/a%20b.html'
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return " ".join(url.split())  # malformed: kept as written (one line), to be reported, never requested
     netloc = parts.netloc.lower() if "@" not in parts.netloc else parts.netloc
     path = parts.path.replace(" ", "%20") or "/"
     return urlunsplit((parts.scheme.lower(), netloc, path, parts.query.replace(" ", "%20"), ""))
@@ -133,25 +176,36 @@ def parse_page(data: bytes, url: str, header_charset: str | None = None) -> Page
         return Page(url, "", "")
     base = url
     for b in root.iterfind(".//base[@href]"):
-        base = urljoin(url, b.get("href").strip())
+        joined, problem = join_url(url, b.get("href").strip())
+        base = joined if not problem else url
         break
     title = _one_line(root.findtext(".//title"))
     links = []
+    resolved: dict[str, tuple[str, str] | None] = {}  # href → (URL, problem), None when never followed
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
-        absolute = urljoin(base, href)
-        if urlsplit(absolute).scheme.lower() not in ("http", "https"):
-            continue  # javascript:, mailto:, data:, ftp:… are never followed
-        links.append(Link(normalise_url(absolute), _one_line(a.text_content()), _one_line(a.get("title"))))
+        if href not in resolved:  # a list page repeats its own and its pager links thousands of times
+            absolute, problem = join_url(base, href)
+            scheme = _SCHEME.match(absolute)
+            if (scheme.group(1).lower() if scheme else "http") not in ("http", "https"):
+                resolved[href] = None  # javascript:, mailto:, data:, ftp:… are never followed
+            else:
+                resolved[href] = (_one_line(absolute), problem) if problem else (normalise_url(absolute), "")
+        target = resolved[href]
+        if target is not None:
+            links.append(Link(target[0], _one_line(a.text_content()), _one_line(a.get("title")), target[1]))
     for bad in root.iter("script", "style"):
         bad.text = ""
     body_text = _one_line(root.text_content())
     script_pages = []
     for script in re.finditer(_TRS_PAGER, text):
         count, prefix, ext = int(script.group(1)), script.group(3), script.group(4)
-        script_pages += [normalise_url(urljoin(base, f"{prefix}_{i}.{ext}")) for i in range(1, min(count, 1000))]
+        for i in range(1, min(count, 1000)):
+            joined, problem = join_url(base, f"{prefix}_{i}.{ext}")
+            if not problem:
+                script_pages.append(normalise_url(joined))
     return Page(url, title, body_text, links, script_pages)
 
 
@@ -160,7 +214,7 @@ def pagination(page: Page, prefix: str) -> list[Link]:
     out = {}
     here = normalise_url(page.url)
     for link in page.links:
-        if not link.url.startswith(prefix) or link.url == here:
+        if link.problem or not link.url.startswith(prefix) or link.url == here:
             continue
         if _NEXT_TEXT.match(link.text) or _PAGED_URL.search(link.url):
             out.setdefault(link.url, link)

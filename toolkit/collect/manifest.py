@@ -30,6 +30,7 @@ Examples:
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import tempfile
@@ -82,6 +83,24 @@ def _csv_text(df: pd.DataFrame, header: bool) -> str:
     return buf.getvalue()
 
 
+def _csv_line(row: dict) -> bytes:
+    """One row as a CSV line, as :func:`_csv_text` writes it, without building a DataFrame per row.
+
+    A crawl appends a row per URL (a list page can link thousands): a frame per
+    row cost tens of milliseconds each, this costs microseconds.
+    """
+    cells = []
+    for c in COLUMNS:
+        v = row.get(c)
+        if c in INT_COLUMNS:
+            cells.append("" if v is None or pd.isna(v) else str(int(v)))
+        else:
+            cells.append(spreadsheet.protect("" if v is None else str(v)))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(cells)
+    return buf.getvalue().encode("utf-8")
+
+
 class ManifestWriter:
     """Appends rows to ``DIR/manifest.csv`` (created with its header), each flushed to disk at once."""
 
@@ -96,9 +115,15 @@ class ManifestWriter:
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
 
     def append(self, row: dict) -> None:
-        line = _csv_text(_frame([row]), header=False).encode("utf-8")
-        os.write(self._fd, line)
-        os.fsync(self._fd)
+        """Append one row; a row naming a saved file is on disk (fsync) before this returns.
+
+        Rows without a file (refusals, failures) are written, not synced: a
+        kill cannot lose them (they are in the system's cache), a power cut
+        only makes the rerun ask again.
+        """
+        os.write(self._fd, _csv_line(row))
+        if row.get("path"):
+            os.fsync(self._fd)
 
     def close(self) -> None:
         if self._fd is not None:
@@ -122,9 +147,24 @@ def _atomic_write(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        fsync_folder(path.parent)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def fsync_folder(folder: Path) -> None:
+    """Put a rename in ``folder`` on disk (POSIX; elsewhere a folder cannot be opened, and renames are durable)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems refuse fsync on a folder; the rename itself is still atomic
+    finally:
+        os.close(fd)
 
 
 def read_manifest(out_dir: str | os.PathLike, latest: bool = True) -> pd.DataFrame:

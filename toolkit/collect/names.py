@@ -5,9 +5,12 @@ segment cut down to letters (any script, so 年度报告 stays readable), digits
 and ``. - _``. Nothing from a URL or a ``Content-Disposition`` header can name
 ``..``, an absolute path, a device or a hidden file, so no name escapes the
 output folder. A query string, or a segment that had to be changed, adds a
-short hash of the whole URL, so two URLs never share a file. The name depends
-only on the URL (and the content's kind), so an interrupted run and its rerun
-write the same paths.
+short hash of the whole URL. Names are readable, so two URLs can still meet
+(``/rep`` holding a PDF and ``/rep.pdf``; ``/t1.html`` and ``/t1.html/a.pdf``):
+:class:`NameBook` gives the later one its name with a longer hash, so two URLs
+never share a file. A name depends only on the URL, its content's kind and
+the URLs saved before it, so an interrupted run and its rerun write the same
+paths.
 
 Examples:
     >>> safe_relpath("https://www.pingtan.gov.cn/zwgk/ndbg/202401/t20240115_1.html", ".html")
@@ -20,6 +23,7 @@ Examples:
 
 from __future__ import annotations
 
+import email.message
 import hashlib
 import re
 import unicodedata
@@ -87,6 +91,28 @@ def safe_relpath(url: str, suffix: str, disposition: str | None = None) -> str:
     return "/".join([host, *segments, stem + ext])
 
 
+def disposition_name(value: str | None) -> str | None:
+    """The file name a ``Content-Disposition`` header gives, decoded (UTF-8, then GB18030), if any."""
+    if not value:
+        return None
+    msg = email.message.Message()
+    msg["content-disposition"] = value
+    name = msg.get_filename()
+    if not name:
+        return None
+    try:  # servers send UTF-8 or GBK bytes that the HTTP layer read as Latin-1
+        raw = name.encode("latin-1")
+        for enc in ("utf-8", "gb18030"):
+            try:
+                name = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+    except UnicodeEncodeError:
+        pass
+    return unquote(name)
+
+
 def _split(name: str) -> tuple[str, str]:
     stem, dot, ext = name.rpartition(".")
     if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,5}", ext):
@@ -108,3 +134,66 @@ def inside(root: Path, relpath: str) -> Path:
     if not target.is_relative_to(root):
         raise ValueError(f"{relpath}: not inside {root}")
     return target
+
+
+class NameBook:
+    """Which URL holds each saved path: a name another URL holds, or that clashes with a folder, is not reused.
+
+    :func:`safe_relpath` is readable, not one-to-one: ``/rep`` (a PDF) and
+    ``/rep.pdf`` both give ``rep.pdf``; ``/t1.html`` is a file where
+    ``/t1.html/a.pdf`` needs a folder. The book gives such a URL the same name
+    with a hash of its URL (``rep__<16 hex>.pdf``), in the same folder when
+    that folder can exist, else directly under the host's folder. Names
+    depend on the URL and on which URLs came first, and the manifest records
+    them, so a rerun finds each file where the first run put it.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> book = NameBook(pathlib.Path(tempfile.mkdtemp()), {})
+        >>> book.place("http://h/c/rep", "files/h/c/rep.pdf")
+        'files/h/c/rep.pdf'
+        >>> book.place("http://h/c/rep.pdf", "files/h/c/rep.pdf")
+        'files/h/c/rep__74a2c48397d26f54.pdf'
+        >>> book.place("http://h/c/rep.pdf/a.pdf", "files/h/c/rep.pdf/a.pdf")
+        'files/h/a__6fd565906afdfe1b.pdf'
+    """
+
+    def __init__(self, root: Path, claims: dict[str, str]):
+        self.root = root
+        self.owner: dict[str, str] = {}
+        self.folders: set[str] = set()
+        for rel, url in claims.items():
+            self._claim(rel, url)
+
+    def _claim(self, rel: str, url: str) -> None:
+        self.owner[rel] = url
+        parts = rel.split("/")
+        self.folders.update("/".join(parts[:i]) for i in range(1, len(parts)))
+
+    def place(self, url: str, rel: str) -> str:
+        """The path ``url`` is saved under: ``rel`` when free for it, else a hashed name (claimed for ``url``)."""
+        parts = rel.split("/")
+        stem, ext = _split(parts[-1])
+        tag = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+        hashed = f"{stem}__{tag}{ext}"
+        for candidate in (rel, "/".join([*parts[:-1], hashed]), "/".join([*parts[:2], hashed])):
+            if self._free(url, candidate):
+                self._claim(candidate, url)
+                return candidate
+        raise ValueError(f"{rel}: no free file name (another URL or a folder holds every candidate)")
+
+    def _free(self, url: str, rel: str) -> bool:
+        owner = self.owner.get(rel)
+        if (owner is not None and owner != url) or rel in self.folders:
+            return False
+        if (self.root / rel).is_dir():
+            return False
+        parts = rel.split("/")
+        for i in range(1, len(parts)):
+            folder = "/".join(parts[:i])
+            if folder in self.owner:
+                return False
+            path = self.root / folder
+            if path.exists() and not path.is_dir():
+                return False
+        return True

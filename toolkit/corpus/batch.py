@@ -14,6 +14,7 @@ import pandas as pd
 
 from toolkit import limits
 from toolkit.corpus import engines, shards
+from toolkit.corpus.agencies import Registry, facts_for
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
 from toolkit.corpus.worker import ChunkResult, ChunkTask
@@ -76,7 +77,7 @@ def _collected(files: list[str]) -> tuple[list[str], dict, dict]:
 
 
 def _tasks(files: list[str], size: int, provenance: dict | None = None, groups: dict | None = None,
-           **common) -> list[ChunkTask]:
+           facts: dict | None = None, **common) -> list[ChunkTask]:
     tasks = []
     member = {a: page for page, atts in (groups or {}).items() for a in atts}
     i = 0
@@ -90,6 +91,8 @@ def _tasks(files: list[str], size: int, provenance: dict | None = None, groups: 
         if provenance:
             extra["provenance"] = {p: provenance[p] for p in paths if p in provenance}
             extra["groups"] = {p: groups[p] for p in paths if p in (groups or {})}
+        if facts:
+            extra["facts"] = {p: facts[p] for p in paths if p in facts}
         # The caller's limits travel with the task: worker processes do not share its settings.
         tasks.append(ChunkTask(order=(len(tasks),), chunk_id=cid, paths=paths, limits=limits.current(), **extra,
                                **common))
@@ -143,6 +146,7 @@ def read_reports(
     chunk_size: int | None = None,
     validate: bool = False,
     on_error: Callable[[str], None] | None = None,
+    registry: str | os.PathLike | Registry | None = None,
     corrections: str | os.PathLike | None = None,
 ) -> Corpus:
     """Read many reports in parallel into one tidy DataFrame and an errors DataFrame.
@@ -172,6 +176,10 @@ def read_reports(
         validate: also run :func:`toolkit.validation.api.validate` and store each
             report's error count in ``files.n_validation_errors`` (slower).
         on_error: called with each error message as it arrives.
+        registry: the agency registry (``agencies.csv``) for every file; default: each file's
+            nearest ``agencies.csv`` (its folder or a parent). With the nearest ``SOURCES.csv`` it
+            gives ``agency_id``, ``agency_name``, ``scope``, ``level`` and ``source_url``
+            (:mod:`toolkit.corpus.agencies`).
         corrections: a corrections file (:mod:`toolkit.corpus.corrections`) applied to
             ``data``: corrected ``value``, the printed number in ``value_printed``,
             the reason in ``correction``; a stale or foreign line raises
@@ -190,9 +198,10 @@ def read_reports(
     """
     t0 = time.perf_counter()
     files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
+    facts = facts_for(files, registry)
     workers = _workers(engine, workers, client)
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
-    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
+    tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                    validate=validate)
     results: list[ChunkResult] = []
     stats = {"files": len(files), "parsed": 0, "cached": 0, "failed": 0}
@@ -232,6 +241,7 @@ def parse_to_parquet(
     chunk_size: int | None = None,
     validate: bool = False,
     on_error: Callable[[str], None] | None = None,
+    registry: str | os.PathLike | Registry | None = None,
 ) -> dict:
     """Parse a corpus into Parquet shards partitioned by report year; resumable; flat memory.
 
@@ -254,6 +264,8 @@ def parse_to_parquet(
         cache_dir: the parse cache: ``True`` (default) for ``out_dir/_cache``,
             a folder, or ``None``/``False`` for none.
         force: re-parse every file: drop the existing shards and bypass the cache.
+        registry: as in :func:`read_reports`. A file whose stated facts changed since its shard
+            was written (an edited ``agencies.csv`` or ``SOURCES.csv``) is parsed again (from the cache).
 
     Returns:
         counts: ``files`` (found), ``resumed`` (kept from an earlier run),
@@ -264,6 +276,7 @@ def parse_to_parquet(
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
+    facts = facts_for(files, registry)
     workers = _workers(engine, workers, client)
     if cache_dir is True:
         cache_dir = out / "_cache"
@@ -271,12 +284,12 @@ def parse_to_parquet(
     if force:
         shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
     shards.drop_chunks(out, None)  # shards of chunks that never committed
-    todo, stale = shards.plan_resume(out, files)
+    todo, stale = shards.plan_resume(out, files, facts)
     if stale:
         shards.drop_chunks(out, stale)
     if todo != files:  # resumed: a page and its attachments are parsed again together
         todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
-    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, cache_dir=cache, force=force,
+    tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                    out_dir=str(out), validate=validate)
     stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,
              "chunks": len(tasks)}

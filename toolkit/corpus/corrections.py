@@ -128,8 +128,6 @@ def apply_corrections(data: pd.DataFrame, corrections: str | os.PathLike) -> pd.
         out.at[i, "correction"] = why
         if out.at[i, "status"] != "number":
             out.at[i, "status"] = "number"  # the cell now holds a number; raw keeps what was printed
-    out.attrs.update(data.attrs)
-    out.attrs["corrections"] = path
     return out
 
 

@@ -16,6 +16,10 @@ A failed file has no agency or year from its content: they come from
 ``manifest`` (a table ``source_file, agency, year``, e.g. the synthetic
 corpus's ``reports.csv``) when given, else the year is guessed from a
 four-digit year in the file name and the agency is ``(unidentified)``.
+
+An agency is counted once whatever name its reports printed: where the files carry an
+``agency_id`` (from the folder's agency registry, :mod:`toolkit.corpus.agencies`), the rows
+are that agency's, named by its canonical ``agency_name``.
 """
 
 from __future__ import annotations
@@ -57,13 +61,28 @@ def _files(source) -> pd.DataFrame:
 
 def _files_of_tidy(cells: pd.DataFrame) -> pd.DataFrame:
     """One files row per source file of a tidy frame: read, so ``parsed``; no issue counts to flag it."""
-    cells = cells[["source_file", "agency", "year"]].astype({"source_file": str})
-    f = cells.groupby("source_file", sort=False).agg(agency=("agency", "first"), year=("year", "first")).reset_index()
+    cols = ["source_file", "agency", *[c for c in ("agency_id", "agency_name") if c in cells.columns], "year"]
+    cells = cells[cols].astype({"source_file": str})
+    f = cells.groupby("source_file", sort=False).agg({c: "first" for c in cols[1:]}).reset_index()
     return f.assign(status="parsed", n_issues=0, n_validation_errors=0)
 
 
+def _one_name_per_agency(f: pd.DataFrame, out: pd.DataFrame) -> pd.DataFrame:
+    """``agency`` becomes the registry's canonical name where the file has an ``agency_id``."""
+    if "agency_id" not in f.columns:
+        return out
+    ids = f["agency_id"].astype(object).where(f["agency_id"].notna(), None).to_numpy()
+    canonical = f["agency_name"] if "agency_name" in f.columns else pd.Series(None, index=f.index)
+    name = canonical.astype(object).where(canonical.notna(), None).to_numpy()
+    known = pd.notna(ids)
+    out["agency_id"] = ids
+    out.loc[known & pd.notna(name), "agency"] = name[known & pd.notna(name)]
+    return out
+
+
 def file_status(source, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per file: ``source_file, agency, year, status`` (parsed | flagged | failed).
+    """One row per file: ``source_file, agency, year, status`` (parsed | flagged | failed), and ``agency_id``
+    when the files carry one (``agency`` is then the canonical name).
 
     Args:
         source: a files table, a tidy cells frame, a :class:`~toolkit.corpus.Corpus`, or a shard folder.
@@ -71,7 +90,7 @@ def file_status(source, manifest: pd.DataFrame | None = None) -> pd.DataFrame:
             content gave none (failed files).
     """
     f = _files(source)
-    out = f[["source_file", "agency", "year"]].copy()
+    out = _one_name_per_agency(f, f[["source_file", "agency", "year"]].copy())
     out["year"] = out["year"].astype("Int64")
     flagged = (f["n_issues"].fillna(0) > 0) | (f["n_validation_errors"].fillna(0) > 0)
     out["status"] = "parsed"
@@ -109,7 +128,7 @@ def coverage(source, *, manifest: pd.DataFrame | None = None, expected: pd.DataF
         >>> coverage(corpus)[["agency", "year", "found", "parsed", "failed"]]
                agency  year  found  parsed  failed
         0  上海市人民政府办公厅  2019      1       1       0
-        1    宁河区科学技术局  2023      1       1       0
+        1  天津市宁河区科学技术局  2023      1       1       0
         2     平潭综合实验区  2019      1       1       0
         3     平潭综合实验区  2022      1       1       0
         4     平潭综合实验区  2023      1       1       0
@@ -127,6 +146,9 @@ def coverage(source, *, manifest: pd.DataFrame | None = None, expected: pd.DataF
         counts.loc[counts["found"] == 0, "missing"] = 1
     counts = counts.reset_index()
     counts["year"] = counts["year"].astype("Int64")
+    if "agency_id" in st.columns:  # the canonical name of a registered agency names one agency_id
+        ids = st.dropna(subset=["agency_id"]).drop_duplicates("agency").set_index("agency")["agency_id"]
+        counts.insert(1, "agency_id", counts["agency"].map(ids))
     return counts.sort_values(["agency", "year"], ignore_index=True).rename_axis(columns=None)
 
 
@@ -140,7 +162,7 @@ def coverage_matrix(source, *, manifest: pd.DataFrame | None = None, expected: p
     Examples:
         >>> import toolkit
         >>> corpus = toolkit.corpus.read_reports("data/raw", engine="serial", progress=False)
-        >>> coverage_matrix(corpus).loc["宁河区科学技术局", 2023]
+        >>> coverage_matrix(corpus).loc["天津市宁河区科学技术局", 2023]  # the registry's canonical name (data/raw/agencies.csv)
         'parsed'
         >>> coverage_matrix(corpus.data).loc["淮安市人民政府", 2024]  # a tidy frame: its reports were read
         'parsed'

@@ -134,12 +134,14 @@ def drop_chunks(out_dir: str | os.PathLike, chunk_ids: set[str] | None = None) -
     return n
 
 
-def plan_resume(out_dir: str | os.PathLike, files: list[str]) -> tuple[list[str], set[str]]:
+def plan_resume(out_dir: str | os.PathLike, files: list[str], facts: dict | None = None) -> tuple[list[str], set[str]]:
     """Which of ``files`` still need parsing, and which committed chunks must be dropped.
 
     A committed chunk stays only if every file in it is still part of the batch
-    with the same size and modification time; otherwise it is dropped and all
-    its files are parsed again (the cache makes the unchanged ones cheap).
+    with the same size and modification time, and (``facts``, from
+    :func:`toolkit.corpus.agencies.facts_for`) what the folders state about it is
+    what it holds; otherwise it is dropped and all its files are parsed again (the
+    cache makes the unchanged ones cheap).
     """
     done = committed_files(out_dir)
     wanted = set(files)
@@ -156,6 +158,10 @@ def plan_resume(out_dir: str | os.PathLike, files: list[str]) -> tuple[list[str]
         f in wanted and stat[f] == (size, mtime)
         for f, size, mtime in zip(done["source_file"], done["size_bytes"], done["mtime_ns"])
     ]
+    if facts is not None:
+        from toolkit.corpus.agencies import restated
+
+        same = [s and not r for s, r in zip(same, restated(done, facts))]
     done = done.assign(_same=same)
     ok = done.groupby("chunk_id")["_same"].all()
     stale = set(ok.index[~ok])

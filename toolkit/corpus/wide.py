@@ -13,7 +13,7 @@ import pandas as pd
 
 from toolkit import codebook as cb
 
-REPORT_COLUMNS = ("report_id", "source_file", "agency", "year", "scope", "template", "format")
+REPORT_COLUMNS = ("report_id", "source_file", "agency", "agency_id", "agency_name", "year", "scope", "template", "format")
 
 
 def wide_table(df: pd.DataFrame, table: str, values: str = "value", sep: str = "__") -> pd.DataFrame:
@@ -27,14 +27,14 @@ def wide_table(df: pd.DataFrame, table: str, values: str = "value", sep: str = "
         sep: between row and column key in the column names.
 
     Returns:
-        report columns (``report_id``, ``source_file``, ``agency``, ``year``,
-        ``scope``, ``template``, ``format``: those present) then one column per cell.
+        report columns (``report_id``, ``source_file``, ``agency``, ``agency_id``, ``agency_name``,
+        ``year``, ``scope``, ``template``, ``format``: those present) then one column per cell.
 
     Examples:
         >>> from toolkit import read_report
         >>> w = requests_table(read_report("data/raw/ninghe-kejiju-2023.txt").data)
-        >>> w.shape, w.columns[7], float(w.loc[0, "new_received__total"])
-        ((1, 182), 'new_received__natural_person', 0.0)
+        >>> w.shape, w.columns[9], float(w.loc[0, "new_received__total"])
+        ((1, 184), 'new_received__natural_person', 0.0)
     """
     if isinstance(df, (str, bytes)) or not isinstance(df, pd.DataFrame):
         raise TypeError("pass the tidy DataFrame (e.g. read_reports(...).data), not a path")

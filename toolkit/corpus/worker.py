@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from toolkit import limits
 from toolkit.corpus import shards
+from toolkit.corpus.agencies import resolve
 from toolkit.corpus.cache import ParseCache
 from toolkit.corpus.schema import (
     ERROR_COLUMNS,
@@ -60,6 +61,7 @@ class ChunkTask:
     limits: limits.Limits | None = None
     provenance: dict | None = None  # path -> (source_url, fetched_at) of collected files (toolkit collect)
     groups: dict | None = None  # report page -> its attachments (one report: the attachment is preferred)
+    facts: dict | None = None  # path -> (agency registry, SOURCES.csv row): what the folder states (corpus.agencies)
 
     def split(self) -> list[ChunkTask]:
         """One task per file (to isolate a file that crashes its worker)."""
@@ -164,6 +166,25 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return _run_chunk(task)
 
 
+def _with_facts(row: dict, data, facts: tuple | None):
+    """Apply what the folder states (registry, SOURCES.csv row) to a file's row and cells: the one place it is done."""
+    if not facts:
+        return row, data
+    r = resolve(row.get("agency"), row.get("scope"), row.get("level"), *facts)
+    r["source_url"] = row.get("source_url") or r["source_url"]  # the manifest (where it was fetched) first
+    if row.get("status") != "parsed":  # nothing was read: only who it is and where it came from
+        r = {k: r[k] for k in ("agency_id", "agency_name", "source_url")}
+    row.update(r)
+    if isinstance(data, pa.Table):
+        for name, value in r.items():
+            data = _set_column(data, name, value)
+    elif data is not None:
+        n = len(data["location"])
+        for name, value in r.items():
+            data[name] = [value] * n
+    return row, data
+
+
 def _with_provenance(row: dict, data, source: tuple[str, str] | None):
     # Always set from the current manifest (a cache entry may hold another copy's provenance).
     url, when = source if source else (None, None)
@@ -231,7 +252,7 @@ def _superseded(row: dict, by: str) -> dict:
 
 def _run_chunk(task: ChunkTask) -> ChunkResult:
     cache = ParseCache(task.cache_dir) if task.cache_dir else None
-    provenance, groups = task.provenance or {}, task.groups or {}
+    provenance, groups, facts = task.provenance or {}, task.groups or {}, task.facts or {}
     results: dict[str, tuple] = {}
     parsed = cached = 0
     for path in task.paths:
@@ -239,6 +260,7 @@ def _run_chunk(task: ChunkTask) -> ChunkResult:
         parsed += now
         cached += not now
         row, data = _with_provenance(row, data, provenance.get(path))
+        row, data = _with_facts(row, data, facts.get(path))
         results[path] = (row, data, err)
     # A report page and its attachments are one report: the first attachment that parsed is used,
     # else the page; the other copies are recorded as superseded, not counted twice or as failures.

@@ -88,6 +88,24 @@ def level_of(agency: str | None) -> str:
     return level
 
 
+def split_places(agency: str | None) -> tuple[tuple[str, ...], str]:
+    """The place names an agency's name starts with, and the rest (the body itself).
+
+    The same reading of place names as :func:`level_of`.
+
+    Examples:
+        >>> split_places("淮安市洪泽区人民政府"), split_places("洪泽区人民政府")
+        ((('淮安市', '洪泽区'), '人民政府'), (('洪泽区',), '人民政府'))
+        >>> split_places("示例市住房和城乡建设局")
+        (('示例市',), '住房和城乡建设局')
+    """
+    places, pos = [], 0
+    while agency and (m := _REGION.match(agency, pos)) and not _NOT_A_PLACE.search(m.group(0)):
+        places.append(m.group(0))
+        pos = m.end()
+    return tuple(places), (agency or "")[pos:]
+
+
 def scope_of(agency: str | None, level: str) -> str:
     """agency | government_office | region_aggregate (docs/format.md §5 W5).
 

@@ -32,7 +32,7 @@ TIDY_DTYPES = {c: t for c, t in fields.dtypes("cells").items() if t != "category
 TIDY_ARROW = fields.arrow_schema("cells")
 AXES = ("table", "row", "column")
 # Columns with one value per report (``read.report._tidy_columns`` repeats it for every cell).
-REPORT_COLUMNS = ("report_id", "agency", "year", "scope", "level", "source_file", "source_sha256", "format",
+REPORT_COLUMNS = ("report_id", "agency", "agency_id", "agency_name", "year", "scope", "level", "source_file", "source_sha256", "format",
                   "source_url", "fetched_at")
 # pandas' "str" dtype is an Arrow string array with NaN as its missing value; built straight
 # from a large_string Arrow array (its storage) it skips pandas' inference and a cast.

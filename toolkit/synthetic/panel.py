@@ -111,17 +111,33 @@ def _agencies() -> list[Agency]:
 PARENT_REGION = {"示例市": "示例省", "青山县": "示例市", "绿水县": "示例市", "示例省": None}
 
 
+_SCOPE_OF_KIND = {"aggregate": "region_aggregate", "office": "government_office", "department": "agency", "township": "agency"}
+
+
 def agencies_table() -> pd.DataFrame:
-    """The fictional agencies of the demo panel (one row each).
+    """The fictional agencies of the demo panel as an agency registry (one row each).
+
+    The columns of every agency registry (:mod:`toolkit.corpus.agencies`: ``agency_id`` = the
+    slug, ``agency_name``, ``aliases``, ``level``, ``scope``, ``region``, ``parent`` = the
+    ``agency_id`` of the government whose aggregate report counts it, ``website``), then the
+    demo's own ``kind`` and ``activity``.
 
     Examples:
         >>> t = agencies_table()
-        >>> t.query("kind == 'aggregate'")["agency"].tolist()
+        >>> t.query("kind == 'aggregate'")["agency_name"].tolist()
         ['示例省人民政府', '示例市人民政府', '青山县人民政府', '绿水县人民政府']
+        >>> t.set_index("agency_id").loc[["qs-jiaoyu", "qs-gov"], "parent"].tolist()
+        ['qs-gov', 'shi-gov']
     """
-    df = pd.DataFrame([a.__dict__ for a in _agencies()])
-    df["parent_region"] = df["region"].map(PARENT_REGION)
-    return df
+    agencies = _agencies()
+    government = {a.region: a.slug for a in agencies if a.kind == "aggregate"}
+    rows = [{
+        "agency_id": a.slug, "agency_name": a.agency, "aliases": "", "level": a.level, "scope": _SCOPE_OF_KIND[a.kind],
+        "region": a.region,
+        "parent": government.get(PARENT_REGION.get(a.region) or "", "") if a.kind == "aggregate" else government[a.region],
+        "website": "", "kind": a.kind, "activity": a.activity,
+    } for a in agencies]
+    return pd.DataFrame(rows)
 
 
 def _covered_regions(region: str) -> set[str]:
@@ -319,12 +335,14 @@ def read_folder(folder: str | os.PathLike, root: str | os.PathLike | None = None
     are listed in the second frame (``source_file``, ``error``), never dropped
     silently.
     """
+    from toolkit.corpus.agencies import annotate_report, facts_for
     from toolkit.errors import ToolkitError
     from toolkit.read.report import read_report
 
     folder = Path(folder)
     root = Path(root) if root is not None else folder
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".") and p.suffix.lower() != ".md")
+    facts = facts_for([str(f) for f in files])  # the demo's agencies.csv, found as for any folder
     frames, failed = [], []
     for f in files:
         try:
@@ -332,7 +350,7 @@ def read_folder(folder: str | os.PathLike, root: str | os.PathLike | None = None
         except ToolkitError as exc:
             failed.append({"source_file": _rel(f, root), "error": str(exc)})
             continue
-        df = r.data
+        df = annotate_report(r, *facts.get(str(f), (None, {}))).data  # its agency_id from the registry
         df["source_file"] = _rel(f, root)
         frames.append(df)
     if not frames:
@@ -396,8 +414,9 @@ clearly fictional.
 - Levels: a province (示例省), a city (示例市), two counties (青山县, 绿水县); at each: the
   government's aggregate report (`…人民政府`, scope `region_aggregate`), its general
   office (`…人民政府办公厅/办公室`, scope `government_office`) and departments; and ten
-  townships (`…镇/乡人民政府`). `agencies.csv` lists them with their level, region and
-  an activity parameter.
+  townships (`…镇/乡人民政府`). `agencies.csv` lists them as an agency registry (the format of
+  every registry, `toolkit.corpus.agencies`: agency_id, agency_name, aliases, level, scope,
+  region, parent, website), plus the demo's `kind` and an `activity` parameter.
 - Layouts: the 2019 template (T2019) for report years 2019–2020, the 2021 template after.
 
 ## How it was made
@@ -425,7 +444,7 @@ clearly fictional.
   table, row, column, value, raw` (`value` missing where the cell was printed blank).
 - `panel.parquet`: the tidy panel as read back by `toolkit.read_report` (`level`
   from the report metadata); `toolkit.load_demo()` returns it.
-- `agencies.csv`: the fictional agencies.
+- `agencies.csv`: the fictional agencies (an agency registry: each report's `agency_id` comes from it).
 
 `python -m toolkit.synthetic check` (and `tests/test_demo.py`) re-reads every file and
 asserts it gives exactly `panel.parquet` and agrees with `ground_truth.parquet`.

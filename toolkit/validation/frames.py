@@ -40,6 +40,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
     out = pd.DataFrame({
         "report_id": rid,
         "agency": agency,
+        "agency_id": None,
+        "agency_name": None,
         "year": year,
         "scope": scope,
         "table": cb.categorical(df["table"], "table"),

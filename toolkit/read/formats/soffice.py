@@ -45,13 +45,16 @@ def _profile_dir() -> Path:
     return _profile
 
 
-def convert(files: dict[str, bytes], target: str, path: str, timeout: float = TIMEOUT_S) -> dict[str, bytes]:
+def convert(files: dict[str, bytes], target: str, path: str, timeout: float = TIMEOUT_S,
+            infilter: str | None = None) -> dict[str, bytes]:
     """Convert files with one soffice run.
 
     Args:
         files: file name (with the extension that tells soffice the input type) → bytes.
         target: ``--convert-to`` argument, e.g. ``"docx"`` or ``"pdf"``.
         path: the name used in error messages.
+        infilter: the import filter, when the extension would choose another one
+            (``"HTML (StarWriter)"`` opens HTML in Writer rather than Writer/Web).
 
     Returns:
         input name → converted bytes, for every input.
@@ -74,6 +77,7 @@ def convert(files: dict[str, bytes], target: str, path: str, timeout: float = TI
             exe,
             f"-env:UserInstallation={_profile_dir().as_uri()}",
             "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
+            *([f"--infilter={infilter}"] if infilter else []),
             "--convert-to", target, "--outdir", str(outdir), *inputs,
         ]
         try:

@@ -33,12 +33,13 @@ def _cell_html(cell: RCell, p: Perturbation, rng: np.random.Generator) -> str:
     return f'<td{attrs}><p align="center">{body}</p></td>'
 
 
-def _table_html(table: list[list[RCell]], p: Perturbation, rng) -> str:
+def _table_html(table: list[list[RCell]], p: Perturbation, rng, borders: bool = True) -> str:
     rows = "".join("<tr>" + "".join(_cell_html(c, p, rng) for c in row) + "</tr>" for row in table)
-    return f'<table border="1" cellspacing="0"><tbody>{rows}</tbody></table>'
+    return f'<table border="{1 if borders else 0}" cellspacing="0"><tbody>{rows}</tbody></table>'
 
 
-def render_html(spec: ReportSpec, p: Perturbation | None = None, seed: int = 0) -> bytes:
+def render_html(spec: ReportSpec, p: Perturbation | None = None, seed: int = 0, *, borders: bool = True) -> bytes:
+    """A report as a CMS page; ``borders=False`` prints its tables without rules (``border="0"``)."""
     p = p or Perturbation()
     rng = np.random.default_rng(seed)
 
@@ -55,7 +56,7 @@ def render_html(spec: ReportSpec, p: Perturbation | None = None, seed: int = 0) 
         body.append(f"<p>{html.escape(heading)}</p>")
         if text:
             body.append(f"<p>{html.escape(text)}</p>")
-        body += [_table_html(t, p, rng) for t in tables.get(key, [])]
+        body += [_table_html(t, p, rng, borders) for t in tables.get(key, [])]
     body.append(f"<p style='text-align:right'>{html.escape(spec.agency)}</p><p style='text-align:right'>{spec.sign_off_date or ''}</p>")
     content = "".join(body)
     if p.chrome:

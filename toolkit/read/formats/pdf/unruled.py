@@ -37,6 +37,9 @@ from toolkit.read.normalise import label_key, numbering, squash, starts_with_ite
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _SEPARATOR = re.compile(r"^[,，.．]")
 GAP = 0.5  # × line height: a wider space between two characters separates two cells
+# × line height: finer cuts between header labels of cells without padding, tried in turn
+# (the characters of one label touch, or nearly: up to 0.13 with Noto CJK in Chromium).
+FINE_GAPS = (0.15, 0.05)
 _VALUE = re.compile(r"^[+\-−]?[\d.,，]*%?$|^[/\-—–无]+$")
 
 
@@ -137,9 +140,18 @@ def _split_stack(stack: list[Frag], kind: str) -> list[list[Frag]]:
 
 
 def find_header(lines: list[Line], page: int, h: float) -> Header | None:
-    """The topmost header of table 二 (one block), 三 or 四 among a page's lines, or None."""
-    found = [hd for hd in (_grid_header(lines, page, h), _block_header(lines, page, h)) if hd is not None]
-    return min(found, key=lambda hd: hd.top, default=None)
+    """The topmost header of table 二 (one block), 三 or 四 among a page's lines, or None.
+
+    Column labels are told apart by the space between them. Cells without
+    padding (an HTML table printed by a browser or by Writer) leave a few
+    points only, "结果维持结果纠正…" on one line, while the characters of one label
+    touch: when no header shows at the usual gap, a finer one is tried.
+    """
+    for gap in (GAP, *FINE_GAPS):
+        found = [hd for hd in (_grid_header(lines, page, h, gap), _block_header(lines, page, h)) if hd is not None]
+        if found:
+            return min(found, key=lambda hd: hd.top)
+    return None
 
 
 def _caption(lines: list[Line], k: int) -> int:
@@ -165,6 +177,22 @@ def _join_column(frags: list[Frag], h: float) -> list[Frag]:
     return out
 
 
+def _block_columns(head: list[Line], page: int, h: float, gap: float) -> tuple[list[Frag], list] | None:
+    """A table 二 block header's 信息内容 and its column labels (key, x0, x1, cx, text, bottom), cut at ``gap``."""
+    stacks = _stacks([f for ln in head for f in _join_column(fragments(ln, page, gap * h), h)], h)
+    # 信息内容 may be printed over two lines, with a wrapped row label right under it.
+    content = next((s[:k] for s in stacks for k in range(len(s), 0, -1)
+                    if vocab.key_of("proactive", "furniture", _text(s[:k]))), None)
+    cols = []
+    for s in stacks:
+        key = vocab.key_of("proactive", "column", "".join(f.text for f in s))
+        if key:
+            cols.append((key, min(f.x0 for f in s), max(f.x1 for f in s), s[0].cx, "".join(f.text for f in s), max(f.y1 for f in s)))
+    if content is None or not cols:
+        return None
+    return content, cols
+
+
 def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
     """A table 二 block: caption, then 信息内容 and the column labels; columns from their centres."""
     for k in range(len(lines)):
@@ -179,17 +207,16 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
                 break
             head.append(lines[j])
             j += 1
-        stacks = _stacks([f for ln in head for f in _join_column(fragments(ln, page, GAP * h), h)], h)
-        # 信息内容 may be printed over two lines, with a wrapped row label right under it.
-        content = next((s[:k] for s in stacks for k in range(len(s), 0, -1)
-                        if vocab.key_of("proactive", "furniture", _text(s[:k]))), None)
-        cols = []
-        for s in stacks:
-            key = vocab.key_of("proactive", "column", "".join(f.text for f in s))
-            if key:
-                cols.append((key, min(f.x0 for f in s), max(f.x1 for f in s), s[0].cx, "".join(f.text for f in s), max(f.y1 for f in s)))
-        if content is None or not cols:
+        # Labels of cells without padding are a few points apart (see find_header): the finer
+        # cut counts when it tells more column labels apart.
+        best = None
+        for gap in (GAP, *FINE_GAPS):
+            found = _block_columns(head, page, h, gap)
+            if found is not None and (best is None or len(found[1]) > len(best[1])):
+                best = found
+        if best is None:
             continue
+        content, cols = best
         cols.sort(key=lambda c: c[3])
         bottoms = [c[5] for c in cols]
         content_x1 = max(f.x1 for f in content)
@@ -209,9 +236,9 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
     return None
 
 
-def _grid_header(lines: list[Line], page: int, h: float) -> Header | None:
+def _grid_header(lines: list[Line], page: int, h: float, gap: float = 0.5) -> Header | None:
     """The header of table 三 or 四: its leaf column labels in codebook order."""
-    frags = [f for ln in lines for f in fragments(ln, page, GAP * h) if f.x1 - f.x0 < 12 * h and not _VALUE.match(squash(f.text))]
+    frags = [f for ln in lines for f in fragments(ln, page, gap * h) if f.x1 - f.x0 < 12 * h and not _VALUE.match(squash(f.text))]
     stacks = _stacks(frags, h)
     for kind, need in (("requests", 7), ("review_litigation", 5)):
         keys = vocab.keys(kind, "column")
@@ -289,15 +316,17 @@ def _continues_column(line: Line, above: Line, h: float) -> bool:
 def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
     """Add the table's lines from ``lines[start]`` on; return the index after the last one.
 
-    The table ends at running text, a gap of two blank lines, the next table 二
-    block caption or another table's header.
+    The table ends at running text, a gap of two blank lines (unless the line
+    below names one of the table's rows), the next table 二 block caption or
+    another table's header.
     """
     h, left = table.h, table.header.value_left
     prev: Line | None = None
     i = start
     while i < len(lines):
         ln = lines[i]
-        if _is_body(ln, left, h) or (prev is not None and ln.y0 - prev.y1 > 2.2 * h) or _caption(lines, i) or _heading(ln):
+        gap = prev is not None and ln.y0 - prev.y1 > 2.2 * h
+        if _is_body(ln, left, h) or (gap and not _opens_row(ln, table.header)) or _caption(lines, i) or _heading(ln):
             break
         if i > start and _starts_header(lines, i, page, h):
             break
@@ -313,27 +342,80 @@ def _take_rows(table: Unruled, lines: list[Line], start: int, page: int) -> int:
     return i
 
 
+def _opens_row(line: Line, header: Header) -> bool:
+    """Does the line print a label naming a row of this table? Then a wide gap above it is
+    the padding of a tall row (a number wrapped over two lines, centred), not the table's end."""
+    label = "".join(c.text for c in line.chars if c.cx < header.value_left)
+    return bool(label) and vocab.key_of(header.kind, "row", label) is not None
+
+
 def _starts_header(lines: list[Line], i: int, page: int, h: float) -> bool:
     """Does a table 三/四 header start within the next lines (a table right below another)?"""
     hd = _grid_header(lines[i : i + 8], page, h)
     return hd is not None and hd.top - lines[i].y0 < 3 * h
 
 
+@dataclass
+class Held:
+    """The top of a table's header printed at the foot of a page, its column labels on the next
+    (a browser breaks a table anywhere): read with the next page's lines."""
+
+    lines: list[Line]
+    page: int
+
+
+def _held_header(rest: list[Line], h: float, page_number: re.Pattern[str] | None) -> int | None:
+    """Where the lines at the foot of the page that begin a table 三/四 header start, or None.
+
+    They are the last lines of the page (page numbers aside), one under the
+    other, no running text or heading among them, and name at least two column
+    labels of one table, whose full header is not on this page, or are table
+    四's block labels alone.
+    """
+    end = len(rest)
+    while end > 0 and page_number is not None and page_number.match(rest[end - 1].text):
+        end -= 1
+    k = end
+    while k > 0 and not _outside(rest[k - 1], h) and (k == end or rest[k].y0 - rest[k - 1].y1 <= 2.2 * h):
+        k -= 1
+    if k == end or end - k > 8:
+        return None
+    for gap in (GAP, *FINE_GAPS):
+        frags = [f for ln in rest[k:end] for f in fragments(ln, 0, gap * h) if not _VALUE.match(squash(f.text))]
+        stacks = _stacks(frags, h)
+        for kind in ("requests", "review_litigation"):
+            keys = {vocab.key_of(kind, "column", _text(part)) for st in stacks for part in _split_stack(st, kind)}
+            if len(keys - {None}) >= 2:
+                return k
+    # Table 四's block label (复议后起诉) alone at the foot, its column labels and values on the next page.
+    if all(vocab.key_of("review_litigation", "row", ln.text) for ln in rest[k:end]):
+        return k
+    return None
+
+
 def extract(
-    number: int, lines: list[Line], carry: Unruled | None, page_number: re.Pattern[str] | None = None
-) -> tuple[list[Line], list[Unruled], Unruled | None]:
+    number: int, lines: list[Line], carry: Unruled | Held | None, page_number: re.Pattern[str] | None = None
+) -> tuple[list[Line], list[Unruled], Unruled | Held | None]:
     """Take a page's unruled tables out of its lines.
 
     ``carry`` is the table left open at the bottom of the previous page; the
     returned carry is the one left open at the bottom of this page. Lines
     matching ``page_number`` apart from the table (a gap above them) are page
-    furniture, not rows.
+    furniture, not rows. A header begun at the foot of a page (:class:`Held`)
+    is carried too, and read above the next page's first line.
     """
     if not lines:
         return lines, [], carry
     h = _height(lines)
     out: list[Unruled] = []
     rest = list(lines)
+    held: set[int] = set()  # ids of the lines carried from the previous page
+    if isinstance(carry, Held):
+        dy = rest[0].y0 - 0.3 * h - carry.lines[-1].y1
+        moved = [_shift(ln, dy) for ln in carry.lines]
+        held = {id(ln) for ln in moved}
+        rest = moved + rest
+        carry = None
     if carry is not None and carry.open:
         carry.footer = page_number
         # Continuation at the top of this page: skip a repeated header, take rows.
@@ -364,12 +446,14 @@ def extract(
         # A header note printed one character per line (WPS) runs on below the column labels.
         while after < len(rest) and _continues_column(rest[after], rest[after - 1], h):
             after += 1
-        table.header_lines = [(ln, number) for ln in rest[first:after]]
+        table.header_lines = [(ln, number - 1 if id(ln) in held else number) for ln in rest[first:after]]
         end = _take_rows(table, rest, after, number)
         rest = rest[:first] + rest[end:]
         out.append(table)
         if table.open:
             carry = table
+    if carry is None and rest and (k := _held_header(rest, h, page_number)) is not None:
+        return rest[:k], out, Held(rest[k:], number)
     return rest, out, carry
 
 
@@ -447,7 +531,7 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
         last[f.page] = f
     for f in sorted(frags, key=lambda f: (f.y0, f.x0)):
         host = None
-        if not starts_with_item(f.text):
+        if not _opens_item(f.text):
             for c in chains:
                 # The line right above (a justified line may be cut in two: 版 | 物).
                 # A label cut by a page break runs on at the top of the next page.
@@ -473,6 +557,15 @@ def _label_cells(frags: list[Frag], h: float, kind: str) -> list[LabelCell]:
     for c in cells:
         c.leaf = not any(d is not c and d.x0 >= c.x1 - 1 and min(c.y1, d.y1) - max(c.y0, d.y0) > 0 for d in cells)
     return cells
+
+
+# An item number cut by a wrap before its closing bracket ("（七" over "）总计").
+_CUT_NUMBER = re.compile(r"^[（(][一二三四五六七八九十]{1,2}$")
+
+
+def _opens_item(text: str) -> bool:
+    """Does a label fragment start a new item (1. / （三） / 四、, or （七 whose bracket closes on the next line)?"""
+    return starts_with_item(text) or bool(_CUT_NUMBER.match(squash(text)))
 
 
 def _vertical_columns(frags: list[Frag], h: float) -> tuple[list[list[Frag]], list[Frag]]:
@@ -628,7 +721,7 @@ def _split_cost(leaf: LabelCell, page: int, top: float, bottom: float, firsts: d
     if page == leaf.frags[0].page:
         return min(abs(top - leaf.y0), abs((top + bottom) / 2 - (leaf.y0 + leaf.y1) / 2))
     ref = max([f.y1 for f in own] + [firsts.get(page, top)])
-    return 0.5 * max(0.0, bottom - ref)
+    return 0.1 * max(0.0, bottom - ref)
 
 
 def _cut_runs(placed: list, leaves: list[LabelCell], n: int, h: float) -> set[int]:
@@ -679,6 +772,7 @@ def _plan(runs: list, leaves: list[LabelCell], h: float, top: bool, split: set[i
     """The best cut of every run with cells printed at the top of their row (or centred): (cost, [[(lines, row)]])."""
     nrows = len(leaves)
     mids = [c.y0 if top else (c.y0 + c.y1) / 2 for c in leaves]
+    centres = [(c.y0 + c.y1) / 2 for c in leaves]
     total, plans = 0.0, []
     for run in runs:
         m = len(run)
@@ -709,6 +803,10 @@ def _plan(runs: list, leaves: list[LabelCell], h: float, top: bool, split: set[i
                 whole = _one_number("".join(texts[i:j]))
                 # A row cut by a page break prints part of its number on each page.
                 rows = {r for r in set.intersection(*allowed[i:j]) if whole or (r in split and _part("".join(texts[i:j])))}
+                # Rows are bands one under the other, each holding its label: a number
+                # printed across the middle of another row's label is not one number.
+                rows = {r for r in rows if not any(k != r and tops[i] + 0.25 * h < centres[k] < bottoms[j - 1] - 0.25 * h
+                                                   for k in range(nrows))}
                 y = tops[i] if top else (tops[i] + bottoms[j - 1]) / 2
                 for r in rows:
                     c = _split_cost(leaves[r], run[i][0][0].page, tops[i], bottoms[j - 1], firsts) if r in split else abs(y - mids[r])
@@ -755,7 +853,7 @@ def to_table(t: Unruled, index: int) -> Table:
         if label_chars:
             label_frags += _rejoin(fragments(Line(label_chars, 0, 0, 0, 0), page, GAP * h), h, hd.kind)
         if value_chars:
-            values += fragments(Line(value_chars, 0, 0, 0, 0), page, GAP * h)
+            values += [piece for f in fragments(Line(value_chars, 0, 0, 0, 0), page, GAP * h) for piece in _by_band(f, hd, h)]
     cells = _label_cells(label_frags, h, hd.kind)
     leaves = sorted((c for c in cells if c.leaf), key=lambda c: c.y0)
     if not leaves:
@@ -832,6 +930,24 @@ def to_table(t: Unruled, index: int) -> Table:
             row.append(Cell(cell_text(chars), location(index, r, width + b + 1, where), box=box))
         out.append(row)
     return Table(rows=out, index=index, page=first_page)
+
+
+def _by_band(f: Frag, header: Header, h: float) -> list[Frag]:
+    """A value token cut where a thin space parts two columns' text.
+
+    Cells without padding (a CMS table printed by a browser) put two numbers
+    a point or two apart ("4525 62441" reads as one token); the characters of
+    one number touch (their boxes span their advances), so a space between
+    them that is also a boundary between column bands parts two cells.
+    """
+    cs, out, start = f.chars, [], 0
+    for i in range(1, len(cs)):
+        if (cs[i].x0 - cs[i - 1].x1 > FINE_GAPS[-1] * h
+                and header.band(cs[start].x0, cs[i - 1].x1) != header.band(cs[i].x0, cs[-1].x1)):
+            out.append(_frag(cs[start:i], f.page))
+            start = i
+    out.append(_frag(cs[start:], f.page) if start else f)
+    return out
 
 
 def _column_text(t: Unruled, k: int) -> str:
