@@ -14,4 +14,4 @@ Examples:
 
 from __future__ import annotations
 
-PARSER_VERSION = "4"
+PARSER_VERSION = "5"

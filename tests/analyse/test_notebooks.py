@@ -125,3 +125,11 @@ def test_data_quality_notebook_lists_the_findings_of_the_api_and_the_cli(out_dir
     lost = {(r, w) for r, w, st in zip(api_reports_data["report_id"], api_reports_data["row"], api_reports_data["status"])
             if st == "missing"}
     assert (notebook["rule"] == "missing_row").sum() == len(lost) >= 1
+    # the review page and the corrections template it writes beside the figures
+    page = (out_dir / "gaps" / "figures" / "40_review.html").read_text(encoding="utf-8")
+    assert 'data-outcome="failed"' in page and "synthetic-two-changed.html" in page and "<script" not in page
+    template = read_csv(out_dir / "gaps" / "figures" / "40_corrections_template.csv", dtype=str, keep_default_na=False)
+    changed = next(r for r in reports if r.meta["source_file"].endswith("synthetic-two-changed.html"))
+    mine = template[template["sha256"] == changed.meta["source_sha256"]]
+    assert {("requests", "new_received", "total"), ("review_litigation", "reconsideration", "total")} <= set(
+        zip(mine["table"], mine["row"], mine["column"]))

@@ -22,6 +22,7 @@ import pandas as pd
 
 from toolkit import codebook as cb
 from toolkit.cli.agencies import add_agencies_parser
+from toolkit.cli.corrections import add_corrections_option, corrected
 from toolkit.cli.validate import REGISTRY_HELP, add_validate_parser
 from toolkit.errors import ToolkitError
 
@@ -108,13 +109,22 @@ def _parse(args) -> int:
                    on_note=lambda msg: tqdm.write(f"note: {msg}", file=sys.stderr))
     summary = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     if _is_table_file(args.output):
-        from toolkit.corpus.stream import parse_to_file
-
         _need_stdout(args.output)
-        stats = parse_to_file(args.inputs, args.output, cache_dir=args.cache_dir, **options)
+        if args.corrections:  # a corrected table is built whole (corrections name cells of any report), then written
+            corpus = read_reports(args.inputs, cache_dir=args.cache_dir, **options)
+            write_table(corrected(corpus.data, args.corrections), args.output)  # always: a header only when no file gave a cell
+            stats = corpus.stats
+        else:
+            from toolkit.corpus.stream import parse_to_file
+
+            stats = parse_to_file(args.inputs, args.output, cache_dir=args.cache_dir, **options)
         parsed, failed = stats["files"] - stats["failed"], stats["failed"]
         summary(f"{parsed} parsed, {failed} failed" + _skipped(stats))
-        return 1 if failed or not parsed or stats["unlisted"] else 0
+        return 1 if failed or not parsed or stats.get("unlisted") else 0
+    if args.corrections:
+        print(error_line("--corrections applies to a table (-o x.csv/x.parquet); for shards: toolkit export "
+                         "OUT_DIR -o x.parquet --corrections FILE"), file=sys.stderr)
+        return 2
     cache = False if args.no_cache else (args.cache_dir or True)
     stats = parse_to_parquet(args.inputs, args.output, cache_dir=cache, **options)
     from toolkit.corpus import load_table
@@ -174,6 +184,7 @@ def _export(args) -> int:
             from toolkit.corpus.agencies import annotate, read_registry
 
             df = annotate(df, read_registry(args.registry))
+        df = corrected(df, args.corrections)
         if args.table:
             df = wide_table(df, args.table, values=args.values)
     try:
@@ -219,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="show a progress bar even when stderr is not a terminal")
     bar.add_argument("--no-progress", dest="progress", action="store_false",
                      help="no progress bar (default when stderr is a file or a pipe); the summary line stays")
+    add_corrections_option(p)
     p.set_defaults(func=_parse)
     e = sub.add_parser("export", help="export a parsed corpus to CSV (utf-8-sig), XLSX or Parquet",
                        description="CSV and XLSX are safe to open in a spreadsheet: XLSX strings are text cells, "
@@ -230,6 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--table", choices=cb.TABLES, help="wide view of one table: one row per report, one column per cell")
     e.add_argument("--values", choices=("value", "raw"), default="value", help="with --table: numbers or printed text")
     e.add_argument("--sql", help="export the result of a DuckDB query over the views cells, files, errors")
+    add_corrections_option(e)
     e.add_argument("--registry", help="map the printed agency names again with this agency registry (agencies.csv); "
                                       "default: keep agency_id and agency_name as parsed")
     e.set_defaults(func=_export)
@@ -239,6 +252,12 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output")
     c.set_defaults(func=_codebook)
     add_validate_parser(sub)
+    from toolkit.cli.show import add_show_parser
+
+    add_show_parser(sub)
+    from toolkit.cli.review import add_review_parser
+
+    add_review_parser(sub)
     add_agencies_parser(sub)
     from toolkit.collect.cli import add_parser as add_collect_parser
 

@@ -30,7 +30,7 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
     """Add the ``validate`` sub-command to an argparse subparsers object."""
     p = subparsers.add_parser(
         "validate",
-        help="check reports against their accounting identities (H1–H5) and cross-checks (W1–W5)",
+        help="check reports against their accounting identities (H1–H5) and cross-checks (W1–W6)",
         description="Check report files against the identities of their own tables and the cross-checks. "
                     "Exit 0: no errors; 1: errors found; 2: a file could not be read.",
     )
@@ -42,6 +42,9 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
                         "outcome (passed, failed, not_assessable, imputed) and reason (csv or json)")
     p.add_argument("-o", "--output", default=None, help="write to this file instead of standard output")
     p.add_argument("--registry", default=None, help=REGISTRY_HELP)
+    from toolkit.cli.corrections import add_corrections_option
+
+    add_corrections_option(p)
     p.set_defaults(func=validate_command)
     return p
 
@@ -113,6 +116,13 @@ def validate_command(args) -> int:
     if not files:
         print("error: no report files found in " + " ".join(args.inputs), file=sys.stderr)
         return EXIT_UNREADABLE
+    if reports and getattr(args, "corrections", None):
+        from toolkit.cli.corrections import corrected_reports
+
+        try:
+            reports = corrected_reports(reports, args.corrections)
+        except SystemExit as exc:
+            return int(exc.code)
     if reports:
         res = run_checks(reports)
         issues, summary = res.issues, quality_summary(res)

@@ -184,6 +184,7 @@ def read_reports(
     on_error: Callable[[str], None] | None = None,
     registry: str | os.PathLike | Registry | None = None,
     on_note: Callable[[str], None] | None = None,
+    corrections: str | os.PathLike | None = None,
 ) -> Corpus:
     """Read many reports in parallel into one tidy DataFrame and an errors DataFrame.
 
@@ -222,6 +223,10 @@ def read_reports(
             again, workers capped at the CPUs. Also kept in ``stats["skipped"]``
             and ``stats["notes"]``; ``stats["unlisted"]`` counts folders that
             could not be listed.
+        corrections: a corrections file (:mod:`toolkit.corpus.corrections`) applied to
+            ``data``: corrected ``value``, the printed number in ``value_printed``,
+            the reason in ``correction``; a stale or foreign line raises
+            :class:`~toolkit.corpus.corrections.CorrectionsError`.
 
     Returns:
         :class:`Corpus`: ``.data``, ``.errors``, ``.files``, ``.stats``;
@@ -255,6 +260,10 @@ def read_reports(
         files=_concat([r.files for r in results], FILES_COLUMNS, FILES_ARROW),
         stats=stats,
     )
+    if corrections is not None:
+        from toolkit.corpus.corrections import apply_corrections
+
+        out.data = apply_corrections(out.data, corrections)
     stats["seconds"] = time.perf_counter() - t0
     return out
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit.errors import shown_path
-from toolkit.read.source import kind
+from toolkit.read.filebytes import kind
 
 REPORT_SUFFIXES = frozenset({".txt", ".htm", ".html", ".shtml", ".docx", ".doc", ".wps", ".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"})
 

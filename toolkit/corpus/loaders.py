@@ -105,7 +105,7 @@ def with_sources(panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, with_files: bool = False,
-                 registry: str | os.PathLike | None = None):
+                 registry: str | os.PathLike | None = None, corrections: str | os.PathLike | None = None):
     """The panel the notebooks analyse: the demo (``None``), a folder of your reports, or a tidy frame.
 
     A folder is read with :func:`toolkit.read_reports` when the corpus loader is
@@ -121,6 +121,8 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
             failures; the input of :mod:`toolkit.corpus.coverage`): ``(panel, files)``.
         registry: the agency registry (``agencies.csv``); default: the nearest one beside the
             files (:mod:`toolkit.corpus.agencies`), as for ``toolkit parse``.
+        corrections: a corrections file (:mod:`toolkit.corpus.corrections`) applied to
+            the panel (``value`` corrected, ``value_printed`` and ``correction`` kept).
 
     Examples:
         >>> bool(load_reports()["synthetic"].all())
@@ -130,6 +132,11 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         >>> load_reports("data/raw").query("agency_id == 'fj-pingtan-zone'")[["scope", "level"]].drop_duplicates().values.tolist()
         [['region_aggregate', 'city']]
     """
+    if corrections is not None and (reports is None or isinstance(reports, pd.DataFrame)):
+        from toolkit.corpus.corrections import apply_corrections
+
+        panel = apply_corrections(load_demo() if reports is None else reports, corrections)
+        return (panel, files_of(panel)) if with_files else panel
     if reports is None:
         panel = load_demo()
         return (panel, files_of(panel)) if with_files else panel
@@ -138,7 +145,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
     folder = Path(reports)
     if not folder.exists():
         raise FileNotFoundError(f"{folder}: no such file or folder; set REPORTS to a folder of report files, or None for the demo panel")
-    corpus = read_reports([folder], progress=False, registry=registry)
+    corpus = read_reports([folder], progress=False, registry=registry, corrections=corrections)
     panel, failed, files = corpus.data, corpus.errors, corpus.files
     if panel.empty:
         raise FileNotFoundError(f"{folder}: no readable report files found")

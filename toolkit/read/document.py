@@ -17,6 +17,7 @@ Contract for readers:
   row sits under the k-th leaf header cell from the right.
 - Empty cells are kept as cells with ``text == ""``; they are never dropped.
 - ``location`` names the cell in the source ("table 2, row 5, col 3[, page 4]").
+- Paged readers (PDF) give ``box``: where the cell sits on the page named in ``location``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Cell:
     merged: bool = False
     span: int = 1
     confidence: float | None = None  # OCR'd cells: the lowest confidence of its characters (0–1)
+    # Paged formats: the cell's box on its page (x0, y0, x1, y1 in points, y from the top of the
+    # page as shown), so a value can be shown on its page (toolkit.read.source); None elsewhere.
+    box: tuple[float, float, float, float] | None = None
 
 
 @dataclass(slots=True)

@@ -24,7 +24,7 @@ from toolkit.read.normalise import strip_blanks
 from toolkit.read.pictures import picture_issues
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
-from toolkit.read.source import read_source
+from toolkit.read.filebytes import read_source
 from toolkit.read.tables import map_document
 from toolkit.read.tidy import tidy_frame
 from toolkit.read.values import parse_value
@@ -40,6 +40,29 @@ class Report:
     meta: dict
     sections: dict[str, str]
     issues: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ISSUE_COLUMNS))
+
+    def source(self, table: str, row: str, column: str):
+        """The printed row of one cell found again in its file (:func:`toolkit.read.source.find_source`)."""
+        from toolkit.read.source import cell_row, find_source
+
+        return find_source(cell_row(self.data, table, row, column, str(self.meta.get("source_file"))))
+
+    def source_image(self, table: str, row: str, column: str, dpi: int | None = None):
+        """A PIL image of the page region around one cell: its row and column headers, the cell boxed.
+
+        For PDFs (text layer or scanned pages). A cell of an HTML, DOCX or text
+        report has no page: :class:`~toolkit.read.source.CellNotFoundError` names
+        its printed row (:meth:`source`); ``toolkit.analyse.sources.source_image``
+        draws that row as a small table.
+
+        Examples:
+            >>> r = read_report("tests/fixtures/hongze-district-2023.pdf")
+            >>> r.source_image("requests", "new_received", "total").width > 600
+            True
+        """
+        from toolkit.read.source import DPI, page_image
+
+        return page_image(self.source(table, row, column), dpi or DPI)
 
     def __repr__(self) -> str:
         m = self.meta
@@ -66,7 +89,7 @@ def read_report(path: str | os.PathLike, *, partial: bool = False, sha256: str |
             cache). Without ``data`` the file is read once here and its hash is
             always taken from that read.
         data: the file's bytes, read by the caller (see
-            :func:`toolkit.read.source.read_source`); ``path`` then only names it.
+            :func:`toolkit.read.filebytes.read_source`); ``path`` then only names it.
 
     Raises:
         ToolkitError: (and only its subclasses) with a one-line message naming
@@ -238,6 +261,8 @@ def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
         "fetched_at": [None] * n,
         "note": [None] * n,  # the cells the reader lost and the narrative's statements: gaps.add_read_facts
         "stated": [None] * n,
+        "value_printed": [None] * n,  # set only by a correction (toolkit.corpus.corrections)
+        "correction": [None] * n,
     }
 
 

@@ -6,7 +6,7 @@ corpus (or :class:`~toolkit.read.report.Report` objects: the same findings as
 their frames) and returns a tidy issues DataFrame, one row per finding:
 
 - **errors**: the hard identities H1–H4 and the domain rule H5 (docs/format.md §5);
-- **warnings**: the soft checks W1–W5;
+- **warnings**: the soft checks W1–W5 and W6 (a report copied from last year, :mod:`.copied`);
 - **info**: every cell the blank-cell rule (:mod:`toolkit.validation.blanks`) filled,
   with the flag it applied as ``rule`` (``blank_as_zero``, ``imputed_total``,
   ``table_empty``).
@@ -26,6 +26,7 @@ import pandas as pd
 
 from toolkit.validation import hard, soft
 from toolkit.validation.blanks import apply_blank_rule
+from toolkit.validation.copied import copied_issues
 from toolkit.validation.issues import ISSUE_COLUMNS, checks_frame, issues_frame
 from toolkit.validation.missing import missing_row_issues
 
@@ -139,6 +140,9 @@ def run_checks(data, narratives: Mapping[str, Mapping[str, str]] | None = None, 
         found, done = soft.soft_issues(cells, metas, sections)
         issues += found
         checks += done
+        found, done = copied_issues(cells, metas)
+        issues += found
+        checks += done
     if blank_flags:
         issues += hard.blank_issues(cells, metas)
     reports = pd.DataFrame(list(metas.values()), columns=list(_META))
@@ -161,7 +165,7 @@ def validate(data, narratives: Mapping[str, Mapping[str, str]] | None = None, *,
         narratives: optional ``{report_id: {section_key: text}}``: more narrative
             text for W3 (a frame read by the toolkit carries its report's
             statements in the ``stated`` column already).
-        soft_checks: also run W1–W5 (warnings).
+        soft_checks: also run W1–W6 (warnings).
         blank_flags: include one ``info`` row per cell the blank rule filled.
 
     Returns:

@@ -62,6 +62,8 @@ def tidy_frame(cells: pd.DataFrame, *, agency: str = "", year: int | None = None
         "confidence": pd.array([None] * len(df), dtype="Float64"),
         "note": None,
         "stated": None,
+        "value_printed": pd.array([None] * len(df), dtype="Float64"),
+        "correction": None,
     })
     out["level"] = level if level is not None else level_of(agency)
     return out[list(TIDY_COLUMNS)]

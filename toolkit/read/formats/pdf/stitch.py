@@ -185,6 +185,7 @@ def _table(parts: list[Part], index: int) -> Table:
                     merged=not first or cell.continues is not None,
                     span=cell.c1 - cell.c0 + 1,
                     confidence=_confidence(cell.root()),
+                    box=(cell.x0, cell.y0, cell.x1, cell.y1),
                 )
                 for cell, first in row
             ]

@@ -923,7 +923,11 @@ def to_table(t: Unruled, index: int) -> Table:
         for b in range(n):
             tokens = slots[k][b]
             where = tokens[0].page if tokens else page
-            row.append(Cell(cell_text([c for v in tokens for c in v.chars]), location(index, r, width + b + 1, where)))
+            chars = [c for v in tokens for c in v.chars]
+            # A box only on the table's first page: later pages' lines are shifted below it (_shift).
+            box = (min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars),
+                   max(c.y1 for c in chars)) if chars and where == t.page else None
+            row.append(Cell(cell_text(chars), location(index, r, width + b + 1, where), box=box))
         out.append(row)
     return Table(rows=out, index=index, page=first_page)
 
