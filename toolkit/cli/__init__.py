@@ -95,7 +95,7 @@ def _parse(args) -> int:
     """Files → one CSV/Parquet table (``-o x.csv``/``x.parquet``/stdout), or → Parquet shards (``-o DIR``)."""
     from tqdm.auto import tqdm
 
-    from toolkit.corpus import parse_to_parquet
+    from toolkit.corpus import parse_to_parquet, read_reports
 
     engine = args.engine
     if engine == "process" and args.workers == 1:

@@ -33,8 +33,8 @@ from toolkit.corpus.schema import (
     frame,
 )
 from toolkit.errors import ToolkitError, shown_path
-from toolkit.read.report import read_cells
 from toolkit.read.filebytes import read_source
+from toolkit.read.report import read_cells
 from toolkit.read.tidy import REPORT_COLUMNS, TIDY_ARROW, frame_of_table, tidy_table
 
 

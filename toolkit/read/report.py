@@ -18,13 +18,13 @@ from toolkit import codebook as cb
 from toolkit import fields, limits
 from toolkit.errors import InternalError, LimitExceededError, NotAReportError, TableMissingError, ToolkitError, shown_path
 from toolkit.read import meta as meta_mod
+from toolkit.read.filebytes import read_source
 from toolkit.read.formats import read_document
 from toolkit.read.gaps import add_read_facts
 from toolkit.read.normalise import strip_blanks
 from toolkit.read.pictures import picture_issues
 from toolkit.read.script import to_simplified
 from toolkit.read.sections import split_sections
-from toolkit.read.filebytes import read_source
 from toolkit.read.tables import map_document
 from toolkit.read.tidy import tidy_frame
 from toolkit.read.values import parse_value
