@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test notebooks bench system-deps system-deps-lab venv venv-test clean
+.PHONY: lab test notebooks site bench system-deps system-deps-lab venv venv-test clean
 
 # $(1): what to install ("." or ".[test]"). A clear message, not a traceback,
 # when this Python cannot make a venv (Debian without python3-venv).
@@ -51,6 +51,11 @@ test: system-deps venv-test
 # absolute (the notebooks run in notebooks/); LANG only when given on the command line, since the
 # shell's locale variable LANG (e.g. C.UTF-8) is no chart language.
 NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter command line,$(origin LANG)),-p LANG='"$(LANG)"')
+
+# `make site`: the static explorer of the bundled real reports in outputs/site/ (open outputs/site/index.html;
+# works from file:// and any static host, no network).
+site: venv
+	$(VENV)/bin/toolkit site data/raw -o outputs/site
 
 notebooks: system-deps-lab venv
 	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs $(NB_PARAMS)

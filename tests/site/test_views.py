@@ -16,7 +16,8 @@ def _panel(*files: str) -> pd.DataFrame:
 
 def _rows(data: dict, measure: str, file: str) -> dict:
     i = [r[REPORT_COLUMNS.index("file")] for r in data["reports"]].index(file)
-    return {r[ROW_COLUMNS.index("series")]: dict(zip(ROW_COLUMNS, r)) for r in data["rows"][measure] if r[0] == i}
+    names = data["series"][measure]
+    return {names[r[ROW_COLUMNS.index("series")]]: dict(zip(ROW_COLUMNS, r)) for r in data["rows"][measure] if r[0] == i}
 
 
 def test_counts_are_integers_and_shares_rounded():

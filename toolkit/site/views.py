@@ -2,7 +2,9 @@
 
 Each measure is computed once per report (``by=("report_id",)``: nothing summed across
 reports, so an aggregate report is never added to its members) and flattened to the rows
-``[report, series, group, count, denominator, share, complete, missing_cells]``; the reports
+``[report, series, group, count, denominator, share, complete, missing_cells]`` (report, series
+and group as indexes into the reports table and the measure's ``series``/``groups`` lists, so a
+10,000-report corpus stays one compact file); the reports
 table beside them carries what makes a number traceable (agency_id, name, year, file,
 sha256, source_url, publisher, scope, synthetic). Counts are integers, shares rounded to
 4 places, and a value not read is ``null`` (never 0): when the measures mark a row
@@ -122,9 +124,16 @@ def _long(panel: pd.DataFrame, measure: str) -> pd.DataFrame:
     return f.rename(columns={"case_type": "group", "total": "denominator"})
 
 
+def groups_of(measure: str) -> tuple[str, ...]:
+    """The groups a measure's rows fall in: refusal groups, or the case types of review and litigation."""
+    return {"refusals": tuple(an.REFUSAL_GROUPS), "review": ("reconsideration", "litigation_total")}.get(measure, ())
+
+
 def measure_rows(panel: pd.DataFrame, measure: str, report_index: dict[str, int]) -> list[list]:
-    """The compact rows of one measure (``ROW_COLUMNS``)."""
+    """The compact rows of one measure (``ROW_COLUMNS``; series and group as list indexes)."""
     f = _long(panel, measure)
+    series = {k: i for i, (k, _) in enumerate(series_of(measure))}
+    groups = {k: i for i, k in enumerate(groups_of(measure))}
     if "complete" not in f.columns:  # measures without the facts columns: check the cells here
         lost = missing_by_report(panel, measure)
         f["missing_cells"] = f["report_id"].astype(str).map(lost)
@@ -133,8 +142,9 @@ def measure_rows(panel: pd.DataFrame, measure: str, report_index: dict[str, int]
     for rec in f.to_dict("records"):
         done = bool(rec["complete"]) if pd.notna(rec["complete"]) else False
         miss = rec.get("missing_cells")
-        rows.append([report_index[str(rec["report_id"])], str(rec["series"]),
-                     None if rec.get("group") is None or pd.isna(rec.get("group")) else str(rec["group"]),
+        group = rec.get("group")
+        rows.append([report_index[str(rec["report_id"])], series[str(rec["series"])],
+                     None if group is None or pd.isna(group) else groups[str(group)],
                      _int(rec["count"]) if done else None, _int(rec.get("denominator")) if done else None,
                      _share(rec.get("share")) if done else None, 1 if done else 0,
                      None if miss is None or (isinstance(miss, float) and math.isnan(miss)) or miss == "" else str(miss)])
@@ -206,11 +216,12 @@ def site_data(panel: pd.DataFrame) -> dict:
     rec = reports[list(REPORT_COLUMNS)].astype(object).where(reports[list(REPORT_COLUMNS)].notna(), None)
     rec["year"] = [None if y is None else int(y) for y in rec["year"]]
     data = {"report_columns": list(REPORT_COLUMNS), "reports": rec.values.tolist(), "row_columns": list(ROW_COLUMNS),
-            "measures": list(MEASURES), "rows": {}, "series": {}, "cells": {}, "rates": RATES,
+            "measures": list(MEASURES), "rows": {}, "series": {}, "groups": {}, "cells": {}, "rates": RATES,
             "colours": colours(), "texts": texts()}
     for m in MEASURES[:-1]:
         data["rows"][m] = measure_rows(panel, m, index)
         data["series"][m] = [k for k, _ in series_of(m)]
+        data["groups"][m] = list(groups_of(m))
         data["cells"][m] = {k: cells_used(m, k) for k, _ in series_of(m)}
     years = [y for y in rec["year"] if y is not None]
     data["years"] = list(range(min(years), max(years) + 1)) if years else []

@@ -25,6 +25,13 @@
   const AGENCIES = Object.keys(counts).sort((a, b) => counts[b] - counts[a] || a.localeCompare(b));
   const incomplete = new Set();
   for (const m of Object.keys(D.rows)) for (const row of D.rows[m]) if (!row[6]) incomplete.add(row[0]);
+  const BY_AGENCY_YEAR = new Map();  // agency_id → year → report indexes (coverage without a scan per cell)
+  REPORTS.forEach((r, i) => {
+    if (!BY_AGENCY_YEAR.has(r.agency_id)) BY_AGENCY_YEAR.set(r.agency_id, new Map());
+    const years = BY_AGENCY_YEAR.get(r.agency_id);
+    if (!years.has(r.year)) years.set(r.year, []);
+    years.get(r.year).push(i);
+  });
 
   function option(value, text) { const o = document.createElement("option"); o.value = value; o.textContent = text; return o; }
 
@@ -51,10 +58,10 @@
     if (m === "coverage") {
       const out = [];
       for (const id of AGENCIES) for (const y of dom) {
-        const rs = REPORTS.filter(r => r.agency_id === id && r.year === y);
+        const rs = BY_AGENCY_YEAR.get(id).get(y) || [];
         if (!rs.length) out.push(gapRow(id, y, "site.status_missing"));
-        for (const r of rs) {
-          const ri = REPORTS.indexOf(r), ok = !incomplete.has(ri);
+        for (const ri of rs) {
+          const r = REPORTS[ri], ok = !incomplete.has(ri);
           out.push(Object.assign(reportFields(r), { measure: m, status: T(ok ? "site.status_complete" : "site.status_incomplete"),
             status_key: ok ? "parsed" : "flagged", complete: ok }));
         }
@@ -67,12 +74,13 @@
       const r = REPORTS[row[0]];
       if (r.agency_id !== state.agency || !dom.includes(r.year)) return;
       seen.add(r.year);
+      const series = D.series[m][row[1]], group = row[2] === null ? null : D.groups[m][row[2]];
       out.push(Object.assign(reportFields(r), {
-        measure: m, series: row[1], label: T(m + "." + row[1]), group: row[2],
-        group_label: row[2] ? T((m === "review" ? "case." : "group.") + row[2]) : null,
+        measure: m, series: series, label: T(m + "." + series), group: group,
+        group_label: group ? T((m === "review" ? "case." : "group.") + group) : null,
         count: row[3], denominator_name: denName, denominator: denName ? row[4] : null,
         share_name: shareName, share: shareName ? row[5] : null, complete: !!row[6], missing_cells: row[7],
-        cells: (D.cells[m][row[1]] || "").replace("<case>", row[2] || ""), note: row[6] ? null : T("site.not_read") }));
+        cells: (D.cells[m][series] || "").replace("<case>", group || ""), note: row[6] ? null : T("site.not_read") }));
     });
     for (const y of dom) if (!seen.has(y)) out.push(gapRow(state.agency, y, "site.no_report"));
     return out;
@@ -113,8 +121,15 @@
           { field: "count", title: T("site.axis_count"), format: "," }].concat(share ? [{ field: "share", title: T("site.axis_share"), format: ".1%" }] : []),
       },
     };
-    if (!share) bar.encoding.xOffset = { field: "label", sort: keys.map(labelOf) };
-    return { width: width, height: 300, layer: [bar, notesLayer("x", "y")] };
+    const layers = [bar, notesLayer("x", "y")];
+    if (!share) {  // grouped bars, each with its printed number (a 0 reads as 0, a gap as "no report")
+      bar.encoding.xOffset = { field: "label", sort: keys.map(labelOf) };
+      layers.push({ transform: [{ filter: "datum.note == null && datum.count != null" }],
+        mark: { type: "text", dy: -5, fontSize: 9, color: "#333" },
+        encoding: { x: bar.encoding.x, xOffset: bar.encoding.xOffset, y: { field: "count", type: "quantitative" },
+          text: { field: "count", type: "quantitative", format: "," } } });
+    }
+    return { width: width, height: 300, layer: layers };
   }
 
   function facetBars(rows, m) {
@@ -195,7 +210,7 @@
     let text = T("site.caption", {
       agencies: list(agencies, 3), n: reports.length, files: list(reports.map(r => r.file), 4),
       where: sites.length ? T("site.where", { sites: sites.join(sep()) }) : "",
-      real: T(synthetic ? "site.synthetic" : "site.real"),
+      warning: synthetic ? T("site.synthetic") : "", real: synthetic ? "" : T("site.real"),  // synthetic: said first
       scope: T("site.scope_note", { scopes: scopes.join(sep()) }),
       gaps: state.measure !== "coverage" && gaps.length ? T("site.gaps", { years: gaps.join(sep()) }) : "",
       incomplete: bad.length ? T("site.incomplete", { files: bad.join(sep()) }) : "" });
