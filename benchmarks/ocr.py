@@ -1,4 +1,4 @@
-"""OCR seconds per A4 page (toolkit.read.formats.ocr) for scans at 150 and 300 dpi.
+"""OCR seconds per A4 page (toolkit.read.formats.ocr) for scans at 120, 150 and 300 dpi.
 
 A synthetic report is printed by LibreOffice, rasterised, turned by about a
 degree, put on grey paper with noise (toolkit.synthetic.render.scan) and saved as an
@@ -47,7 +47,7 @@ def main() -> int:
     spec = report_spec(11, activity=40.0)
     pdf = docx_to_pdf([render_docx(spec, None, 11, official=False)])[0]
     with tempfile.TemporaryDirectory() as tmp:
-        for dpi in (150, 300):
+        for dpi in (120, 150, 300):
             pages = [degrade(p, angle=a, seed=i) for i, (p, a) in enumerate(zip(pdf_pages(pdf, dpi), (0.9, -1.3, 1.4)))]
             path = Path(tmp) / f"scan-{dpi}.pdf"
             path.write_bytes(image_pdf(pages, dpi))

@@ -69,11 +69,19 @@ def test_no_line_across_agencies(sparse):
 
 
 def test_no_line_across_missing_years(raw):
-    pingtan = an.request_volumes(raw[raw["agency"] == "平潭综合实验区"])
+    # the real series with its 2020 and 2021 reports left out
+    pingtan = an.request_volumes(raw[(raw["agency"] == "平潭综合实验区") & ~raw["year"].isin([2020, 2021])])
     fig = charts.trend_lines(pingtan, "new_received", lang="zh")
     xs = [list(ln.get_xdata()) for ln in _lines(fig)]
-    assert xs == [[2022, 2023, 2024, 2025]], "2019 stands alone: 2020 and 2021 are not bundled"
+    assert xs == [[2022, 2023, 2024, 2025]], "2019 stands alone: 2020 and 2021 are missing"
     assert "无报告" in _texts(fig)
+
+
+def test_the_bundled_series_is_one_line_2019_to_2025(raw):
+    pingtan = an.request_volumes(raw[raw["agency"] == "平潭综合实验区"])
+    fig = charts.trend_lines(pingtan, list(an.VOLUME_ROWS), lang="zh")
+    assert {tuple(ln.get_xdata()) for ln in _lines(fig)} == {tuple(range(2019, 2026))}
+    assert len(_lines(fig)) == len(an.VOLUME_ROWS) and "无报告" not in _texts(fig)
 
 
 def test_pooled_line_only_over_years_with_the_same_agencies():
@@ -114,12 +122,22 @@ def test_caption_states_what_is_shown_and_no_local_path(raw):
     fig = charts.trend_lines(an.request_volumes(raw[raw["agency"] == "平潭综合实验区"]), "new_received", lang="en")
     cap = _caption(fig)
     assert "平潭综合实验区" in cap and "www.pingtan.gov.cn" in cap and "real data" in cap
-    assert "2019, 2022–2025" in cap and "5 reports of 1 agencies" in cap and "aggregates included" in cap
+    assert "2019–2025" in cap and "7 reports of 1 agencies" in cap and "aggregates included" in cap
     assert str(RAW) not in cap and "/" not in cap.replace("www.pingtan.gov.cn", "")
     pooled = charts.caption_of(an.request_volumes(raw, by=("year",)), "zh")
     assert "各年汇总" in pooled and "仅所属机关报告" in pooled
     demo = charts.caption_of(an.request_volumes(load_demo(), by=("year",)), "en")
     assert demo.startswith("SYNTHETIC") and "38 agencies" in demo
+
+
+def test_outcomes_adding_up_past_the_printed_total_are_drawn_past_100_and_said(raw):
+    """平潭 2020 prints outcome rows summing to 27 against a （七）总计 of 21: its bar runs to 129 %,
+    past a line at 100 %, never clipped into a bar that looks whole."""
+    pingtan = raw[raw["agency"] == "平潭综合实验区"]
+    fig = charts.outcome_bars(an.outcome_shares(pingtan), by=["year"], lang="en")
+    assert fig.axes[0].get_xlim()[1] >= 1.28
+    said = [t for t in _texts(fig) if "add up to" in t]
+    assert said == ["total 21; outcomes add up to 129% of it (as printed)"]
 
 
 def test_stacked_bars_carry_shares_and_totals(raw):

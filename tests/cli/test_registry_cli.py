@@ -44,7 +44,7 @@ def test_parse_csv_and_shards_state_what_load_reports_states(tmp_path, notebook_
     pd.testing.assert_frame_equal(parsed, notebook_view)
     # the zone-wide 平潭 reports: what SOURCES.csv states, not what the name suggests; their own URLs
     pingtan = notebook_view.loc[notebook_view.index.str.startswith("pingtan-zone")]
-    assert len(pingtan) == 5 and set(pingtan["scope"]) == {"region_aggregate"} and set(pingtan["level"]) == {"city"}
+    assert len(pingtan) == 7 and set(pingtan["scope"]) == {"region_aggregate"} and set(pingtan["level"]) == {"city"}
     assert set(pingtan["agency_id"]) == {"fj-pingtan-zone"}
     assert pingtan["source_url"].str.startswith("https://www.pingtan.gov.cn/").all()
     assert notebook_view.loc["ninghe-kejiju-2023.txt", "agency_name"] == "天津市宁河区科学技术局"  # printed 宁河区科学技术局
@@ -90,5 +90,5 @@ def test_agencies_lists_each_printed_name_with_its_id(tmp_path):
     names = read_csv(out, dtype=str, keep_default_na=False).set_index("agency")
     assert names.loc["宁河区科学技术局", "agency_id"] == "tj-ninghe-kejiju"
     assert names.loc["宁河区科学技术局", "agency_name"] == "天津市宁河区科学技术局"
-    assert names.loc["平潭综合实验区", ["reports", "years"]].tolist() == ["5", "2019 2022 2023 2024 2025"]
+    assert names.loc["平潭综合实验区", ["reports", "years"]].tolist() == ["7", "2019 2020 2021 2022 2023 2024 2025"]
     assert set(names["suggested_alias_of"]) == {""}

@@ -13,10 +13,11 @@ from toolkit import read_report
 CASES = [
     ("ninghe-kejiju-2023", "ninghe-kejiju-2023.txt", "宁河区科学技术局", 2023, {"proactive": "2021", "requests": "2021"}),
     ("shanghai-gov-office-2019", "shanghai-gov-office-2019.html", "上海市人民政府办公厅", 2019, {"proactive": "2019", "requests": "2019"}),
-    # The real 平潭综合实验区 series (data/raw/SOURCES.csv); 2020 and 2021 are not bundled.
-    ("pingtan-zone-2019", "pingtan-zone-2019.html", "平潭综合实验区", 2019, {"proactive": "2019", "requests": "2019"}),
+    # The real 平潭综合实验区 series 2019–2025 (data/raw/SOURCES.csv).
+    *[(f"pingtan-zone-{y}", f"pingtan-zone-{y}.html", "平潭综合实验区", y, {"proactive": "2019", "requests": "2019"})
+      for y in (2019, 2020)],
     *[(f"pingtan-zone-{y}", f"pingtan-zone-{y}.html", "平潭综合实验区", y, {"proactive": "2021", "requests": "2021"})
-      for y in (2022, 2023, 2024, 2025)],
+      for y in (2021, 2022, 2023, 2024, 2025)],
 ]
 
 
@@ -55,6 +56,31 @@ def test_one_row_per_published_cell_with_location(stem, file):
     assert data["location"].str.match(r"^table \d+, row \d+, col \d+").all()
     assert data["report_id"].nunique() == 1
     assert set(report.sections) == {"overview", "proactive", "requests", "review_litigation", "problems", "other"}
+
+
+def test_a_stray_blank_row_below_a_table_is_noted_not_fatal():
+    # 平潭 2020 prints a fifth, borderless row of 15 blank cells under table 四.
+    report = read_report(RAW / "pingtan-zone-2020.html")
+    stray = report.issues[report.issues.code == "stray_row"]
+    assert list(stray.table) == ["review_litigation"] and list(stray.location) == ["table 3, row 5, col 1"]
+    assert (report.data.table == "review_litigation").sum() == 15
+
+
+@pytest.mark.parametrize("table", [0, 1, 2], ids=["二", "三", "四"])
+def test_a_stray_blank_row_under_any_table_costs_nothing(tmp_path, table):
+    """The same as a class: a borderless row of 15 blank cells added under each table of 平潭 2021
+    leaves every cell as it was; under table 四 it is noted."""
+    import re
+
+    html = (RAW / "pingtan-zone-2021.html").read_text(encoding="utf-8")
+    parts = re.split(r"(?i)(</table>)", html)
+    parts[2 * table] += "<tr>" + "<td>&nbsp;</td>" * 15 + "</tr>"
+    path = tmp_path / "stray.html"
+    path.write_text("".join(parts), encoding="utf-8")
+    report, clean = read_report(path), read_report(RAW / "pingtan-zone-2021.html")
+    key = ["table", "row", "column", "raw"]
+    pd.testing.assert_frame_equal(report.data[key].reset_index(drop=True), clean.data[key].reset_index(drop=True))
+    assert list(report.issues.code) == (["stray_row"] if table == 2 else [])
 
 
 def test_report_id_is_stable():

@@ -454,12 +454,19 @@ def outcome_bars(shares: pd.DataFrame, by: Sequence[str] | str | None = None, *,
                 dark = outcome in ("partly_disclosed", "unable", "other")
                 ax.text(l0 + v / 2, yi, f"{v:.0%}", ha="center", va="center", fontsize=7.5, color="black" if dark else "white")
         left += vals
-    for yi, key in enumerate(wide.index):
-        ax.text(1.01, yi, label("chart.total_n", lang, n=_n(totals.get(key, np.nan))), va="center", fontsize=8,
-                transform=ax.get_yaxis_transform(), clip_on=False)
+    # A report whose outcome rows add up to more than its printed total (a source error kept as
+    # printed) draws its bar past 100 %, beyond a line at 100 %, and says so beside the total.
+    right = max(1.0, float(np.nanmax(left)) if len(left) else 1.0)
+    for yi, (key, sum_) in enumerate(zip(wide.index, left)):
+        text = label("chart.total_n", lang, n=_n(totals.get(key, np.nan)))
+        if sum_ > 1.005:
+            text = label("chart.total_over", lang, total=text, share=f"{sum_:.0%}")
+        ax.text(1.01, yi, text, va="center", fontsize=8, transform=ax.get_yaxis_transform(), clip_on=False)
     ax.set_yticks(y, [_wrap(t, 20) for t in labels_])
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    ax.set_xlim(0, right)
+    if right > 1:
+        ax.axvline(1.0, color="black", linewidth=0.8)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_xlabel(label("chart.share_note", lang, measure=an.derived_label("share_of_total_processed", lang)))
     ax.legend(ncols=6, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)

@@ -87,8 +87,7 @@ def _parse(args) -> int:
     summary = (lambda text: None) if args.quiet else (lambda text: print(text, file=sys.stderr))
     if _is_table_file(args.output):
         corpus = read_reports(args.inputs, cache_dir=args.cache_dir, **options)
-        if len(corpus.data):
-            write_table(corpus.data, args.output)
+        write_table(corpus.data, args.output)  # always: a header only when no file gave a cell
         parsed, failed = corpus.stats["files"] - corpus.stats["failed"], corpus.stats["failed"]
         summary(f"{parsed} parsed, {failed} failed")
         return 1 if failed or not parsed else 0

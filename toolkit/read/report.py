@@ -128,10 +128,16 @@ def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[di
     doc = to_simplified(read_document(data, name))
     html_title = doc.title
     mapping = map_document(doc, name)
-    partial = partial or bool(doc.ocr_pages)
+    asked_partial, partial = partial, partial or bool(doc.ocr_pages)
     sections, preamble = split_sections(doc.paragraphs)
     meta = meta_mod.extract(doc.paragraphs, html_title)
     found = set(mapping.table)
+    if not found and doc.ocr_pages and not asked_partial:
+        # A picture of part of a report is read for what it shows, but one that shows no
+        # report table yields nothing: a failed file, never an empty success.
+        pages = ", ".join(map(str, doc.ocr_pages))
+        where = "scanned page" if doc.pages == 1 else f"scanned page{'s' if len(doc.ocr_pages) > 1 else ''} {pages}"
+        raise TableMissingError(name, f"{where}: OCR found no report table")
     if not found:
         if not meta_mod.looks_like_report(doc.paragraphs, html_title) and not sections:
             raise NotAReportError(name, "not an annual report: no 政府信息公开工作年度报告 title and none of tables 二/三/四")

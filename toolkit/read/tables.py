@@ -370,6 +370,12 @@ def _map_review(tables: list[Table], out: Mapping, path: str) -> None:
     header_rows: list[list[Cell]] = []
     for row in (r for table in tables for r in table.rows):
         if len(row) >= n and all(_value_like(c) for c in row):
+            if done and not header_rows and not any(c.text for c in row):
+                # A blank row straight after the values (a borderless row an editor left
+                # below the table) prints nothing under any header: not part of the table.
+                out.issue("stray_row", f"table 四: a row of {len(row)} blank cells after the values is not part of the table; skipped",
+                          "review_litigation", row[0].location)
+                continue
             _map_review_values(row, header_rows, done, out, path)
             header_rows = []
         else:
