@@ -113,7 +113,7 @@
       mark: { type: "bar", tooltip: true },
       encoding: {
         x: { field: "year", type: "ordinal", scale: { domain: dom }, title: null, axis: { labelAngle: 0 } },
-        y: share ? { field: "share", type: "quantitative", stack: "zero", title: T("site.axis_share"), axis: { format: "%" }, scale: { domain: [0, 1] } }
+        y: share ? { field: "share", type: "quantitative", stack: "zero", title: T("site.axis_share"), axis: { format: "%" } }
           : { field: "count", type: "quantitative", title: T("site.axis_count") },
         color: { field: "label", type: "nominal", scale: colourScale(m, keys, labelOf), legend: legend(), sort: keys.map(labelOf) },
         order: { field: "order", type: "quantitative" },
@@ -122,6 +122,14 @@
       },
     };
     const layers = [bar, notesLayer("x", "y")];
+    if (share) {  // a report whose outcomes add up past its printed total: drawn past a line at 100 %, and said
+      const [pre, post] = T("site.over_total").split("{share}");
+      layers.push({ mark: { type: "rule", color: "#333", strokeDash: [4, 3] }, encoding: { y: { datum: 1 } } });
+      layers.push({ transform: [{ filter: "datum.note == null" }, { aggregate: [{ op: "sum", field: "share", as: "total" }], groupby: ["year"] },
+        { filter: "datum.total > 1.0001" }, { calculate: JSON.stringify(pre) + ' + format(datum.total, ".0%") + ' + JSON.stringify(post || ""), as: "text" }],
+        mark: { type: "text", dy: -6, fontSize: 10, color: "#333" },
+        encoding: { x: { field: "year", type: "ordinal" }, y: { field: "total", type: "quantitative" }, text: { field: "text" } } });
+    }
     if (!share) {  // grouped bars, each with its printed number (a 0 reads as 0, a gap as "no report")
       bar.encoding.xOffset = { field: "label", sort: keys.map(labelOf) };
       layers.push({ transform: [{ filter: "datum.note == null && datum.count != null" }],
