@@ -200,3 +200,14 @@ def _volume(site: Path, file: str) -> int:
 def _artifact(name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS / name
+
+
+def test_a_shard_folder_gives_the_same_site(site, tmp_path):
+    """SOURCE may be the Parquet shard folder of ``toolkit parse``: the same numbers and provenance as the files."""
+    shards = tmp_path / "shards"
+    run = subprocess.run([sys.executable, "-m", "toolkit.cli", "parse", str(RAW), "-o", str(shards), "--quiet"],
+                         capture_output=True, text=True, timeout=400)
+    assert run.returncode == 0, run.stderr
+    run = _toolkit("site", str(shards), "-o", str(tmp_path / "from-shards"))
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "from-shards" / "data.js").read_bytes() == (site / "data.js").read_bytes()
