@@ -160,6 +160,12 @@ def test_explorer_in_chromium(site, browser):
         p.choose("measure", "outcomes")  # 平潭 2020 prints outcomes adding up past its total: drawn past 100 % and said
         assert "129%" in p.svg()
         page.screenshot(path=str(_artifact("site-default-en.png")), full_page=True)
+        # the address names the view, so a shared link opens it
+        shared = browser.new_page()
+        shared.goto((site / "index.html").as_uri() + f"#agency={SPARSE}&measure=review&year=2024&lang=en")
+        shared.wait_for_function("document.body.dataset.drawn")
+        assert shared.evaluate("document.body.dataset.drawn") == f"{SPARSE}|review|2024|en"
+        shared.close()
     finally:
         page.close()
     assert [u for u in p.requests if not u.startswith("file:")] == []

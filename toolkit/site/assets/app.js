@@ -255,6 +255,11 @@
     $("view-title").textContent = T("site.view_title", {
       agency: state.measure === "coverage" ? T("site.all_agencies") : agencyName(state.agency), measure: measureName(state.measure), years: span });
     $("caption").textContent = caption(rows);
+    $("chart").setAttribute("aria-label", $("view-title").textContent);
+    if (!CFG.embed) {  // the view in the address (#agency=…&measure=…), so a link opens the same view
+      const hash = "#" + new URLSearchParams({ agency: state.agency, measure: state.measure, year: state.year, lang: state.lang });
+      if (location.hash !== hash) history.replaceState(null, "", hash);
+    }
     const a = $("download");
     a.textContent = T("site.download");
     a.href = "data:text/csv;charset=utf-8," + encodeURIComponent(csv(rows));
@@ -270,6 +275,13 @@
     state.agency = CFG.agency ? (AGENCIES.find(id => id === CFG.agency || agencyName(id) === CFG.agency) || AGENCIES[0]) : AGENCIES[0];
     if (CFG.measure) state.measure = CFG.measure;
     state.lang = CFG.lang || "zh";
+    const asked = new URLSearchParams(location.hash.slice(1));  // a shared link: #agency=…&measure=…&year=…&lang=…
+    if (!CFG.embed) {
+      if (AGENCIES.includes(asked.get("agency"))) state.agency = asked.get("agency");
+      if (D.measures.includes(asked.get("measure"))) state.measure = asked.get("measure");
+      if (["zh", "en"].includes(asked.get("lang"))) state.lang = asked.get("lang");
+      if (asked.get("year")) state.year = asked.get("year");  // checked against the agency's years when drawn
+    }
     $("lang").value = state.lang;
     if (CFG.embed) {
       document.body.classList.add("embed");
