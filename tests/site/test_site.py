@@ -217,3 +217,28 @@ def test_a_shard_folder_gives_the_same_site(site, tmp_path):
     run = _toolkit("site", str(shards), "-o", str(tmp_path / "from-shards"))
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "from-shards" / "data.js").read_bytes() == (site / "data.js").read_bytes()
+
+
+def test_a_report_not_fully_read_is_blank_and_named(tmp_path, browser):
+    """A needed cell the reader lost: that report's bars are not drawn, the slot says so, the caption names the file."""
+    import numpy as np
+    import pandas as pd
+
+    from toolkit import read_report
+    from toolkit.site import build_site
+
+    panel = pd.concat([read_report(RAW / f).data for f in ("pingtan-zone-2023.html", "pingtan-zone-2024.html")],
+                      ignore_index=True)
+    lost = (panel["source_file"].astype(str).str.endswith("2024.html") & (panel["table"].astype(str) == "requests")
+            & (panel["row"].astype(str) == "total_processed") & (panel["column"].astype(str) == "total"))
+    panel.loc[lost, "value"], panel.loc[lost, "status"] = np.nan, "missing"
+    p = Page(browser, build_site(panel, tmp_path / "site").as_uri())
+    try:
+        assert label("site.incomplete", "zh", files="pingtan-zone-2024.html").strip() in p.page.inner_text("#caption")
+        assert p.page.locator("#chart svg text").filter(has_text=label("site.not_read", "zh")).count() >= 1
+        rows = [r for r in p.csv_rows() if r["year"] == "2024"]
+        assert rows and all(r["count"] == "" and r["complete"] == "false" for r in rows)
+        assert any("requests/total_processed/total" in r["missing_cells"] for r in rows)
+    finally:
+        p.page.close()
+    assert p.errors == []
