@@ -205,6 +205,12 @@
     const shown = items.slice(0, max);
     return shown.join(sep()) + (items.length > max ? (state.lang === "en" ? ", …" : "等") : "");
   }
+  // The publisher site, and how many of the reports it covers when not all (a caption never credits one site for all).
+  function where(reports, sites) {
+    const k = reports.filter(r => r.publisher).length;
+    if (!sites.length) return "";
+    return k === reports.length ? T("site.where", { sites: sites.join(sep()) }) : T("site.where_some", { k: k, sites: sites.join(sep()) });
+  }
   function caption(rows) {
     const present = rows.filter(r => !r.gap);
     const byFile = new Map(present.map(r => [r.file, r]));
@@ -217,7 +223,7 @@
     const agencies = [...new Set(reports.map(r => r.agency_name))];
     let text = T("site.caption", {
       agencies: list(agencies, 3), n: reports.length, files: list(reports.map(r => r.file), 4),
-      where: sites.length ? T("site.where", { sites: sites.join(sep()) }) : "",
+      where: where(reports, sites),
       warning: synthetic ? T("site.synthetic") : "", real: synthetic ? "" : T("site.real"),  // synthetic: said first
       scope: T("site.scope_note", { scopes: scopes.join(sep()) }),
       gaps: state.measure !== "coverage" && gaps.length ? T("site.gaps", { years: gaps.join(sep()) }) : "",
