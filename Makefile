@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test notebooks bench system-deps system-deps-lab venv venv-test clean
+.PHONY: lab test notebooks site bench system-deps system-deps-lab venv venv-test clean
 
 # $(1): what to install ("." or ".[test]"). A clear message, not a traceback,
 # when this Python cannot make a venv (Debian without python3-venv).
@@ -53,6 +53,11 @@ test: system-deps venv-test
 # language (…-zh.png, …-en.png), so a zh run and an en run keep both sets.
 NB_PARAMS := $(if $(REPORTS),-p REPORTS='"$(abspath $(REPORTS))"') $(if $(filter command line,$(origin LANG)),-p LANG='"$(LANG)"') \
 	$(if $(SCOPE),-p SCOPE='"$(SCOPE)"')
+
+# `make site`: the static explorer of the bundled real reports in outputs/site/ (open outputs/site/index.html;
+# works from file:// and any static host, no network).
+site: venv
+	$(VENV)/bin/toolkit site data/raw -o outputs/site
 
 notebooks: system-deps-lab venv
 	$(PY) -m toolkit.analyse.notebooks run notebooks --output-dir outputs $(NB_PARAMS)

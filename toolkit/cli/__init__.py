@@ -1,5 +1,5 @@
 """Command line: ``toolkit parse``, ``toolkit export``, ``toolkit validate``, ``toolkit codebook``, ``toolkit collect``,
-``toolkit agencies``.
+``toolkit agencies``, ``toolkit site``.
 
 A file that fails gets one line on stderr naming it and the reason; the rest
 still run; the exit status is non-zero when any file failed.
@@ -23,6 +23,7 @@ import pandas as pd
 from toolkit import codebook as cb
 from toolkit.cli.agencies import add_agencies_parser
 from toolkit.cli.corrections import add_corrections_option, corrected
+from toolkit.cli.site import add_site_parser
 from toolkit.cli.validate import REGISTRY_HELP, add_validate_parser
 from toolkit.errors import ToolkitError
 
@@ -259,6 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_review_parser(sub)
     add_agencies_parser(sub)
+    add_site_parser(sub)
     from toolkit.collect.cli import add_parser as add_collect_parser
 
     add_collect_parser(sub)
