@@ -66,7 +66,7 @@ def scope_summary(panel, scope: str = "members", lang: str = "zh") -> str:
     Examples:
         >>> from toolkit.corpus.loaders import load_reports
         >>> print(scope_summary(load_reports("data/raw"), "members", "en"))
-        Scope 'Member agencies summed': 2 reports summed, 6 outside it (SCOPE = "aggregates" shows them)
+        Scope 'Member agencies summed': 2 reports summed, 9 outside it (SCOPE = "aggregates" shows them)
     """
     from toolkit.analyse.facts import AGGREGATE_SCOPE
     from toolkit.labels import label

@@ -235,7 +235,7 @@ def read_reports(
     Examples:
         >>> data, errors = read_reports("data/raw", engine="serial", progress=False)
         >>> data.groupby("source_file", observed=True).size().tolist()
-        [200, 200, 198, 200, 200, 200, 200, 198]
+        [186, 200, 200, 198, 198, 200, 200, 200, 200, 200, 198]
         >>> len(errors)
         0
     """

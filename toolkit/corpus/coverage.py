@@ -126,15 +126,18 @@ def coverage(source, *, manifest: pd.DataFrame | None = None, expected: pd.DataF
         >>> import toolkit
         >>> corpus = toolkit.corpus.read_reports("data/raw", engine="serial", progress=False)
         >>> coverage(corpus)[["agency", "year", "found", "parsed", "failed"]]
-               agency  year  found  parsed  failed
-        0  上海市人民政府办公厅  2019      1       1       0
-        1  天津市宁河区科学技术局  2023      1       1       0
-        2     平潭综合实验区  2019      1       1       0
-        3     平潭综合实验区  2022      1       1       0
-        4     平潭综合实验区  2023      1       1       0
-        5     平潭综合实验区  2024      1       1       0
-        6     平潭综合实验区  2025      1       1       0
-        7     淮安市人民政府  2024      1       1       0
+                agency  year  found  parsed  failed
+        0    上海市人民政府办公厅  2019      1       1       0
+        1   天津市宁河区科学技术局  2023      1       1       0
+        2       平潭综合实验区  2019      1       1       0
+        3       平潭综合实验区  2020      1       0       0
+        4       平潭综合实验区  2021      1       1       0
+        5       平潭综合实验区  2022      1       1       0
+        6       平潭综合实验区  2023      1       1       0
+        7       平潭综合实验区  2024      1       1       0
+        8       平潭综合实验区  2025      1       1       0
+        9       淮安市人民政府  2024      1       1       0
+        10   淮安市洪泽区人民政府  2023      1       0       0
     """
     st = file_status(source, manifest)
     counts = pd.crosstab([st["agency"], st["year"]], st["status"]).reindex(columns=list(STATUSES[:3]), fill_value=0)

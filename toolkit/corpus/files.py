@@ -45,9 +45,9 @@ def discover(paths_or_dirs: str | os.PathLike | Iterable[str | os.PathLike],
 
     Examples:
         >>> [p.name for p in discover("data/raw")]
-        ['huaian-city-2024.pdf', 'ninghe-kejiju-2023.txt', 'pingtan-zone-2019.html', 'pingtan-zone-2020.html',
-         'pingtan-zone-2021.html', 'pingtan-zone-2022.html', 'pingtan-zone-2023.html', 'pingtan-zone-2024.html',
-         'pingtan-zone-2025.html', 'shanghai-gov-office-2019.html']
+        ['hongze-district-2023.pdf', 'huaian-city-2024.pdf', 'ninghe-kejiju-2023.txt', 'pingtan-zone-2019.html',
+         'pingtan-zone-2020.html', 'pingtan-zone-2021.html', 'pingtan-zone-2022.html', 'pingtan-zone-2023.html',
+         'pingtan-zone-2024.html', 'pingtan-zone-2025.html', 'shanghai-gov-office-2019.html']
     """
     if isinstance(paths_or_dirs, pd.DataFrame):
         raise TypeError("discover takes paths to report files or folders; you passed a DataFrame")

@@ -128,7 +128,7 @@ def load_reports(reports: str | os.PathLike | pd.DataFrame | None = None, *, wit
         >>> bool(load_reports()["synthetic"].all())
         True
         >>> load_reports("data/raw")["agency"].nunique()
-        4
+        5
         >>> load_reports("data/raw").query("agency_id == 'fj-pingtan-zone'")[["scope", "level"]].drop_duplicates().values.tolist()
         [['region_aggregate', 'city']]
     """

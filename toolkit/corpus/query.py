@@ -82,10 +82,12 @@ def query(sql: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
         ...       "AND \\"row\\" = 'new_received' AND \\"column\\" = 'total' GROUP BY year ORDER BY year", out)
            year  applications
         0  2019         882.0
-        1  2022          74.0
-        2  2023          81.0
-        3  2024        3337.0
-        4  2025         154.0
+        1  2020          21.0
+        2  2021          70.0
+        3  2022          74.0
+        4  2023         102.0
+        5  2024        3337.0
+        6  2025         154.0
     """
     con = connect(data_dir)
     try:

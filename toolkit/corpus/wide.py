@@ -74,14 +74,17 @@ def review_table(df: pd.DataFrame, values: str = "value") -> pd.DataFrame:
         >>> import toolkit
         >>> data, _ = toolkit.corpus.read_reports("data/raw", engine="serial", progress=False)
         >>> review_table(data)[["agency", "year", "reconsideration__total"]]
-               agency  year  reconsideration__total
-        0     淮安市人民政府  2024                   351.0
-        1    宁河区科学技术局  2023                     0.0
-        2     平潭综合实验区  2019                     0.0
-        3     平潭综合实验区  2022                     2.0
-        4     平潭综合实验区  2023                     2.0
-        5     平潭综合实验区  2024                     7.0
-        6     平潭综合实验区  2025                    36.0
-        7  上海市人民政府办公厅  2019                     7.0
+                agency  year  reconsideration__total
+        0      洪泽区人民政府  2023                     0.0
+        1      淮安市人民政府  2024                   351.0
+        2     宁河区科学技术局  2023                     0.0
+        3      平潭综合实验区  2019                     0.0
+        4      平潭综合实验区  2020                     0.0
+        5      平潭综合实验区  2021                     3.0
+        6      平潭综合实验区  2022                     2.0
+        7      平潭综合实验区  2023                     2.0
+        8      平潭综合实验区  2024                     7.0
+        9      平潭综合实验区  2025                    36.0
+        10  上海市人民政府办公厅  2019                     7.0
     """
     return wide_table(df, "review_litigation", values)
