@@ -16,8 +16,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from toolkit import codebook as cb
 from toolkit.cli.agencies import add_agencies_parser
@@ -120,6 +122,8 @@ def _export(args) -> int:
 
             df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
         elif src.suffix.lower() == ".parquet":
+            import pandas as pd
+
             df = conform_tidy(pd.read_parquet(src))
         elif src.suffix.lower() == ".csv":
             from toolkit.spreadsheet import read_csv  # undoes the spreadsheet protection: the printed text, exactly

@@ -16,8 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from toolkit.errors import ToolkitError
 
@@ -47,6 +49,8 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], show_blanks: bool) -> str:
+    import pandas as pd
+
     lines = []
     for rec in summary.to_dict("records"):
         rid = rec["report_id"]
@@ -82,6 +86,8 @@ def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], sh
 
 def validate_command(args) -> int:
     """Run ``toolkit validate``; returns the exit status."""
+    import pandas as pd
+
     from toolkit.corpus.agencies import annotate_report, facts_for
     from toolkit.corpus.files import discover  # the same file walker as `toolkit parse`
     from toolkit.read.report import read_report
