@@ -18,6 +18,7 @@ from toolkit.corpus.agencies import Registry, facts_for
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
 from toolkit.corpus.worker import ChunkResult, ChunkTask
+from toolkit.errors import WorkerCrashError
 from toolkit.spreadsheet import write_csv
 
 PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
@@ -116,13 +117,20 @@ def _workers(engine: str, workers: int | None, client) -> int:
     return engines.default_workers()
 
 
-def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep):
+def _early_pool(engine: str, workers: int) -> engines.WorkerPool | None:
+    """The process pool, started before the files are found: its workers start meanwhile (see engines.run)."""
+    return engines.WorkerPool(workers) if engine == "process" and workers > 1 else None
+
+
+def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep, pool=None):
     bar = _progress(total, progress, desc)
+    reasons: set[str] = set()
     try:
-        for result in engines.run(tasks, engine, workers, client, scheduler):
+        for result in engines.run(tasks, engine, workers, client, scheduler, pool=pool):
             stats["parsed"] += result.parsed
             stats["cached"] += result.cached
             stats["failed"] += len(result.errors)
+            reasons.update(result.errors["reason"])
             if on_error is not None:
                 for msg in result.errors["message"]:
                     on_error(msg)
@@ -131,6 +139,13 @@ def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_
             bar.set_postfix(errors=stats["failed"], refresh=False)
     finally:
         bar.close()
+        if pool is not None:  # also when the run never started (engines.run shuts it down otherwise)
+            pool.shutdown()
+    if total > 1 and stats["failed"] == total and reasons == {"worker_crash"}:
+        # Not a fact about the files: a table of N identical crash rows would read as data. One error instead.
+        where = os.path.commonpath([p for t in tasks for p in t.paths])
+        raise WorkerCrashError(where, f"none of the {total} files was read: every parser process died "
+                               f"(engine {engine!r}, {workers} workers); workers=1 reads them in this process")
 
 
 def read_reports(
@@ -192,15 +207,22 @@ def read_reports(
         0
     """
     t0 = time.perf_counter()
-    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
-    facts = facts_for(files, registry)
     workers = _workers(engine, workers, client)
+    pool = _early_pool(engine, workers)
+    try:
+        files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
+        facts = facts_for(files, registry)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown()
+        raise
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
     tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                    validate=validate)
     results: list[ChunkResult] = []
     stats = {"files": len(files), "parsed": 0, "cached": 0, "failed": 0}
-    _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append)
+    _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append,
+           pool)
     results.sort(key=lambda r: r.order)
     data = [r.data for r in results if r.data is not None and len(r.data)]
     out = Corpus(
@@ -265,26 +287,33 @@ def parse_to_parquet(
     """
     t0 = time.perf_counter()
     out = Path(out_dir).resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
-    facts = facts_for(files, registry)
     workers = _workers(engine, workers, client)
-    if cache_dir is True:
-        cache_dir = out / "_cache"
-    cache = str(Path(cache_dir).resolve()) if cache_dir else None
-    if force:
-        shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
-    shards.drop_chunks(out, None)  # shards of chunks that never committed
-    todo, stale = shards.plan_resume(out, files, facts)
-    if stale:
-        shards.drop_chunks(out, stale)
-    if todo != files:  # resumed: a page and its attachments are parsed again together
-        todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
+    pool = _early_pool(engine, workers)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
+        facts = facts_for(files, registry)
+        if cache_dir is True:
+            cache_dir = out / "_cache"
+        cache = str(Path(cache_dir).resolve()) if cache_dir else None
+        if force:
+            shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
+        shards.drop_chunks(out, None)  # shards of chunks that never committed
+        todo, stale = shards.plan_resume(out, files, facts)
+        if stale:
+            shards.drop_chunks(out, stale)
+        if todo != files:  # resumed: a page and its attachments are parsed again together
+            todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown()
+        raise
     tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                    out_dir=str(out), validate=validate)
     stats = {"files": len(files), "resumed": len(files) - len(todo), "parsed": 0, "cached": 0, "failed": 0,
              "chunks": len(tasks)}
-    _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats, lambda r: None)
+    _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats, lambda r: None,
+           pool)
     errors = shards.load_table(out, "errors")
     write_csv(errors, out / "errors.csv")  # messages quote file names from the web: spreadsheet-safe
     stats["seconds"] = time.perf_counter() - t0
