@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+from toolkit.cli.usage import exit_status, footer
 from toolkit.errors import ToolkitError
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -35,6 +36,8 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
         help="check reports against their accounting identities (H1–H5) and cross-checks (W1–W5)",
         description="Check report files against the identities of their own tables and the cross-checks. "
                     "Exit 0: no errors; 1: errors found; 2: a file could not be read.",
+        **footer(exit_status("errors found (warnings alone do not fail)",
+                             "usage error, a path not found, or a file unreadable (wins over 1)")),
     )
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files or folders of reports")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default text)")

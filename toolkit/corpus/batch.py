@@ -117,9 +117,22 @@ def _workers(engine: str, workers: int | None, client) -> int:
     return engines.default_workers()
 
 
-def _early_pool(engine: str, workers: int) -> engines.WorkerPool | None:
-    """The process pool, started before the files are found: its workers start meanwhile (see engines.run)."""
-    return engines.WorkerPool(workers) if engine == "process" and workers > 1 else None
+def _early_pool(engine: str, workers: int, paths_or_dirs) -> engines.WorkerPool | None:
+    """The process pool, started before the files are found: its workers start meanwhile (see engines.run).
+
+    Not for one file (one task runs in this process): its start-up would be paid for nothing.
+    """
+    if engine != "process" or workers <= 1:
+        return None
+    if isinstance(paths_or_dirs, (str, os.PathLike)):
+        inputs = [paths_or_dirs]
+    elif isinstance(paths_or_dirs, (list, tuple)):
+        inputs = paths_or_dirs
+    else:  # an iterator is read once, by discover: the pool starts when the work does
+        return None
+    if len(inputs) <= 1 and not any(isinstance(p, (str, os.PathLike)) and Path(p).is_dir() for p in inputs):
+        return None
+    return engines.WorkerPool(workers)
 
 
 def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep, pool=None):
@@ -208,7 +221,7 @@ def read_reports(
     """
     t0 = time.perf_counter()
     workers = _workers(engine, workers, client)
-    pool = _early_pool(engine, workers)
+    pool = _early_pool(engine, workers, paths_or_dirs)
     try:
         files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])
         facts = facts_for(files, registry)
@@ -288,7 +301,7 @@ def parse_to_parquet(
     t0 = time.perf_counter()
     out = Path(out_dir).resolve()
     workers = _workers(engine, workers, client)
-    pool = _early_pool(engine, workers)
+    pool = _early_pool(engine, workers, paths_or_dirs)
     try:
         out.mkdir(parents=True, exist_ok=True)
         files, prov, groups = _collected([str(p) for p in discover(paths_or_dirs)])

@@ -120,6 +120,9 @@ def _parse(path: Path, name: str, partial: bool, sha256: str | None) -> tuple[di
         if size > limit:
             raise LimitExceededError(name, f"file is {size} bytes, over the {limit}-byte limit (toolkit.limits)")
         data = path.read_bytes()
+    except IsADirectoryError:
+        raise ToolkitError(name, "is a folder: read_report reads one file; toolkit.read_reports reads a folder "
+                                 "(or `toolkit parse FOLDER`)") from None
     except OSError as exc:
         raise ToolkitError(name, f"cannot read file ({exc.strerror or exc})") from None
     if not data.strip():
