@@ -73,6 +73,11 @@ def _is_table_file(out: str | None) -> bool:
 
 def _parse(args) -> int:
     """Files → one CSV/Parquet table (``-o x.csv``/``x.parquet``/stdout), or → Parquet shards (``-o DIR``)."""
+    if args.engine == "process" and args.workers != 1:
+        # The workers' server imports the readers while this process imports pandas and finds the files.
+        from toolkit.corpus.processes import start_early
+
+        start_early()
     from tqdm.auto import tqdm
 
     from toolkit.corpus import parse_to_parquet, read_reports

@@ -1,4 +1,4 @@
-"""Imported once by the forkserver (see :func:`toolkit.corpus.engines.pool_context`), so that every
+"""Imported once by the forkserver (see :func:`toolkit.corpus.processes.pool_context`), so that every
 worker process forks with the readers imported and the codebook's caches filled.
 
 What it buys (``benchmarks/corpus.py`` prints it): importing the worker takes seconds
@@ -22,7 +22,7 @@ _prepare = spawn.prepare
 
 
 def _prepare_without_main(data: dict) -> None:
-    """A batch worker (``toolkit.corpus.engines.ToolkitParserProcess``) is prepared without the caller's main
+    """A batch worker (``toolkit.corpus.processes.ToolkitParserProcess``) is prepared without the caller's main
     module: it runs toolkit code only, and a main script without an ``if __name__ == "__main__":`` guard would
     otherwise run again in every worker. Other processes forked from this server are prepared as usual."""
     if str(data.get("name", "")).startswith("ToolkitParserProcess"):
