@@ -73,7 +73,7 @@ def _is_table_file(out: str | None) -> bool:
 
 def _parse(args) -> int:
     """Files → one CSV/Parquet table (``-o x.csv``/``x.parquet``/stdout), or → Parquet shards (``-o DIR``)."""
-    if args.engine == "process" and args.workers != 1:
+    if args.engine == "process" and args.workers != 1 and (len(args.inputs) > 1 or os.path.isdir(args.inputs[0])):
         # The workers' server imports the readers while this process imports pandas and finds the files.
         from toolkit.corpus.processes import start_early
 
