@@ -133,3 +133,14 @@ def test_every_worker_dying_is_one_error_not_a_table(reports):
         stop.set()
         killer.join()
     assert stats["failed"] == len(files)
+
+
+def test_interactive_session_gets_every_cell(tmp_path, reports, expected):
+    """Lines typed at the prompt (``python -i`` reading stdin): no main file at all."""
+    typed = f"import toolkit\ncells, errors = toolkit.read_reports({str(reports)!r}, workers=2, progress=False)\n" \
+            "print('cells', len(cells), len(errors))\n"
+    proc = subprocess.run([sys.executable, "-i", "-q"], input=typed, capture_output=True, text=True, cwd=tmp_path,
+                          env=ENV, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert f"cells {expected} 0" in proc.stdout
+    assert "Traceback" not in proc.stderr and "could not start" not in proc.stderr
