@@ -9,33 +9,45 @@ Examples:
 
 from __future__ import annotations
 
-# read → normalise → tidy
-# corpora
-from toolkit import codebook, corpus
+import importlib
 
-# analyse (charts and widgets stay submodules: they import matplotlib and ipywidgets)
-from toolkit.analyse import measures as analysis
+# Every public name loads on first use (PEP 562, as lazy_loader does for scientific Python): ``import toolkit``
+# and ``toolkit --version`` cost milliseconds, and pandas, pyarrow, httpx and the readers load when a name needs them.
+_WHERE = {
+    # read → normalise → tidy
+    "Report": "toolkit.read.report", "read_report": "toolkit.read.report",
+    # validate
+    "ValidationResult": "toolkit.validation.api", "run_checks": "toolkit.validation.api",
+    "validate": "toolkit.validation.api", "apply_blank_rule": "toolkit.validation.blanks",
+    "quality_summary": "toolkit.validation.quality",
+    # corpora
+    "Corpus": "toolkit.corpus.batch", "parse_to_parquet": "toolkit.corpus.batch", "read_reports": "toolkit.corpus.batch",
+    "coverage": "toolkit.corpus.coverage", "coverage_matrix": "toolkit.corpus.coverage",
+    "load_demo": "toolkit.corpus.loaders", "load_reports": "toolkit.corpus.loaders",
+    "export": "toolkit.corpus.query", "query": "toolkit.corpus.query",
+    "proactive_table": "toolkit.corpus.wide", "requests_table": "toolkit.corpus.wide",
+    "review_table": "toolkit.corpus.wide", "wide_table": "toolkit.corpus.wide",
+    "ToolkitError": "toolkit.errors", "PARSER_VERSION": "toolkit.version",
+}
+# Modules given under a public name (charts and widgets stay submodules: they import matplotlib and ipywidgets).
+# ``collect`` is the package toolkit.collect, callable as the collector: toolkit.collect(urls, out_dir, ...).
+_MODULES = {"analysis": "toolkit.analyse.measures", "codebook": "toolkit.codebook", "corpus": "toolkit.corpus",
+            "collect": "toolkit.collect"}
 
-# collect (a function: the package stays reachable as toolkit.collect's module via sys.modules)
-from toolkit.collect import collect
-from toolkit.corpus import Corpus, parse_to_parquet, read_reports
-from toolkit.corpus.coverage import coverage, coverage_matrix
-from toolkit.corpus.loaders import load_demo, load_reports
-from toolkit.corpus.query import export, query
-from toolkit.corpus.wide import proactive_table, requests_table, review_table, wide_table
-from toolkit.errors import ToolkitError
-from toolkit.read.report import Report, read_report
-from toolkit.validation.api import ValidationResult, run_checks, validate
-
-# validate
-from toolkit.validation.blanks import apply_blank_rule
-from toolkit.validation.quality import quality_summary
-from toolkit.version import PARSER_VERSION
-
-__all__ = [
-    "Corpus", "PARSER_VERSION", "collect", "Report", "ToolkitError", "ValidationResult",
-    "analysis", "apply_blank_rule", "codebook", "corpus", "coverage", "coverage_matrix", "export",
-    "load_demo", "load_reports", "parse_to_parquet", "proactive_table", "quality_summary", "query",
-    "read_report", "read_reports", "requests_table", "review_table", "run_checks", "validate", "wide_table",
-]
+__all__ = sorted([*_WHERE, *_MODULES], key=str.lower)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+    else:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    globals()[name] = value  # looked up once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

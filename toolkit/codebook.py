@@ -14,16 +14,20 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
+# pandas and numpy are imported where used: the command line reads TABLES and LANGS before any work.
 TABLES = ("proactive", "requests", "review_litigation")
 LANGS = ("zh", "en")
 
 
 @cache
 def _raw() -> pd.DataFrame:
+    import pandas as pd
+
     with resources.files("toolkit").joinpath("data/codebook.csv").open(encoding="utf-8") as f:
         df = pd.read_csv(f, dtype=str, keep_default_na=False)
     df["order"] = df["order"].astype(int)
@@ -128,6 +132,8 @@ def category_order(axis: str) -> tuple[str, ...]:
 @cache  # immutable, and asked once per report
 def category_dtype(axis: str) -> pd.CategoricalDtype:
     """The ordered categorical dtype of ``table``, ``row`` or ``column`` keys."""
+    import pandas as pd
+
     return pd.CategoricalDtype(list(category_order(axis)), ordered=True)
 
 
@@ -144,6 +150,9 @@ def categorical(values, axis: str) -> pd.Categorical:
         ['requests', 'proactive']
     """
     codes = _codes(axis)
+    import numpy as np
+    import pandas as pd
+
     return pd.Categorical.from_codes(np.fromiter((codes[v] for v in values), np.int16, len(values)), dtype=category_dtype(axis))
 
 

@@ -115,3 +115,9 @@ class InternalError(ToolkitError):
     """An unexpected failure inside a reader, reported as one line instead of a traceback."""
 
     reason = "internal"
+
+
+class WorkerCrashError(ToolkitError):
+    """The parser processes died: no file of a batch could be read, whatever the files hold."""
+
+    reason = "worker_crash"

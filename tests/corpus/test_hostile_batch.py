@@ -316,11 +316,14 @@ def test_a_full_disk_during_shard_writing_is_one_line(corpus, tmp_path, workers)
 
 
 def test_command_line_misuse_is_one_line_with_the_documented_status(corpus, tmp_path):
+    from toolkit.cli import build_parser
+
+    PARSE_USAGE = " ".join(build_parser().subcommands["parse"].format_usage().split())  # noqa: N806
     one = corpus / GOOD[0]
     (tmp_path / "x.csv").mkdir()
     cases = [
         (["parse", one, "--workers", "-1"], {}, 2,
-         "toolkit parse: error: argument --workers: a whole number of 1 or more, not '-1' (see toolkit parse --help)"),
+         "toolkit parse: error: argument --workers: a whole number of 1 or more, not '-1' (" + PARSE_USAGE + "; see toolkit parse --help)"),
         (["parse", one, "-o", "/dev/full"], {}, 2,
          "error: /dev/full: exists and is not a folder; shard output needs a folder (for one table, name a .csv or "
          ".parquet file)"),

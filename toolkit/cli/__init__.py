@@ -17,32 +17,39 @@ import errno
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from toolkit import codebook as cb
 from toolkit.cli.agencies import add_agencies_parser
 from toolkit.cli.corrections import add_corrections_option, corrected
 from toolkit.cli.site import add_site_parser
+from toolkit.cli.usage import Formatter, UsageError, exit_status, footer
 from toolkit.cli.validate import REGISTRY_HELP, add_validate_parser
 from toolkit.errors import ToolkitError
 
-EXIT_CODES = """exit status:
-  0    success
-  1    a file failed to parse (parse), a folder could not be listed (parse),
-       errors found (validate), nothing parsed
-  2    usage error, a path not found, a file unreadable (validate), an output that
-       cannot be written (disk full, a folder where a file is wanted, standard
-       output closed), or an output folder in use by another parse run
-  130  interrupted (Ctrl-C)
-  141  standard output closed early (e.g. piped into head); nothing is printed"""
+_UNWRITABLE = ("an output that cannot be written (disk full, a folder where a file is wanted,\n"
+               "       standard output closed), or an output folder in use by another parse run")
+EXIT_CODES = exit_status("a file failed to parse (parse), a folder could not be listed (parse),\n"
+                         "       errors found (validate), nothing parsed",
+                         "usage error, a path not found, a file unreadable (validate),\n       " + _UNWRITABLE)
+PARSE_EXIT = exit_status("a file failed to parse, a folder could not be listed, or nothing was parsed",
+                         "usage error, a path not found,\n       " + _UNWRITABLE)
+EXPORT_EXIT = exit_status(None, "usage error, a path not found, a folder that holds no shards,\n       "
+                                "or an output that cannot be written")
+CODEBOOK_EXIT = exit_status(None)
 
 
 class _Parser(argparse.ArgumentParser):
     """Usage errors in one line (``toolkit parse: error: …``), exit status 2."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see {self.prog} --help)\n")
+        # One line that still shows the subcommand's own usage (a mistyped option is answered with the
+        # options of the command it was typed for), so logs and pipes get one line per problem.
+        usage = " ".join(self.format_usage().split())
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} ({usage}; see {self.prog} --help)\n")
 
 
 def _workers_arg(text: str) -> int:
@@ -85,7 +92,7 @@ def write_table(df: pd.DataFrame, out: str | None) -> None:
     elif out.lower().endswith(".csv"):
         write_csv(df, out)
     else:
-        raise SystemExit(f"toolkit: cannot write {out}: use a .csv or .parquet file name")
+        raise UsageError(f"cannot write {out}: use a .csv or .parquet file name")
 
 
 def _is_table_file(out: str | None) -> bool:
@@ -94,6 +101,11 @@ def _is_table_file(out: str | None) -> bool:
 
 def _parse(args) -> int:
     """Files → one CSV/Parquet table (``-o x.csv``/``x.parquet``/stdout), or → Parquet shards (``-o DIR``)."""
+    if args.engine == "process" and args.workers != 1 and (len(args.inputs) > 1 or os.path.isdir(args.inputs[0])):
+        # The workers' server imports the readers while this process imports pandas and finds the files.
+        from toolkit.corpus.processes import start_early
+
+        start_early()
     from tqdm.auto import tqdm
 
     from toolkit.corpus import parse_to_parquet, read_reports
@@ -159,28 +171,34 @@ def _export(args) -> int:
     from toolkit.corpus.wide import wide_table
 
     src = Path(args.source)
+    if not src.exists():
+        raise FileNotFoundError(f"{src}: no such file or folder")
     if args.sql:
         if not src.is_dir():
-            raise SystemExit(f"toolkit: --sql needs a shard folder (from 'toolkit parse DIR -o OUT_DIR'), not {src}")
+            raise UsageError(f"--sql needs a shard folder (from 'toolkit parse DIR -o OUT_DIR'), not {src}")
+        _shard_folder(src)
         df = query(args.sql, src)
     else:
         if src.is_dir():
             import pyarrow as pa
             import pyarrow.dataset as ds
 
+            _shard_folder(src)
             try:
                 df = load_cells(src, filter=(ds.field("table") == args.table) if args.table else None)
             except pa.ArrowException as exc:  # a shard damaged since it was written: a rerun of parse repairs it
                 raise SystemExit(f"toolkit: {src}: a shard cannot be read ({' '.join(str(exc).split())[:200]}); "
                                  f"run 'toolkit parse' into it again to re-parse damaged chunks") from None
         elif src.suffix.lower() == ".parquet":
+            import pandas as pd
+
             df = conform_tidy(pd.read_parquet(src))
         elif src.suffix.lower() == ".csv":
             from toolkit.spreadsheet import read_csv  # undoes the spreadsheet protection: the printed text, exactly
 
             df = conform_tidy(read_csv(src, dtype=str, keep_default_na=False, na_values=[""]))
         else:
-            raise SystemExit(f"toolkit: cannot export {src}: pass a shard folder or a tidy .parquet/.csv")
+            raise UsageError(f"cannot export {src}: pass a shard folder or a tidy .parquet/.csv")
         if args.registry:  # names mapped again with an edited registry (parse applied the one in force then)
             from toolkit.corpus.agencies import annotate, read_registry
 
@@ -190,10 +208,17 @@ def _export(args) -> int:
             df = wide_table(df, args.table, values=args.values)
     try:
         path = export(df, args.output, on_note=lambda msg: print(f"note: {msg}", file=sys.stderr))
-    except ValueError as exc:
-        raise SystemExit(f"toolkit: {exc}") from None
+    except ValueError as exc:  # an output format export does not write (x.docx)
+        raise UsageError(str(exc)) from None
     print(f"{len(df)} rows → {path}", file=sys.stderr)
     return 0
+
+
+def _shard_folder(src: Path) -> None:
+    """A folder export can read: one that ``toolkit parse DIR -o OUT_DIR`` wrote (its ``files`` shards)."""
+    if not any((src / "files").glob("part-*.parquet")):  # a bad input, like a path not found: one line, exit 2
+        raise ToolkitError(src, "holds no shards: export reads a folder written by 'toolkit parse DIR -o OUT_DIR' "
+                                "(or a tidy .parquet/.csv); run 'toolkit parse' on report files first")
 
 
 def _codebook(args) -> int:
@@ -207,17 +232,18 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit.version import PARSER_VERSION
 
     parser = _Parser(prog="toolkit", description="Read 政府信息公开工作年度报告 into tidy tables.",
-                                     epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                     epilog=EXIT_CODES, formatter_class=Formatter)
     parser.add_argument("--version", action="version", version=f"toolkit {__version__} (parser {PARSER_VERSION})")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("parse", help="parse report files or folders into one tidy table, or into Parquet shards",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
+                       **footer(PARSE_EXIT))
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files, or folders searched for them")
     p.add_argument("-o", "--output", help="a .csv (utf-8-sig) or .parquet file for one table (default: CSV on stdout), "
                    "or a folder for Parquet shards by year (resumable; plus errors.csv)")
     p.add_argument("--workers", type=_workers_arg, default=None,
                    help="parallel processes (default: the CPUs, and never more; 1: in this process)")
-    p.add_argument("--engine", choices=("process", "serial", "dask"), default="process")
+    p.add_argument("--engine", choices=("process", "serial", "dask"), default="process",
+                   help="where files are parsed: a local process pool (default), this process, or a Dask cluster")
     p.add_argument("--scheduler", help="Dask scheduler address (tcp://host:8786) for --engine dask")
     p.add_argument("--cache-dir", help="parse cache folder (keyed by sha256 + parser version); "
                    "default for a shard folder: OUT_DIR/_cache")
@@ -237,7 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="CSV and XLSX are safe to open in a spreadsheet: XLSX strings are text cells, "
                                    "and a CSV text field a spreadsheet would evaluate (=…, @…, +x, -x) gets a leading '; "
                                    "a CSV given as the source is read back with that rule undone. Parquet keeps the exact text.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       **footer(EXPORT_EXIT))
     e.add_argument("source", help="a shard folder (toolkit parse DIR -o OUT_DIR) or a tidy .parquet/.csv")
     e.add_argument("-o", "--output", required=True, help="output .csv, .xlsx or .parquet")
     e.add_argument("--table", choices=cb.TABLES, help="wide view of one table: one row per report, one column per cell")
@@ -247,10 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--registry", help="map the printed agency names again with this agency registry (agencies.csv); "
                                       "default: keep agency_id and agency_name as parsed")
     e.set_defaults(func=_export)
-    c = sub.add_parser("codebook", help="print the codebook", epilog=EXIT_CODES,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    c.add_argument("--lang", choices=cb.LANGS, default="zh")
-    c.add_argument("-o", "--output")
+    c = sub.add_parser("codebook", help="print the codebook", **footer(CODEBOOK_EXIT),
+                       description="The codebook: every table, row and column key with its label, template, block "
+                                   "and kind (toolkit/data/codebook.csv), as CSV.")
+    c.add_argument("--lang", choices=cb.LANGS, default="zh", help="language of the label column (default zh)")
+    c.add_argument("-o", "--output", help="a .csv (utf-8-sig) or .parquet file (default: CSV on stdout)")
     c.set_defaults(func=_codebook)
     add_validate_parser(sub)
     from toolkit.cli.show import add_show_parser
@@ -264,13 +291,18 @@ def build_parser() -> argparse.ArgumentParser:
     from toolkit.collect.cli import add_parser as add_collect_parser
 
     add_collect_parser(sub)
+    parser.subcommands = sub.choices  # name -> its parser: a usage error shows the subcommand's own usage
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     if sys.stdout is None:  # started with stdout closed (>&-): keep fd 1 from being reused by a file we open
         _silence_stdout()
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    own = parser.subcommands[args.command]
+    if extra:  # argparse leaves unknown options to the top-level parser, whose usage does not help
+        own.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         status = args.func(args)
         if sys.stdout is not None:
@@ -293,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         if exc.errno == errno.ENOSPC or getattr(exc, "filename", None) is None:
             _silence_stdout()  # what is still buffered for stdout cannot be written either
         return 2
+    except UsageError as exc:
+        own.error(str(exc))  # exits 2
     except RuntimeError as exc:
         from toolkit.corpus.atomic import FolderBusyError
 

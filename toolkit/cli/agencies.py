@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
+from toolkit.cli.usage import exit_status, footer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_agencies_parser(subparsers) -> argparse.ArgumentParser:
     p = subparsers.add_parser(
         "agencies", help="list the agency names found in reports and suggest aliases for the agency registry",
         description="List the agency names printed in the reports, the agency_id the registry (agencies.csv) gives each, "
-                    "and names that probably name one agency (same region and body).")
-    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR")
+                    "and names that probably name one agency (same region and body).",
+        **footer(exit_status(None, "usage error, a path not found, or no report file found")))
+    p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files, or folders searched for them")
     p.add_argument("--registry", help="agency registry (agencies.csv); default: the nearest one beside the files")
-    p.add_argument("--format", choices=("text", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "csv"), default="text",
+                   help="text for reading (default), or csv: one row per name, with suggested_alias_of")
     p.add_argument("-o", "--output", help="write to this file instead of standard output")
     p.set_defaults(func=agencies_command)
     return p

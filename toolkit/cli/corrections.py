@@ -8,8 +8,10 @@ line on stderr naming the corrections file and line, exit 2; nothing is written.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by the handlers that use it: --help and usage errors stay light
+    import pandas as pd
 
 EXIT_REFUSED = 2
 HELP = ("a corrections CSV (sha256,table,row,column,printed,corrected,reason,by,date): value becomes the corrected "
@@ -42,6 +44,8 @@ def corrected_reports(reports: list, path: str | None) -> list:
     """Report objects whose ``data`` carry the corrections (checked against all of them at once)."""
     if not path or not reports:
         return reports
+    import pandas as pd
+
     frames = [r.data.assign(_n=i) for i, r in enumerate(reports)]
     both = corrected(pd.concat(frames, ignore_index=True), path)
     for i, r in enumerate(reports):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from toolkit.cli.usage import exit_status, footer
+
 EXIT_OK, EXIT_ERROR = 0, 2
 
 
@@ -20,7 +22,8 @@ def add_review_parser(subparsers):
         "review", help="write one self-contained HTML page to review the checks of reports, with source pictures",
         description="Validate reports and write one static HTML page (pictures inline, no network, no script): "
                     "every check of every report, and for each failed or not-assessable one the rule, the cells "
-                    "and pictures of where they were printed. Exit 0: written; 2: nothing readable or bad usage.")
+                    "and pictures of where they were printed.",
+        **footer(exit_status(None, "usage error, nothing readable, or a corrections template that cannot be written")))
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files or folders of reports")
     p.add_argument("-o", "--output", required=True, help="the HTML file to write")
     p.add_argument("--no-pictures", action="store_true", help="leave out the pictures of the sources (a smaller page)")

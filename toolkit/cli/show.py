@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import sys
 
+from toolkit.cli.usage import exit_status, footer
+
 EXIT_OK, EXIT_ERROR = 0, 2
 
 
 def add_show_parser(subparsers):
     p = subparsers.add_parser(
         "show", help="show where a value was printed: its row, and a picture of its page region (-o PNG)",
-        description="Find one cell of a report in its source file. Exit 0: shown; 2: unknown key, no such cell, "
-                    "or the file cannot be read.")
+        description="Find one cell of a report in its source file.",
+        **footer(exit_status(None, "usage error, an unknown key, a cell the report does not have, or a file that "
+                                   "cannot be read")))
     p.add_argument("file", metavar="FILE", help="a report file")
     p.add_argument("--cell", required=True, metavar="TABLE/ROW/COLUMN",
                    help="codebook keys, e.g. requests/new_received/total (see toolkit codebook)")

@@ -10,6 +10,8 @@ import argparse
 import sys
 import time
 
+from toolkit.cli.usage import exit_status, footer
+
 
 def add_site_parser(subparsers) -> argparse.ArgumentParser:
     from toolkit.site import MEASURES
@@ -19,7 +21,8 @@ def add_site_parser(subparsers) -> argparse.ArgumentParser:
         description="Write a static site (DIR/index.html, data.js, vega.js, app.js) showing request volumes, outcomes, "
                     "refusal reasons, applicants, reconsideration and litigation, and coverage, in Chinese and English; "
                     "it opens from file:// or any static host with no network. With --chart and --agency, write one "
-                    "self-contained chart page for an iframe instead.")
+                    "self-contained chart page for an iframe instead.",
+        **footer(exit_status(None, "usage error, a path not found, or no readable report")))
     p.add_argument("inputs", nargs="+", metavar="SOURCE", help="report files, folders, or a Parquet shard folder")
     p.add_argument("-o", "--output", required=True, help="the site folder (or, with --chart, the .html file)")
     p.add_argument("--chart", choices=MEASURES, metavar="MEASURE", help=f"one chart page: {', '.join(MEASURES)}")

@@ -16,9 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
+from toolkit.cli.usage import exit_status, footer
 from toolkit.errors import ToolkitError
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -33,6 +36,8 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
         help="check reports against their accounting identities (H1–H5) and cross-checks (W1–W6)",
         description="Check report files against the identities of their own tables and the cross-checks. "
                     "Exit 0: no errors; 1: errors found; 2: a file could not be read.",
+        **footer(exit_status("errors found (warnings alone do not fail)",
+                             "usage error, a path not found, or a file unreadable (wins over 1)")),
     )
     p.add_argument("inputs", nargs="+", metavar="FILE_OR_DIR", help="report files or folders of reports")
     p.add_argument("--format", choices=("text", "csv", "json"), default="text", help="output format (default text)")
@@ -50,6 +55,8 @@ def add_validate_parser(subparsers) -> argparse.ArgumentParser:
 
 
 def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], show_blanks: bool) -> str:
+    import pandas as pd
+
     lines = []
     for rec in summary.to_dict("records"):
         rid = rec["report_id"]
@@ -85,6 +92,8 @@ def _text(issues: pd.DataFrame, summary: pd.DataFrame, unreadable: list[str], sh
 
 def validate_command(args) -> int:
     """Run ``toolkit validate``; returns the exit status."""
+    import pandas as pd
+
     from toolkit.corpus.agencies import annotate_report, facts_for
     from toolkit.corpus.files import discover  # the same file walker as `toolkit parse`
     from toolkit.read.report import read_report

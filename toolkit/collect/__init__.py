@@ -19,8 +19,40 @@ response), :mod:`~toolkit.collect.urls` (malformed URLs, origins),
 
 from __future__ import annotations
 
-from toolkit.collect.crawl import CollectError, collect
-from toolkit.collect.manifest import find_manifest, provenance, read_manifest, report_groups
+import importlib
+import sys
+import types
 
-__all__ = ["CollectError", "collect", "find_manifest", "provenance", "read_manifest", "report_groups"]
+# Names load on first use (PEP 562): ``toolkit collect --help`` and ``import toolkit`` do not pay for httpx and lxml.
+_WHERE = {"CollectError": "crawl", "collect": "crawl", "find_manifest": "manifest", "provenance": "manifest",
+          "read_manifest": "manifest", "report_groups": "manifest"}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"toolkit.collect.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'toolkit.collect' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """``toolkit.collect(urls, out_dir, ...)`` calls :func:`toolkit.collect.crawl.collect`.
+
+    ``toolkit.collect`` is both this package and the function: once any submodule is imported, Python binds the
+    package to the parent's attribute ``collect``, so the package itself must be callable.
+    """
+
+    def __call__(self, *args, **kwargs):
+        from toolkit.collect.crawl import collect
+
+        return collect(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _Package
 

@@ -12,6 +12,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+# The footer every `toolkit` subcommand ends its --help with (toolkit.cli.usage; this layer is below the CLI's).
+EXIT_STATUS = """exit status:
+  0    success: every fetch succeeded (refusals by robots.txt or off-site rules are recorded, not failures)
+  1    a fetch failed (HTTP error, timeout, too large, not a report file, a malformed URL)
+  2    usage error (an option out of range, a start URL that is not http(s)), or another run writing to DIR
+  130  interrupted (Ctrl-C)"""
+
+
+class _Formatter(argparse.HelpFormatter):
+    def _fill_text(self, text, width, indent):  # the footer as written, the description wrapped
+        if text.startswith("exit status:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``collect`` on the ``toolkit`` command's subparsers."""
@@ -21,7 +35,8 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "collect", help="download 政府信息公开年报 from agency websites (polite, resumable, with a manifest)",
         description="Follow a 政府信息公开年报 column (list pages, report pages, attachments) and save the reports "
                     "under DIR/files/, one row per URL in DIR/manifest.csv. robots.txt is honoured; one request at a "
-                    "time per host, --delay apart; only the start URLs' hosts (and --allow-host) are requested.")
+                    "time per host, --delay apart; only the start URLs' hosts (and --allow-host) are requested.",
+        epilog=EXIT_STATUS, formatter_class=_Formatter)
     p.add_argument("urls", nargs="+", metavar="URL", help="a list page, a report page or a report file")
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the collection folder (a rerun resumes it)")
     p.add_argument("--delay", type=float, default=1.0, metavar="SECONDS",

@@ -24,9 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.etree
-import lxml.html
-
 from toolkit.read.encoding import declared_charset
 
 DEFAULT_MATCH = r"政府信息公开.{0,20}?(年度报告|年报)"
@@ -167,6 +164,9 @@ def normalise_url(url: str) -> str:
 
 def parse_page(data: bytes, url: str, header_charset: str | None = None) -> Page:
     """Title, visible text and links of an HTML page (relative links resolved against ``<base>`` or ``url``)."""
+    import lxml.etree  # here, not at the top: `toolkit collect --help` shows DEFAULT_MATCH without loading lxml
+    import lxml.html
+
     text = decode_html(data[:_MAX_PAGE_BYTES], header_charset)
     try:
         # huge_tree stays off and no network is allowed: the parser reads a page, never fetches.

@@ -9,11 +9,22 @@
 
 from __future__ import annotations
 
-from toolkit.corpus.batch import Corpus, parse_to_parquet, read_reports
-from toolkit.corpus.cache import ParseCache
-from toolkit.corpus.files import REPORT_SUFFIXES, discover
-from toolkit.corpus.schema import conform_tidy
-from toolkit.corpus.shards import load_cells, load_table
+import importlib
 
-__all__ = ["Corpus", "ParseCache", "REPORT_SUFFIXES", "conform_tidy", "discover", "load_cells", "load_table",
-           "parse_to_parquet", "read_reports"]
+# Names load on first use (PEP 562): toolkit.corpus.processes starts the worker pool's server before pandas loads.
+_WHERE = {"Corpus": "batch", "parse_to_parquet": "batch", "read_reports": "batch", "ParseCache": "cache",
+          "REPORT_SUFFIXES": "files", "discover": "files", "conform_tidy": "schema", "load_cells": "shards",
+          "load_table": "shards"}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        value = getattr(importlib.import_module(f"toolkit.corpus.{_WHERE[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'toolkit.corpus' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,4 +1,4 @@
-"""Imported once by the forkserver (see :func:`toolkit.corpus.engines.pool_context`), so that every
+"""Imported once by the forkserver (see :func:`toolkit.corpus.processes.pool_context`), so that every
 worker process forks with the readers imported and the codebook's caches filled.
 
 What it buys (``benchmarks/corpus.py`` prints it): importing the worker takes seconds
@@ -12,10 +12,25 @@ from __future__ import annotations
 
 import gc
 import importlib
+from multiprocessing import spawn
 
 from toolkit import codebook as cb
 from toolkit.corpus import worker  # noqa: F401 - imports pandas, pyarrow, the report pipeline
 from toolkit.read.formats import READERS
+
+_prepare = spawn.prepare
+
+
+def _prepare_without_main(data: dict) -> None:
+    """A batch worker (``toolkit.corpus.processes.ToolkitParserProcess``) is prepared without the caller's main
+    module: it runs toolkit code only, and a main script without an ``if __name__ == "__main__":`` guard would
+    otherwise run again in every worker. Other processes forked from this server are prepared as usual."""
+    if str(data.get("name", "")).startswith("ToolkitParserProcess"):
+        data = {k: v for k, v in data.items() if k not in ("init_main_from_name", "init_main_from_path")}
+    _prepare(data)
+
+
+spawn.prepare = _prepare_without_main  # used by the processes this server forks (spawn._main)
 
 for _module in set(READERS.values()):  # the readers are imported on first use otherwise
     importlib.import_module(f"toolkit.read.formats.{_module}")

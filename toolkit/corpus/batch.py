@@ -19,7 +19,7 @@ from toolkit.corpus.atomic import atomic_write, locked
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
 from toolkit.corpus.worker import ChunkResult, ChunkTask
-from toolkit.errors import shown_path
+from toolkit.errors import WorkerCrashError, shown_path
 from toolkit.spreadsheet import write_csv
 
 PathsOrDirs = str | os.PathLike | Iterable[str | os.PathLike]
@@ -149,13 +149,33 @@ def _noter(stats: dict, on_note: Callable[[str], None] | None) -> Callable[[str]
     return note
 
 
-def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep, note=None):
+def _early_pool(engine: str, workers: int, paths_or_dirs) -> engines.WorkerPool | None:
+    """The process pool, started before the files are found: its workers start meanwhile (see engines.run).
+
+    Not for one file (one task runs in this process): its start-up would be paid for nothing.
+    """
+    if engine != "process" or workers <= 1:
+        return None
+    if isinstance(paths_or_dirs, (str, os.PathLike)):
+        inputs = [paths_or_dirs]
+    elif isinstance(paths_or_dirs, (list, tuple)):
+        inputs = paths_or_dirs
+    else:  # an iterator is read once, by discover: the pool starts when the work does
+        return None
+    if len(inputs) <= 1 and not any(isinstance(p, (str, os.PathLike)) and Path(p).is_dir() for p in inputs):
+        return None
+    return engines.WorkerPool(workers)
+
+
+def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_error, stats, keep, note=None, pool=None):
     bar = _progress(total, progress, desc)
+    reasons: set[str] = set()
     try:
-        for result in engines.run(tasks, engine, workers, client, scheduler):
+        for result in engines.run(tasks, engine, workers, client, scheduler, pool=pool):
             stats["parsed"] += result.parsed
             stats["cached"] += result.cached
             stats["failed"] += len(result.errors)
+            reasons.update(result.errors["reason"])
             if on_error is not None:
                 for msg in result.errors["message"]:
                     on_error(msg)
@@ -167,6 +187,13 @@ def _drive(tasks, total, engine, workers, client, scheduler, progress, desc, on_
             bar.set_postfix(errors=stats["failed"], refresh=False)
     finally:
         bar.close()
+        if pool is not None:  # also when the run never started (engines.run shuts it down otherwise)
+            pool.shutdown()
+    if total > 1 and stats["failed"] == total and reasons == {"worker_crash"}:
+        # Not a fact about the files: a table of N identical crash rows would read as data. One error instead.
+        where = os.path.commonpath([p for t in tasks for p in t.paths])
+        raise WorkerCrashError(where, f"none of the {total} files was read: every parser process died "
+                               f"(engine {engine!r}, {workers} workers); workers=1 reads them in this process")
 
 
 def read_reports(
@@ -243,15 +270,21 @@ def read_reports(
     stats: dict = {"files": 0, "parsed": 0, "cached": 0, "failed": 0}
     note = _noter(stats, on_note)
     workers = _workers(engine, workers, client, note)
-    files, prov, groups = _collected(_found(paths_or_dirs, stats, on_note))
-    facts = facts_for(files, registry)
+    pool = _early_pool(engine, workers, paths_or_dirs)
+    try:
+        files, prov, groups = _collected(_found(paths_or_dirs, stats, on_note))
+        facts = facts_for(files, registry)
+    except BaseException:
+        if pool is not None:
+            pool.shutdown()
+        raise
     stats["files"] = len(files)
     cache = str(Path(cache_dir).resolve()) if cache_dir else None
     tasks = _tasks(files, _chunk_size(len(files), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                    validate=validate)
     results: list[ChunkResult] = []
     _drive(tasks, len(files), engine, workers, client, scheduler, progress, "read", on_error, stats, results.append,
-           note)
+           note, pool)
     results.sort(key=lambda r: r.order)
     data = [r.data for r in results if r.data is not None and len(r.data)]
     out = Corpus(
@@ -339,26 +372,32 @@ def parse_to_parquet(
     workers = _workers(engine, workers, client, note)
     # One run writes to a folder at a time: a second one is refused before it reads, deletes or writes anything.
     with locked(out):
-        files, prov, groups = _collected(_found(paths_or_dirs, stats, on_note))
-        facts = facts_for(files, registry)
-        if cache_dir is True:
-            cache_dir = out / "_cache"
-        cache = str(Path(cache_dir).resolve()) if cache_dir else None
-        if force:
-            shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
-        shards.drop_chunks(out, None)  # shards of chunks that never committed
-        todo, stale, notes = shards.plan_resume(out, files, facts)
-        for message in notes:
-            note(message)
-        if stale:
-            shards.drop_chunks(out, stale)
-        if todo != files:  # resumed: a page and its attachments are parsed again together
-            todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
+        pool = _early_pool(engine, workers, paths_or_dirs)
+        try:
+            files, prov, groups = _collected(_found(paths_or_dirs, stats, on_note))
+            facts = facts_for(files, registry)
+            if cache_dir is True:
+                cache_dir = out / "_cache"
+            cache = str(Path(cache_dir).resolve()) if cache_dir else None
+            if force:
+                shards.drop_chunks(out, {shards.chunk_of(p) for p in out.glob("*/**/part-*.parquet")})
+            shards.drop_chunks(out, None)  # shards of chunks that never committed
+            todo, stale, notes = shards.plan_resume(out, files, facts)
+            for message in notes:
+                note(message)
+            if stale:
+                shards.drop_chunks(out, stale)
+            if todo != files:  # resumed: a page and its attachments are parsed again together
+                todo, _, _ = _collected(todo)  # (files is in that order already: one manifest look-up per file saved)
+        except BaseException:
+            if pool is not None:
+                pool.shutdown()
+            raise
         tasks = _tasks(todo, _chunk_size(len(todo), workers, chunk_size), prov, groups, facts, cache_dir=cache, force=force,
                        out_dir=str(out), validate=validate)
         stats.update(files=len(files), resumed=len(files) - len(todo), chunks=len(tasks))
         _drive(tasks, len(todo), engine, workers, client, scheduler, progress, "parse", on_error, stats,
-               lambda r: None, note)
+               lambda r: None, note, pool)
         errors = shards.load_table(out, "errors")
         # messages quote file names from the web: spreadsheet-safe
         atomic_write(out / "errors.csv", lambda tmp: write_csv(errors, tmp))

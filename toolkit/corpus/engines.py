@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import sys
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+from toolkit.corpus.processes import pool_context
 from toolkit.corpus.worker import ChunkResult, ChunkTask, crashed_result, run_chunk, watch_parent
 
 ENGINES = ("process", "serial", "dask")
@@ -32,41 +34,92 @@ def default_workers() -> int:
 
 
 def run(tasks: list[ChunkTask], engine: str = "process", workers: int | None = None,
-        client=None, scheduler: str | None = None) -> Iterator[ChunkResult]:
-    """Run chunks on an engine, yielding results as they complete."""
-    if engine == "serial" or (engine == "process" and len(tasks) <= 1):  # no pool for a single task
-        yield from (run_chunk(t) for t in tasks)
-    elif engine == "process":
-        yield from _process(tasks, workers or default_workers())
-    elif engine == "dask":
-        yield from _dask(tasks, workers, client, scheduler)
-    else:
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+        client=None, scheduler: str | None = None, pool: WorkerPool | None = None) -> Iterator[ChunkResult]:
+    """Run chunks on an engine, yielding results as they complete.
+
+    ``pool``: a :class:`WorkerPool` started earlier (while the driver found the files); used for the
+    ``process`` engine, and shut down here whatever happens.
+    """
+    try:
+        if engine == "serial" or (engine == "process" and len(tasks) <= 1):  # no pool for a single task
+            yield from (run_chunk(t) for t in tasks)
+        elif engine == "process":
+            pool = pool or WorkerPool(workers or default_workers())
+            if pool.ready():
+                yield from _process(tasks, pool)
+            else:  # the workers could not start: the batch is read here rather than lost
+                print(f"toolkit: {pool.problem}; reading the files in this process instead", file=sys.stderr)
+                yield from (run_chunk(t) for t in tasks)
+        elif engine == "dask":
+            yield from _dask(tasks, workers, client, scheduler)
+        else:
+            raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+def ready() -> int:
+    """A worker's first task: it answers once it has started (with its pid)."""
+    return os.getpid()
 
 
-def pool_context():
-    """forkserver: workers do not inherit the driver's threads (progress bar, Dask client), and
-    fork from a server that has imported the readers once (importing pandas costs seconds)."""
-    if "forkserver" not in mp.get_all_start_methods():  # pragma: no cover - Windows
-        return mp.get_context("spawn")
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(["toolkit.corpus._warm"])
-    return ctx
+class WorkerPool:
+    """A process pool started ahead of the work: the workers start while the driver finds files and reads the
+    cache, so the batch pays their start-up once and in parallel. Each worker exits when the driver dies,
+    whatever killed it (kill -9 included)."""
+
+    def __init__(self, workers: int):
+        if getattr(mp.current_process(), "_inheriting", False):
+            # A new process running the caller's main script again (spawn, or a forkserver not started here):
+            # starting a pool now is refused by multiprocessing with a long traceback. This process ends quietly;
+            # the driver sees its workers fail to start, says so in one line and reads the files itself.
+            raise SystemExit(1)
+        self.workers = workers
+        self.problem = ""
+        self.executor = _executor(workers)
+        self._probes = [self.executor.submit(ready) for _ in range(workers)]  # each submit starts one worker
+
+    def ready(self) -> bool:
+        """Whether the workers started; if not, ``problem`` says why (one line)."""
+        try:
+            for probe in self._probes:
+                probe.result()
+        except BrokenProcessPool:
+            main = getattr(sys.modules.get("__main__"), "__file__", None)
+            why = f": they run {main} again, whose work is not under `if __name__ == '__main__':`" if main else ""
+            self.problem = f"worker processes could not start{why}"
+            return False
+        return True
+
+    def shutdown(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
 
 
-def _process(tasks: list[ChunkTask], workers: int) -> Iterator[ChunkResult]:
+def _executor(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
+                               initializer=watch_parent, initargs=(os.getpid(),))
+
+
+def _process(tasks: list[ChunkTask], first: WorkerPool) -> Iterator[ChunkResult]:
     queue = deque(tasks)
+    workers = first.workers
     while queue:
         retry: list[tuple[ChunkTask, BaseException]] = []
-        # Each worker exits when this process dies, whatever killed it (kill -9 included).
-        with ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(),
-                                 initializer=watch_parent, initargs=(os.getpid(),)) as pool:
+        # The first round runs on the pool started ahead; a round after a crash gets a fresh pool.
+        executor, first = (first.executor, None) if first is not None else (_executor(workers), None)
+        with executor as pool:
             inflight: dict = {}
             broken = False
             while (queue or inflight) and not broken:
-                while queue and len(inflight) < 2 * workers:
+                while queue and len(inflight) < 2 * workers and not broken:
                     t = queue.popleft()
-                    inflight[pool.submit(run_chunk, t)] = t
+                    try:
+                        inflight[pool.submit(run_chunk, t)] = t
+                    except BrokenProcessPool as exc:  # a worker died between two submissions
+                        broken = True
+                        retry.append((t, exc))
+                if not inflight:
+                    break
                 done, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for fut in done:
                     t = inflight.pop(fut)

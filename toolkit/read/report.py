@@ -158,6 +158,9 @@ def _read(path: Path, name: str, partial: bool, sha256: str | None, data: bytes 
 def _parse(path: Path, name: str, partial: bool, sha256: str | None,
            data: bytes | None = None) -> tuple[dict, dict, dict, list[dict]]:
     if data is None:
+        if path.is_dir():
+            raise ToolkitError(name, "is a folder: read_report reads one file; toolkit.read_reports reads a folder "
+                                     "(or `toolkit parse FOLDER`)")
         data, _ = read_source(path, name)
         sha256 = None  # the hash is of the bytes read here, never of an earlier read
     elif len(data) > limits.current().max_file_bytes:
