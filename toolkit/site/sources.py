@@ -41,5 +41,6 @@ def load(sources: list[str | os.PathLike], *, registry: str | os.PathLike | None
         raise ToolkitError(" ".join(str(p) for p in paths), "no readable report found")
     panel = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     panel = with_sources(panel)
-    panel.attrs["synthetic"] = any("synthetic" in str(p).lower() for p in paths)
+    if "synthetic" not in panel.columns:  # the fact travels as a column, as load_reports gives it
+        panel["synthetic"] = any("synthetic" in str(p).lower() for p in paths)
     return panel

@@ -42,7 +42,7 @@ def _first(df: pd.DataFrame, col: str) -> pd.Series:
 def reports_table(panel: pd.DataFrame) -> pd.DataFrame:
     """One row per report: who published it, which year, which file, where it came from."""
     cols = [c for c in ("agency_id", "agency_name", "agency", "year", "source_file", "source_sha256", "source_url",
-                        "scope", "level") if c in panel.columns]
+                        "scope", "level", "synthetic") if c in panel.columns]
     r = panel.groupby("report_id", sort=False, observed=True)[cols].first().reset_index()
     out = pd.DataFrame({"report_id": r["report_id"].astype(str)})
     name = _first(r, "agency_name").fillna(_first(r, "agency"))
@@ -56,7 +56,8 @@ def reports_table(panel: pd.DataFrame) -> pd.DataFrame:
     out["publisher"] = out["source_url"].map(lambda u: urlparse(str(u)).netloc or None if pd.notna(u) else None)
     out["scope"] = _first(r, "scope")
     out["level"] = _first(r, "level")
-    out["synthetic"] = bool(panel.attrs.get("synthetic", False))
+    # A report whose rows do not say whether they are synthetic is never shown as real data.
+    out["synthetic"] = _first(r, "synthetic").map(lambda v: True if pd.isna(v) else bool(v)).astype(bool)
     return out.sort_values(["agency_id", "year"], kind="stable").reset_index(drop=True)
 
 
