@@ -23,6 +23,7 @@ from toolkit.read.gaps import MISSING
 from toolkit.read.normalise import squash
 from toolkit.validation import structure as st
 from toolkit.validation.issues import issue
+from toolkit.validation.soft import consecutive_pairs
 
 RULE = "W6"
 TABLES = (st.REQUESTS, st.REVIEW)
@@ -52,13 +53,7 @@ def _pairs(cells: pd.DataFrame, metas: dict) -> list[tuple[str, str]]:
         if year is None or (isinstance(year, float) and np.isnan(year)):
             continue
         by_agency.setdefault(agency, {}).setdefault(int(year), []).append(k)
-    pairs = []
-    for years in by_agency.values():
-        for y, ks in years.items():
-            prev = years.get(y - 1)
-            if prev and len(prev) == 1 and len(ks) == 1:
-                pairs.append((prev[0], ks[0]))
-    return pairs
+    return consecutive_pairs(by_agency)
 
 
 def copied_issues(cells: pd.DataFrame, metas: dict) -> tuple[list[dict], list[dict]]:

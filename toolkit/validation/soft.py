@@ -80,6 +80,16 @@ def _year_pairs(metas: dict) -> list[tuple[str, str]]:
         if not m.get("agency") or not _ok(m.get("year")):
             continue
         by_agency.setdefault(squash(str(m["agency"])), {}).setdefault(int(m["year"]), []).append(k)
+    return consecutive_pairs(by_agency)
+
+
+def consecutive_pairs(by_agency: dict[str, dict[int, list[str]]]) -> list[tuple[str, str]]:
+    """(last year's report, this year's) of each agency with exactly one report in both years.
+
+    Examples:
+        >>> consecutive_pairs({"a": {2022: ["r1"], 2023: ["r2"], 2025: ["r3"]}, "b": {2022: ["x", "y"], 2023: ["z"]}})
+        [('r1', 'r2')]
+    """
     pairs = []
     for years in by_agency.values():
         for y, ks in years.items():
