@@ -128,7 +128,7 @@ def test_every_worker_dying_is_one_error_not_a_table(reports):
     try:
         with pytest.raises(WorkerCrashError, match=f"none of the {len(files)} files was read"):
             batch._drive(batch._tasks(files, 1), len(files), "process", 2, None, None, False, "read", None, stats,
-                         lambda r: None, pool)
+                         lambda r: None, pool=pool)
     finally:
         stop.set()
         killer.join()
