@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from support import FIXTURES, RAW, ROOT
+from support.gaps import row_removed
 
 from toolkit import read_report
 from toolkit.read.source import CellNotFoundError, page_image
@@ -63,13 +64,14 @@ def test_source_image_of_a_row_on_the_next_page_carries_the_header():
     _marked(img)
 
 
-@pytest.mark.parametrize("key, problem", [
-    ("requests/nonsense/total", "unknown row 'nonsense'"),
-    ("requests/new_received", "TABLE/ROW/COLUMN"),
-    ("requests/partly_disclosed/total", "was not read (status missing)"),  # a row the reader lost in this file
+@pytest.mark.parametrize("key, problem, lost", [
+    ("requests/nonsense/total", "unknown row 'nonsense'", False),
+    ("requests/new_received", "TABLE/ROW/COLUMN", False),
+    ("requests/partly_disclosed/total", "was not read (status missing)", True),  # a row the reader cannot place
 ])
-def test_show_refuses_an_unknown_key_or_a_cell_the_report_lacks(key, problem, tmp_path):
-    proc = run("show", str(HONGZE), "--cell", key, "-o", str(tmp_path / "x.png"))
+def test_show_refuses_an_unknown_key_or_a_cell_the_report_lacks(key, problem, lost, tmp_path):
+    source = row_removed(tmp_path) if lost else HONGZE
+    proc = run("show", str(source), "--cell", key, "-o", str(tmp_path / "x.png"))
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and problem in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "x.png").exists()
