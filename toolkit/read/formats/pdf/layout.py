@@ -125,13 +125,22 @@ def group_lines(chars: list[Char]) -> list[Line]:
     """Group characters into text lines: same line when their vertical extents mostly overlap."""
     lines: list[Line] = []
     for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
-        height = max(ch.y1 - ch.y0, 1.0)
+        cy0, cy1 = ch.y0, ch.y1
+        height = cy1 - cy0 if cy1 - cy0 > 1.0 else 1.0
         for line in reversed(lines[-4:]):  # only recent lines can still overlap
-            overlap = min(line.y1, ch.y1) - max(line.y0, ch.y0)
-            if overlap > 0.5 * min(height, line.y1 - line.y0 or height):
+            ly0, ly1 = line.y0, line.y1
+            overlap = (ly1 if ly1 < cy1 else cy1) - (ly0 if ly0 > cy0 else cy0)
+            lh = ly1 - ly0 or height
+            if overlap > 0.5 * (height if height < lh else lh):
                 line.chars.append(ch)
-                line.x0, line.x1 = min(line.x0, ch.x0), max(line.x1, ch.x1)
-                line.y0, line.y1 = min(line.y0, ch.y0), max(line.y1, ch.y1)
+                if ch.x0 < line.x0:
+                    line.x0 = ch.x0
+                if ch.x1 > line.x1:
+                    line.x1 = ch.x1
+                if cy0 < ly0:
+                    line.y0 = cy0
+                if cy1 > ly1:
+                    line.y1 = cy1
                 break
         else:
             lines.append(Line([ch], ch.x0, ch.y0, ch.x1, ch.y1))
@@ -151,14 +160,19 @@ def join_chars(chars: list[Char]) -> str:
     things printed side by side (a page printed from a CMS puts its navigation
     column on the title's line, and its footer on the date's).
     """
-    out: list[str] = []
-    prev: Char | None = None
-    for ch in chars:
-        if prev is not None and (gap := ch.x0 - prev.x1) > 0.25 * (size := max(ch.y1 - ch.y0, 1.0)) and (
-            gap > 3 * size
-            or (prev.text.isascii() and prev.text.isalnum() and ch.text.isascii() and ch.text.isalnum())
-        ):
-            out.append(" ")
+    if not chars:
+        return ""
+    prev = chars[0]
+    out = [prev.text]
+    for ch in chars[1:]:
+        gap = ch.x0 - prev.x1
+        if gap > 0.25:  # most glyphs touch: the size is looked at only past the smallest threshold (size >= 1)
+            size = ch.y1 - ch.y0
+            if size < 1.0:
+                size = 1.0
+            if gap > 0.25 * size and (gap > 3 * size or (prev.text.isascii() and prev.text.isalnum()
+                                                         and ch.text.isascii() and ch.text.isalnum())):
+                out.append(" ")
         out.append(ch.text)
         prev = ch
     return "".join(out)
