@@ -115,7 +115,10 @@ def _process(tasks: list[ChunkTask], first: WorkerPool) -> Iterator[ChunkResult]
                     t = queue.popleft()
                     try:
                         inflight[pool.submit(run_chunk, t)] = t
-                    except BrokenProcessPool as exc:  # a worker died between two submissions
+                    except (BrokenProcessPool, OSError) as exc:
+                        # A worker died between two submissions. While the pool starts its replacement the dead
+                        # worker's pipes may already be closed: the start then fails with EBADF (an OSError),
+                        # not BrokenProcessPool. Either way this pool is done.
                         broken = True
                         retry.append((t, exc))
                 if not inflight:
