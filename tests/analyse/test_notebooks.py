@@ -32,6 +32,56 @@ def test_committed_without_outputs_with_a_parameters_cell(path):
     assert "versions()" in code[1].source or "setup(" in code[1].source  # setup() prints the versions
 
 
+def _bound(module: str, name: str):
+    import importlib
+
+    parent = importlib.import_module(module)
+    try:
+        return getattr(parent, name)
+    except AttributeError:
+        return importlib.import_module(f"{module}.{name}")  # a subpackage, as `from toolkit import site` imports it
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_imports_only_public_names_of_toolkit_or_toolkit_analyse(path):
+    """No deep path (toolkit.corpus.loaders), no private name, no module reached through another (charts.fonts)."""
+    import ast
+    import types
+
+    import toolkit
+
+    nb = nbformat.read(path, as_version=4)
+    tree = ast.parse("\n".join(c.source for c in nb.cells if c.cell_type == "code"))
+    bound, wrong = {}, []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "toolkit":
+                    if a.name != "toolkit":
+                        wrong.append(f"import {a.name}")
+                    bound[a.asname or a.name] = toolkit
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "toolkit":
+            if node.module not in ("toolkit", "toolkit.analyse"):
+                wrong.append(f"from {node.module} import ...")
+                continue
+            for a in node.names:
+                if a.name.startswith("_"):
+                    wrong.append(f"{node.module}.{a.name} is private")
+                bound[a.asname or a.name] = _bound(node.module, a.name)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound:
+            owner, name = bound[node.value.id], node.attr
+            if not isinstance(owner, types.ModuleType):
+                continue
+            if owner is toolkit:
+                ok = name in toolkit.__all__
+            else:
+                ok = not name.startswith("_") and hasattr(owner, name) and not isinstance(getattr(owner, name), types.ModuleType)
+            if not ok:
+                wrong.append(f"{node.value.id}.{name}")
+    assert wrong == []
+
+
 @pytest.fixture(scope="module")
 def out_dir(tmp_path_factory):
     import matplotlib.font_manager  # noqa: F401 - build the font cache here, not in a kernel (its note goes to stderr)

@@ -1,6 +1,13 @@
-"""Run the curated notebooks headless, and keep them committed without outputs.
+"""The curated notebooks' kit, and their runner.
 
-::
+The kit, what every notebook imports (through :mod:`toolkit.analyse`):
+
+- :func:`setup`: the set-up cell in one call (versions, chart style, the panel, where it comes from,
+  what ``SCOPE`` sums); :func:`report_file` and :func:`reports_folder` say what ``REPORTS`` names.
+- :func:`title`, :func:`by_year`, :func:`cases_by_year`, :func:`languages`: titles, tables and charts
+  more than one notebook draws.
+
+The runner, what ``make notebooks`` and the tests use::
 
     python -m toolkit.analyse.notebooks run notebooks --output-dir outputs     # what `make notebooks` runs
     python -m toolkit.analyse.notebooks run notebooks -p REPORTS='"/path/to/my/reports"'
@@ -84,21 +91,177 @@ def scope_summary(panel, scope: str = "members", lang: str = "zh") -> str:
     return text
 
 
-def setup(reports=None, lang: str = "zh", scope: str = "members"):
-    """The set-up cell of the curated notebooks: versions, chart style, the panel, and what ``SCOPE`` sums.
+BUNDLED = ("demo", "raw")
 
-    Returns ``(panel, lang)``: the panel (:func:`toolkit.corpus.loaders.load_reports`) and the
-    language charts will use (English, with a warning, when no CJK font is installed).
+
+def reports_folder(reports=None, bundled: str = "demo") -> Path:
+    """The folder a notebook's ``REPORTS`` names: a folder, a file's folder, or (None) the bundled data.
+
+    The review page and the pictures of printed cells look for a cell's ``source_file`` here when it is
+    not found as it is: the demo panel names its files relative to its folder.
+
+    Args:
+        reports: the notebook's ``REPORTS``.
+        bundled: what ``None`` names: ``"demo"``, the SYNTHETIC demo panel, or ``"raw"``, the bundled real reports.
+
+    Examples:
+        >>> reports_folder(None, "raw").name, reports_folder("data/raw/huaian-city-2024.pdf").name
+        ('raw', 'raw')
+    """
+    from toolkit.corpus.loaders import demo_dir, raw_dir
+
+    if bundled not in BUNDLED:
+        raise ValueError(f"bundled must be 'demo' or 'raw', not {bundled!r}")
+    if reports is None:
+        return demo_dir() if bundled == "demo" else raw_dir()
+    path = Path(reports)
+    return path if path.is_dir() else path.parent
+
+
+def report_file(reports=None, default: str = "huaian-city-2024.pdf") -> Path:
+    """The one report a single-report notebook reads.
+
+    ``reports`` itself when it is a file, the first report of a folder (the order
+    :func:`toolkit.corpus.discover` gives a batch), or (None) the bundled real report ``default`` in ``data/raw``.
+
+    Examples:
+        >>> report_file().name, report_file("data/raw").name
+        ('huaian-city-2024.pdf', 'hongze-district-2023.pdf')
+        >>> report_file("no/such/folder")
+        Traceback (most recent call last):
+        FileNotFoundError: no/such/folder: no such file or folder; set REPORTS to a report file or a folder of reports, or None
+    """
+    from toolkit.corpus import discover
+
+    path = Path(reports) if reports is not None else reports_folder(None, "raw") / default
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file or folder; set REPORTS to a report file or a folder of reports, or None")
+    if path.is_dir():
+        found = discover(path)
+        if not found:
+            raise FileNotFoundError(f"{path}: no report files in this folder")
+        path = found[0]
+    return path
+
+
+def setup(reports=None, lang: str = "zh", scope: str | None = "members", *, bundled: str = "demo", with_files: bool = False):
+    """The set-up cell of the curated notebooks, in one call.
+
+    Prints the versions that shape the results, applies the chart style, loads the panel
+    (:func:`toolkit.load_reports`), and prints where its numbers come from (real or SYNTHETIC,
+    who published them) and what ``scope`` sums.
+
+    Args:
+        reports: the notebook's ``REPORTS``: a folder or a file of reports, or None for the bundled data.
+        lang: ``LANG``: ``"zh"`` or ``"en"``.
+        scope: ``SCOPE``: ``"members"`` or ``"aggregates"``; None for a notebook that sums nothing across agencies.
+        bundled: what ``reports=None`` reads: ``"demo"``, the SYNTHETIC demo panel, or ``"raw"``, the bundled
+            real reports (``data/raw``).
+        with_files: also return the files table (one row per file, failures included: what coverage counts),
+            and print how many files were found and how many reports read.
+
+    Returns:
+        ``(panel, lang)``, or ``(panel, files, lang)`` with ``with_files``. ``lang`` is the language charts
+        will use: English, with a warning, when no CJK font is installed.
     """
     from toolkit.analyse import charts
     from toolkit.corpus.loaders import load_reports
 
+    if scope is not None and scope not in ("members", "aggregates"):
+        raise ValueError(f"SCOPE must be 'members' or 'aggregates', not {scope!r}")
+    if bundled not in BUNDLED:
+        raise ValueError(f"bundled must be 'demo' or 'raw', not {bundled!r}")
     print(versions())
     lang = charts.use_style(lang)
-    panel = load_reports(reports)
+    # None is the demo panel for load_reports; the bundled real reports are a folder
+    source = reports_folder(None, bundled) if reports is None and bundled == "raw" else reports
+    loaded = load_reports(source, with_files=with_files)
+    panel, files = loaded if with_files else (loaded, None)
     print(charts.caption_of(panel, lang))
-    print(scope_summary(panel, scope, lang))
+    if scope is not None:
+        print(scope_summary(panel, scope, lang))
+    if with_files:
+        from toolkit.labels import label
+
+        print(label("notebook.files", lang, n_files=len(files), n_reports=panel["source_file"].nunique()))
+        return panel, files, lang
     return panel, lang
+
+
+def languages(wanted=("zh", "en")) -> list[str]:
+    """The languages charts can be drawn in here, of ``wanted``: Chinese needs a CJK font, else English (warned).
+
+    Examples:
+        >>> languages(["en"])
+        ['en']
+    """
+    from toolkit.analyse import fonts
+
+    out = []
+    for lang in wanted:
+        drawn = fonts.resolve_lang(lang)
+        if drawn not in out:
+            out.append(drawn)
+    return out
+
+
+def title(what: str, lang: str = "zh", where: str | None = None) -> str:
+    """A chart title from the labels table (``title.<what>``), followed by the agency or place it covers.
+
+    Examples:
+        >>> title("cases", "en")
+        'Reconsideration and litigation cases'
+        >>> title("volumes", "zh", where="平潭综合实验区")
+        '政府信息公开申请数量：平潭综合实验区'
+    """
+    from toolkit.labels import label
+
+    text = label(f"title.{what}", lang)
+    return text if where is None else label("title.where", lang, title=text, where=where)
+
+
+def by_year(frame, row: str, value: str = "count", lang: str | None = None):
+    """A long measure as a table to read: one row per ``row`` value, one column per year.
+
+    Rows keep the measure's own order (the codebook's), not the alphabet's; a cell no report
+    printed stays empty (NaN), never 0. With ``lang``, rows are named by their chart labels.
+    To chart a wide frame with its facts (complete, sources…) use :func:`toolkit.analyse.measures.pivot`.
+
+    Examples:
+        >>> import pandas as pd
+        >>> long = pd.DataFrame({"year": [2023, 2023, 2024], "reason": ["unable_unclear", "notproc_repeat", "notproc_repeat"],
+        ...                      "count": [5.0, 3.0, 1.0]})
+        >>> by_year(long, "reason", lang="en")
+                        2023  2024
+        Still unclear    5.0   NaN
+        Repeat request   3.0   1.0
+    """
+    if frame.duplicated([row, "year"]).any():
+        raise ValueError(f"by_year needs one row per {row} and year: these rows have several (pick one agency, or a measure summed by year)")
+    table = frame.pivot_table(index=row, columns="year", values=value, observed=True, sort=False, dropna=False, aggfunc="first")
+    table = table.reindex(columns=sorted(table.columns))
+    table.columns = [int(y) for y in table.columns]
+    table.columns.name = None
+    if lang is not None:
+        from toolkit.analyse.charts import short_label
+
+        table.index = [short_label(str(k), lang) for k in table.index]
+    else:
+        table.index.name = row
+    return table
+
+
+def cases_by_year(review, lang: str = "zh", where: str | None = None):
+    """Reconsideration and lawsuits per year: one line per case type (``review_litigation`` rows by year).
+
+    A year without a report is a gap; the caption names the reports and any cell not read.
+    """
+    from toolkit.analyse import charts
+    from toolkit.analyse.facts import pivot
+
+    cases = pivot(review, "year", "case_type", "total")  # one column per case type; the rows keep their facts
+    return charts.trend_lines(cases, ["reconsideration", "litigation_total"], lang=lang, title=title("cases", lang, where),
+                              ylabel=charts.short_label("cases", lang))
 
 
 def notebooks_in(folder: str | os.PathLike) -> list[Path]:
