@@ -11,26 +11,13 @@ first use (PEP 562), so importing one submodule never loads matplotlib or the re
 
 from __future__ import annotations
 
-import importlib
+import lazy_loader
 
-_WHERE = {
-    # the notebook kit (toolkit.analyse.notebooks)
-    "setup": "notebooks", "versions": "notebooks", "scope_summary": "notebooks", "languages": "notebooks",
-    "report_file": "notebooks", "reports_folder": "notebooks", "title": "notebooks", "by_year": "notebooks",
-    "cases_by_year": "notebooks",
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    # the notebook kit
+    "notebooks": ["setup", "versions", "scope_summary", "languages", "report_file", "reports_folder", "title",
+                  "by_year", "cases_by_year"],
     # the review page and the picture of a printed cell (notebook 40)
-    "corrections_template": "review", "flagged_checks": "review", "review_html": "review", "source_image": "sources",
-}
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"toolkit.analyse.{_WHERE[name]}"), name)
-        globals()[name] = value  # looked up once
-        return value
-    raise AttributeError(f"module 'toolkit.analyse' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    "review": ["corrections_template", "flagged_checks", "review_html"],
+    "sources": ["source_image"],
+})

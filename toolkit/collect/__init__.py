@@ -19,26 +19,16 @@ response), :mod:`~toolkit.collect.urls` (malformed URLs, origins),
 
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 
+import lazy_loader
+
 # Names load on first use (PEP 562): ``toolkit collect --help`` and ``import toolkit`` do not pay for httpx and lxml.
-_WHERE = {"CollectError": "crawl", "collect": "crawl", "find_manifest": "manifest", "provenance": "manifest",
-          "read_manifest": "manifest", "report_groups": "manifest"}
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"toolkit.collect.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'toolkit.collect' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    "crawl": ["CollectError", "collect"],
+    "manifest": ["find_manifest", "provenance", "read_manifest", "report_groups"],
+})
 
 
 class _Package(types.ModuleType):

@@ -9,22 +9,13 @@
 
 from __future__ import annotations
 
-import importlib
+import lazy_loader
 
 # Names load on first use (PEP 562): toolkit.corpus.processes starts the worker pool's server before pandas loads.
-_WHERE = {"Corpus": "batch", "parse_to_parquet": "batch", "read_reports": "batch", "ParseCache": "cache",
-          "REPORT_SUFFIXES": "files", "discover": "files", "conform_tidy": "schema", "load_cells": "shards",
-          "load_table": "shards"}
-__all__ = sorted(_WHERE)
-
-
-def __getattr__(name: str):
-    if name in _WHERE:
-        value = getattr(importlib.import_module(f"toolkit.corpus.{_WHERE[name]}"), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'toolkit.corpus' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs={
+    "batch": ["Corpus", "parse_to_parquet", "read_reports"],
+    "cache": ["ParseCache"],
+    "files": ["REPORT_SUFFIXES", "discover"],
+    "schema": ["conform_tidy"],
+    "shards": ["load_cells", "load_table"],
+})
