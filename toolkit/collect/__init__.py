@@ -5,6 +5,8 @@ crawls a 政府信息公开年报 column: list pages and their pagination, repor
 pages and their attachments, each saved under ``DIR/files/`` and recorded in
 ``DIR/manifest.csv`` (:mod:`toolkit.collect.manifest`). ``toolkit parse DIR``
 then carries each file's ``source_url`` and ``fetched_at`` into the tidy data.
+The call returns a :class:`~toolkit.collect.result.Collection`: ``.manifest``,
+``.stats`` (this run's counts) and ``.failures``.
 
 Modules: :mod:`~toolkit.collect.fetch` (the polite client) over
 :mod:`~toolkit.collect.transport` (one connection per request, a deadline per
@@ -14,7 +16,8 @@ response), :mod:`~toolkit.collect.urls` (malformed URLs, origins),
 (safe file names, one URL per name), :mod:`~toolkit.collect.manifest`,
 :mod:`~toolkit.collect.lock` (one run per folder),
 :mod:`~toolkit.collect.options` (what a run is given),
-:mod:`~toolkit.collect.crawl` (the crawl), :mod:`~toolkit.collect.cli`.
+:mod:`~toolkit.collect.crawl` (the crawl), :mod:`~toolkit.collect.result` (what a run
+returns: the manifest with this run's counts), :mod:`~toolkit.collect.cli`.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sys
 import types
 
 # Names load on first use (PEP 562): ``toolkit collect --help`` and ``import toolkit`` do not pay for httpx and lxml.
-_WHERE = {"CollectError": "crawl", "collect": "crawl", "find_manifest": "manifest", "provenance": "manifest",
+_WHERE = {"CollectError": "crawl", "Collection": "result", "collect": "crawl", "find_manifest": "manifest", "provenance": "manifest",
           "read_manifest": "manifest", "report_groups": "manifest"}
 __all__ = sorted(_WHERE)
 

@@ -40,6 +40,7 @@ from toolkit.collect.links import DEFAULT_MATCH, Page, is_attachment, list_prefi
 from toolkit.collect.lock import FolderLock
 from toolkit.collect.names import NameBook, disposition_name, inside, safe_relpath
 from toolkit.collect.options import CollectError, check_number, check_url, user_agent
+from toolkit.collect.result import Collection, RunStats
 from toolkit.collect.sniff import FILE_KINDS, sniff_file, suffix_for
 from toolkit.collect.urls import origin_of, parse_allow_host
 
@@ -298,8 +299,8 @@ class Crawler:
 def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: str | None = None,
             allow_hosts=(), refresh: bool = False, timeout: float = 30.0, contact: str | None = None,
             retries: int = 3, backoff: float = 1.0, retry_after_cap: float = 60.0, max_bytes: int | None = None,
-            progress: bool | None = None, on_failure=None, on_request=None) -> pd.DataFrame:
-    """Collect 政府信息公开年报 from agency websites into ``out_dir``; return the manifest.
+            progress: bool | None = None, on_failure=None, on_request=None) -> Collection:
+    """Collect 政府信息公开年报 from agency websites into ``out_dir``; return the manifest and this run's counts.
 
     Files go to ``out_dir/files/<host>/<url path>``, one row per URL requested
     or refused to ``out_dir/manifest.csv`` (see :mod:`toolkit.collect.manifest`).
@@ -328,9 +329,10 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
         on_request: called with ``(method, url)`` before each request.
 
     Returns:
-        The manifest (one row per URL); ``.attrs["stats"]`` holds counts of
-        this run: ``list``, ``report``, ``attachment`` (fetched now),
-        ``reused``, ``failed``, ``refused``, ``requests``.
+        A :class:`~toolkit.collect.result.Collection`: ``manifest`` (one row
+        per URL), ``stats`` (counts of this run: ``list``, ``report``,
+        ``attachment`` fetched now, ``reused``, ``failed``, ``refused``,
+        ``requests``) and ``failures`` (``URL: reason``, one per failure now).
 
     Raises:
         CollectError: a start URL is not a valid http(s) URL, the pattern
@@ -398,9 +400,8 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
                 crawler.close()
         finally:
             client.close()
-        result = mf.compact(out)
+        manifest = mf.compact(out)
     finally:
         lock.release()
-    result.attrs["stats"] = dict(crawler.counts, requests=client.requests)
-    result.attrs["failures"] = [f"{r['url']}: {r['error']}" for r in crawler.failed_now]
-    return result
+    return Collection(manifest, RunStats(**crawler.counts, requests=client.requests),
+                      tuple(f"{r['url']}: {r['error']}" for r in crawler.failed_now))
