@@ -12,7 +12,7 @@ Modules: :mod:`~toolkit.collect.fetch` (the polite client) over
 :mod:`~toolkit.collect.transport` (one connection per request, a deadline per
 response), :mod:`~toolkit.collect.urls` (malformed URLs, origins),
 :mod:`~toolkit.collect.links` (links and pagination),
-:mod:`~toolkit.collect.sniff` (what a file is), :mod:`~toolkit.collect.names`
+:mod:`~toolkit.collect.keep` (what is kept: what the reader's sniffer reads), :mod:`~toolkit.collect.names`
 (safe file names, one URL per name), :mod:`~toolkit.collect.manifest`,
 :mod:`~toolkit.collect.lock` (one run per folder),
 :mod:`~toolkit.collect.options` (what a run is given),

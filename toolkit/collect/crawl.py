@@ -9,6 +9,11 @@ What is followed (and nothing else):
   and images, or a link text 附件 on a URL without a suffix, saved under the
   suffix its content shows).
 
+A download is kept only when the reader's sniffer
+(:mod:`toolkit.read.formats.detect`) names a format a reader reads; anything
+else (a spreadsheet, an HTML page where a file was expected, a binary of
+another kind) is recorded as ``not a report file`` and deleted.
+
 A start URL may be a list page, a report page or a file; an HTML start page is
 a report page when it prints the report's section headings (or its title
 matches and it links no other report), else a list page.
@@ -36,12 +41,12 @@ import pandas as pd
 from toolkit import limits
 from toolkit.collect import manifest as mf
 from toolkit.collect.fetch import PoliteClient, Response, utc_now
+from toolkit.collect.keep import content_of, file_name
 from toolkit.collect.links import DEFAULT_MATCH, Page, is_attachment, list_prefix, pagination, parse_page
 from toolkit.collect.lock import FolderLock
-from toolkit.collect.names import NameBook, disposition_name, inside, safe_relpath
+from toolkit.collect.names import NameBook, inside, safe_relpath
 from toolkit.collect.options import CollectError, check_number, check_url, user_agent
 from toolkit.collect.result import Collection, RunStats
-from toolkit.collect.sniff import FILE_KINDS, sniff_file, suffix_for
 from toolkit.collect.urls import origin_of, parse_allow_host
 
 # Headings every report prints (2019 and 2021 templates): a page that has them is a report, not a list.
@@ -229,7 +234,7 @@ class Crawler:
         if resp.error:
             self._record(item, kind, resp)
             return
-        content = sniff_file(resp.tmp_path)
+        content, refused = content_of(resp.tmp_path, item.url, item.kind)
         page = None
         if content == "html":
             page = parse_page(resp.tmp_path.read_bytes(), resp.final_url, resp.charset)
@@ -240,17 +245,16 @@ class Crawler:
                              detail=f"an HTML page where a file was expected ({resp.content_type or 'no type'})")
                 return
         elif item.kind == "list":
-            self._record(item, kind, resp, error="not a list page", detail=f"{content} content")
+            self._record(item, kind, resp, error="not a list page", detail=refused or f"{content} content")
             return
-        elif content not in FILE_KINDS or (content == "text" and item.kind == "attachment"):
+        elif refused:
             self._record(item, kind, resp, error="not a report file",
-                         detail=f"{content} content ({resp.content_type or 'no type'})")
+                         detail=f"{refused} ({resp.content_type or 'no type'})")
             return
         if kind == "list":
             rel = "_lists/" + safe_relpath(item.url, ".html")
         else:
-            rel = "files/" + safe_relpath(item.url, suffix_for(content, item.url),
-                                          disposition_name(resp.headers.get("content-disposition")))
+            rel = file_name(resp.tmp_path, content, item.url, resp.headers.get("content-disposition"))
         try:
             rel = self.names.place(item.url, rel)  # one URL per file name
             target = inside(self.out, rel)
