@@ -39,9 +39,10 @@ def test_ruff_is_clean():
     assert out.returncode == 0, out.stdout[-4000:]
 
 
-def test_package_root_holds_at_most_eight_modules():
+def test_package_root_holds_at_most_nine_modules():
+    # atomic is the ninth: the one atomic writer, below both collect and corpus that use it
     modules = sorted(p.name for p in (ROOT / "toolkit").glob("*.py"))
-    assert len(modules) <= 8, modules
+    assert len(modules) <= 9, modules
 
 
 def _python_files(*dirs: str):

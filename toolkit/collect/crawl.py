@@ -28,7 +28,6 @@ fetched again, conditionally when the server gave an ETag or Last-Modified.
 from __future__ import annotations
 
 import errno
-import os
 import re
 import shutil
 import sys
@@ -39,6 +38,7 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import limits
+from toolkit.atomic import move_into_place
 from toolkit.collect import manifest as mf
 from toolkit.collect.fetch import PoliteClient, Response, utc_now
 from toolkit.collect.keep import content_of, file_name
@@ -259,8 +259,8 @@ class Crawler:
             rel = self.names.place(item.url, rel)  # one URL per file name
             target = inside(self.out, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(resp.tmp_path, target)  # atomic: a kill leaves the old file or the new one, never half
-            mf.fsync_folder(target.parent)  # the rename is on disk before the row that names it
+            # a kill leaves the old file or the new one, never half; the rename is on disk before the row naming it
+            move_into_place(resp.tmp_path, target)
         except (OSError, ValueError) as exc:
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
                 raise
