@@ -43,7 +43,6 @@ MANIFEST = "manifest.csv"
 COLUMNS = ("url", "final_url", "status", "content_type", "bytes", "sha256", "fetched_at", "path", "found_on",
            "link_text", "kind", "error", "detail", "etag", "last_modified")
 INT_COLUMNS = ("status", "bytes")
-KINDS = ("list", "report", "attachment")
 # Errors that are refusals by rule, recorded but not failures.
 REFUSALS = frozenset({"robots", "off-site"})
 
