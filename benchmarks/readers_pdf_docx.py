@@ -3,7 +3,8 @@
 Floor = what any reader of the same file with the same library must pay:
 - PDF: open with pypdfium2 and fetch every character with its box (toolkit.read.formats.pdf.page_chars);
 - DOCX: unzip word/document.xml and parse it with lxml.
-Goal: the reader's median time ≤ 3× its floor; text PDF ≤ 2× (issue 11).
+Goal: the reader's median time ≤ 3× its floor; text PDF ≤ 2× (the reader's own work, beyond what
+the library must do, stays below the library's cost).
 
 The library comparison (run once, on the Huaian report) is why the reader uses
 pypdfium2 (Apache-2.0/BSD): PyMuPDF (AGPL) is about as fast for positioned
