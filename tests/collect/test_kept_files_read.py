@@ -19,6 +19,7 @@ from PIL import Image
 
 from toolkit.collect.keep import content_of, file_name
 from toolkit.errors import ToolkitError, UnknownFormatError
+from toolkit.fields import fields
 from toolkit.read.formats import READERS
 from toolkit.read.formats.detect import SUFFIXES, sniff
 
@@ -103,5 +104,8 @@ def test_what_the_collector_refuses_the_reader_refuses_too(tmp_path, name, data)
     assert err.value.problem == why and isinstance(err.value, ToolkitError)
 
 
-def test_the_readers_and_the_sniffer_name_the_same_formats():
+def test_the_readers_the_sniffer_and_the_field_dictionary_name_the_same_formats():
     assert set(SUFFIXES) == set(READERS)
+    for frame in ("cells", "files"):
+        meaning = next(f["meaning"] for f in fields(frame) if f["name"] == "format")
+        assert set(meaning.split(":")[0].split(" | ")) == set(READERS), (frame, meaning)
