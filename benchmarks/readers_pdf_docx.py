@@ -108,7 +108,7 @@ def main() -> None:
 
     huaian = (ROOT / "data/raw/huaian-city-2024.pdf").read_bytes()
     hongze = (ROOT / "data/raw/hongze-district-2023.pdf").read_bytes()  # 127 cell backgrounds on a page
-    template = (ROOT / "tests/fixtures/template-2021-blank.docx").read_bytes()
+    template = (ROOT / "toolkit/data/template-2021-blank.docx").read_bytes()
     filled = render_docx(report_spec(1, activity=40))
     generated = render_docx(report_spec(2, templates="2019", year=2020, activity=40), official=False)
 

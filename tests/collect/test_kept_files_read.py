@@ -52,13 +52,14 @@ def _zip() -> bytes:
 
 def _samples(doc_file) -> dict[str, bytes]:
     real = [*sorted((ROOT / "data" / "raw").iterdir()), *sorted((ROOT / "tests" / "fixtures").glob("*.*")),
+            ROOT / "toolkit" / "data" / "template-2021-blank.docx",
             *sorted((ROOT / "data" / "synthetic" / "reports" / "2023").iterdir())[:12]]
     if doc_file is not None:
         real.append(doc_file)
     out = {p.name: p.read_bytes() for p in real if p.is_file()}
     out.update({
         "scan.png": _picture("PNG"), "photo.jpg": _picture("JPEG"), "scan.tif": _picture("TIFF"),
-        "book.xlsx": _xlsx(), "archive.zip": _zip(), "cut.docx": (ROOT / "tests/fixtures/template-2021-blank.docx").read_bytes()[:300],
+        "book.xlsx": _xlsx(), "archive.zip": _zip(), "cut.docx": (ROOT / "toolkit/data/template-2021-blank.docx").read_bytes()[:300],
         "bom.html": b"\xef\xbb\xbf<!DOCTYPE html><html><body>404</body></html>",
         "junk.pdf": b"\r\n\r\n%PDF-1.4\n" + bytes(200), "ole.bin": OLE + bytes(600),
         "gbk.txt": "一、总体情况".encode("gbk"), "empty.txt": b"", "binary.bin": bytes(range(256)) * 4,
