@@ -44,9 +44,10 @@ def test_ruff_is_clean():
         {Path(line).name for line in listed.stdout.split() if line.endswith(".ipynb")}, "pyproject [tool.ruff] must include notebooks"
 
 
-def test_package_root_holds_at_most_eight_modules():
+def test_package_root_holds_at_most_nine_modules():
+    # atomic is the ninth: the one atomic writer, below both collect and corpus that use it
     modules = sorted(p.name for p in (ROOT / "toolkit").glob("*.py"))
-    assert len(modules) <= 8, modules
+    assert len(modules) <= 9, modules
 
 
 def _python_files(*dirs: str):

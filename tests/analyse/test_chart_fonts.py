@@ -1,4 +1,4 @@
-"""Chart PDFs tell the truth about their fonts (issue 14): poppler reads them without a warning."""
+"""Chart PDFs tell the truth about their fonts: poppler reads them without a warning (a journal's pipeline rejects a PDF it warns about)."""
 
 from __future__ import annotations
 

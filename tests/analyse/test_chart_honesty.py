@@ -1,4 +1,4 @@
-"""Honest charts: one test per rule (issue 13).
+"""Honest charts: one test per rule.
 
 Lines never join agencies or missing years; pooled lines only over years with the same agencies;
 an empty selection draws a visible "no data" panel, says why and warns; captions state what is
@@ -31,7 +31,7 @@ SPARSE = ("ninghe-kejiju-2023.txt", "shanghai-gov-office-2019.html", "huaian-cit
 
 @pytest.fixture(scope="module")
 def sparse(tmp_path_factory):
-    """The three reports data/raw held before issue 13: three agencies, the latest year an aggregate."""
+    """A sparse folder: three agencies, the latest year an aggregate (the case honest charts must survive)."""
     folder = tmp_path_factory.mktemp("sparse")
     for f in SPARSE:
         shutil.copy(RAW / f, folder / f)

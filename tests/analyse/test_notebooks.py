@@ -113,7 +113,7 @@ def test_runs_on_a_folder_of_reports(path, out_dir):
 
 @pytest.fixture(scope="module")
 def sparse_folder(tmp_path_factory):
-    """The three reports data/raw held before issue 13: three agencies, three years, the latest an aggregate."""
+    """A sparse folder: three agencies, three years, the latest an aggregate (the case honest charts must survive)."""
     import shutil
 
     folder = tmp_path_factory.mktemp("sparse")

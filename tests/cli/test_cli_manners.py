@@ -1,4 +1,4 @@
-"""The command line's Unix manners (issue 14): closed pipes, progress bars, colour, version, exit codes."""
+"""The command line's Unix manners: closed pipes, progress bars, colour, version, exit codes."""
 
 from __future__ import annotations
 

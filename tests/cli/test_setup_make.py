@@ -1,4 +1,4 @@
-"""`make lab` installs what the notebooks need and no test-only package (issue 14).
+"""`make lab` installs what the notebooks need and no test-only package.
 
 Runs the install commands `make -n lab` prints, on a fresh copy of the project
 and a fresh venv, with ``uv pip install --dry-run``: uv resolves exactly what

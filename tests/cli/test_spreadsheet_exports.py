@@ -1,4 +1,4 @@
-"""Exports that cannot run code: a real report with one cell changed to a formula (issue 14).
+"""Exports that cannot run code: a real report with one cell changed to a formula.
 
 XLSX holds no formula cell, CSV no field a spreadsheet evaluates, Parquet the
 exact printed text, and a CSV read back by ``toolkit export`` gives that text again.

@@ -9,7 +9,7 @@ import re
 
 import pandas as pd
 import pytest
-from support import RAW
+from support import RAW, TEMPLATE
 from support.gaps import HONGZE_2023, assert_blank_totals_said, row_removed, two_numbers_changed
 
 from toolkit import validate
@@ -99,7 +99,7 @@ def test_quality_summary_per_report_and_rule():
 
 
 def test_quality_summary_of_an_empty_template():
-    q = quality_summary(read_report(RAW.parent.parent / "tests" / "fixtures" / "template-2021-blank.docx", partial=True))
+    q = quality_summary(read_report(TEMPLATE, partial=True))
     assert q.checked.item() == 1 and q.not_assessable.item() == 6 + 25 + 6 + 3 + 1 + 2  # H1 H2 H3 H4 W2 W4; only W5 (scope) is assessed
     assert not q.hard_ok.item()
 

@@ -47,7 +47,8 @@ def rows(df):
 def test_collects_the_site_politely(servers, doc_file, tmp_path):
     agency, other = servers
     out = tmp_path / "col"
-    df = run_collect(agency, out)
+    done = run_collect(agency, out)
+    df = done.manifest
     got = rows(df)
     # list pages (one UTF-8, one GBK without a charset), recorded, not among the reports
     assert got["xxgk/ndbg/index.html"] == (200, "list", "")
@@ -68,7 +69,9 @@ def test_collects_the_site_politely(servers, doc_file, tmp_path):
     assert agency.hits["/xxgk/ndbg/slow.html"] == 4  # first try + 3 retries, never more
     assert got["uploads/big.pdf"][2] == got["uploads/big-stream.pdf"][2] == "too large"
     assert got["uploads/fake.pdf"][2] == "not a report file"
-    assert df.attrs["stats"]["failed"] == 5 and df.attrs["stats"]["refused"] == 2
+    assert done.stats.failed == 5 and done.stats.refused == 2
+    assert len(done.failures) == 5 and all(line.startswith("http://127.0.0.1:") for line in done.failures)
+    assert df.attrs == {}  # the run's counts are fields of the result, not on the frame
 
     # files: the bytes served, named after host and URL path, never outside files/
     by_url = {r.url.split("/", 3)[3]: r for r in df.itertuples()}
@@ -115,7 +118,7 @@ def test_collects_the_site_politely(servers, doc_file, tmp_path):
 def test_second_run_downloads_nothing(servers, tmp_path):
     agency, _ = servers
     out = tmp_path / "col"
-    first = run_collect(agency, out)
+    first = run_collect(agency, out).manifest
     stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and p.name != "manifest.csv"}
     n = len(agency.log)
     second = run_collect(agency, out)
@@ -125,8 +128,8 @@ def test_second_run_downloads_nothing(servers, tmp_path):
     assert not any(p.lstrip("/") in done for p in again), again
     assert "/xxgk/ndbg/index.html" not in again and not any(p.startswith("/private/") for p in again)
     assert {p: p.stat().st_mtime_ns for p in stamps} == stamps  # no file written again
-    assert second.attrs["stats"]["attachment"] == 0 and second.attrs["stats"]["report"] == 0
-    assert len(second) == len(first)
+    assert second.stats.attachment == 0 and second.stats.report == 0 and second.stats.reused > 0
+    assert len(second.manifest) == len(first)
 
 
 def test_refresh_is_conditional(servers, tmp_path):
@@ -142,7 +145,7 @@ def test_refresh_is_conditional(servers, tmp_path):
     out = tmp_path / "col"
     run_collect(agency, out)
     n = len(agency.log)
-    df = run_collect(agency, out, refresh=True)
+    df = run_collect(agency, out, refresh=True).manifest
     conditional = [e for e in agency.log[n:] if e.path == "/uploads/2025/huaian-city-2024.pdf"]
     assert len(conditional) == 1 and conditional[0].headers.get("If-None-Match") == '"v1"'
     row = df[df["url"].str.endswith("huaian-city-2024.pdf")].iloc[0]
@@ -209,7 +212,7 @@ def test_unreachable_start_url_is_a_failure(tmp_path):
 def test_parse_collected_reports_carry_their_source_url(servers, doc_file, tmp_path):
     agency, _ = servers
     out = tmp_path / "col"
-    manifest = run_collect(agency, out)
+    manifest = run_collect(agency, out).manifest
     shards = tmp_path / "shards"
     r = cli("parse", str(out), "-o", str(shards), "--workers", "1", "-q")
     from toolkit.corpus import load_cells, load_table

@@ -104,7 +104,7 @@ def test_smuggled_response_is_not_read_as_the_next_url(raw, tmp_path):
                   "/cl/short.pdf": short_then_smuggle,
                   "/cl/next.pdf": rawsite.response(200, nxt, "application/pdf")})
     out = tmp_path / "col"
-    df = toolkit.collect([server.base + "/cl/report.html"], out, **OPTIONS)
+    df = toolkit.collect([server.base + "/cl/report.html"], out, **OPTIONS).manifest
     rows = by_path(df)
     assert rows["cl/next.pdf"].sha256 == sha(nxt) and (out / rows["cl/next.pdf"].path).read_bytes() == nxt
     assert rows["cl/short.pdf"].sha256 == sha(short)
@@ -140,7 +140,7 @@ def test_two_urls_never_share_a_file(site, tmp_path):
         "/conflict/t2.html": mock.html(mock.chrome("某局2020年政府信息公开工作年度报告", "<p>正文</p>")),
     })
     out = tmp_path / "col"
-    df = toolkit.collect([agency.base + "/collide/index.html"], out, **OPTIONS)
+    df = toolkit.collect([agency.base + "/collide/index.html"], out, **OPTIONS).manifest
     rows = by_path(df)
     served = {"collide/rep": a, "collide/rep.pdf": b, "conflict/t1.html/a.pdf": inner,
               "conflict/t2.html/b.pdf": folder_first}
@@ -153,7 +153,7 @@ def test_two_urls_never_share_a_file(site, tmp_path):
     files_match(out, df)
 
     n = len(agency.log)
-    again = toolkit.collect([agency.base + "/collide/index.html"], out, **OPTIONS)
+    again = toolkit.collect([agency.base + "/collide/index.html"], out, **OPTIONS).manifest
     failed = {"/" + u.split("/", 3)[3] for u, e in zip(df["url"], df["error"]) if e}
     assert set(agency.paths()[n:]) <= {"/robots.txt"} | failed  # every file is where its row says: none fetched again
     assert again[["url", "path", "sha256"]].equals(df[["url", "path", "sha256"]])
@@ -212,7 +212,7 @@ def test_a_second_run_into_the_same_folder_is_refused(site, tmp_path):
     rows = by_path(df)
     assert (out / rows["lock/slow.pdf"].path).read_bytes() == body
     files_match(out, df)
-    assert toolkit.collect([start], out, **OPTIONS).attrs["stats"]["reused"] == 3  # the lock was released
+    assert toolkit.collect([start], out, **OPTIONS).stats.reused == 3  # the lock was released
 
 
 # -- 10. robots.txt redirected; 11. robots.txt with a BOM and CRLF -------------------------------------------
@@ -236,7 +236,7 @@ def test_robots_txt_redirects_are_followed(site, tmp_path):
         agency.routes["/robots-1.txt"] = (302, {"Location": "/robots-2.txt"}, b"")
         agency.routes["/robots-2.txt"] = (301, {"Location": https_like.base + "/robots.txt"}, b"")
         df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "a",
-                             allow_hosts=[https_like.base.split("//")[1]], **OPTIONS)
+                             allow_hosts=[https_like.base.split("//")[1]], **OPTIONS).manifest
         rows = by_path(df)
         assert rows["private/t1.html"].error == "robots" and rows["r/t2.html"].error == ""
         assert not any(p.startswith("/private/") for p in agency.paths())
@@ -248,7 +248,7 @@ def test_robots_txt_redirects_are_followed(site, tmp_path):
     # a redirect to a host that is not allowed: that host is never contacted, and nothing is fetched
     n = len(agency.log)
     agency.routes["/robots.txt"] = (301, {"Location": other.base + "/robots.txt"}, b"")
-    df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "b", **OPTIONS)
+    df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "b", **OPTIONS).manifest
     assert agency.paths()[n:] == ["/robots.txt"]
     assert df["error"].tolist() == ["robots.txt"] and "not an allowed host" in df["detail"].iloc[0]
 
@@ -257,7 +257,7 @@ def test_robots_txt_redirects_are_followed(site, tmp_path):
     for i in range(7):
         agency.routes[f"/loop-{i}.txt"] = (302, {"Location": f"/loop-{i + 1}.txt"}, b"")
     agency.routes["/robots.txt"] = (302, {"Location": "/loop-0.txt"}, b"")
-    df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "c", **OPTIONS)
+    df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "c", **OPTIONS).manifest
     assert agency.paths()[n:] == ["/robots.txt"] + [f"/loop-{i}.txt" for i in range(5)]
     assert df["error"].tolist() == ["robots.txt"] and "more than 5 redirects" in df["detail"].iloc[0]
 
@@ -266,7 +266,7 @@ def test_robots_txt_with_a_bom_and_crlf_is_obeyed(site, tmp_path):
     agency, _ = site
     _robots_site(agency, (200, {"Content-Type": "text/plain"},
                           b"\xef\xbb\xbfUser-agent: *\r\nDisallow: /private/\r\n\r\n"))
-    df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "col", **OPTIONS)
+    df = toolkit.collect([agency.base + "/r/index.html"], tmp_path / "col", **OPTIONS).manifest
     rows = by_path(df)
     assert rows["private/t1.html"].error == "robots" and rows["r/t2.html"].error == ""
     assert not any(p.startswith("/private/") for p in agency.paths())
@@ -293,7 +293,7 @@ def test_a_dripping_server_is_cut_off_at_the_deadline(raw, tmp_path):
                   "/d/body.pdf": drip_body, "/d/head.pdf": drip_head,
                   "/d/ok.pdf": rawsite.response(200, pdf("ok"), "application/pdf")})
     out = tmp_path / "col"
-    df = toolkit.collect([server.base + "/d/report.html"], out, **dict(OPTIONS, timeout=timeout, retries=3))
+    df = toolkit.collect([server.base + "/d/report.html"], out, **dict(OPTIONS, timeout=timeout, retries=3)).manifest
     rows = by_path(df)
     for url in ("d/body.pdf", "d/head.pdf"):
         assert rows[url].error == "timeout" and "whole response" in rows[url].detail, url
@@ -334,7 +334,7 @@ def test_a_list_page_with_12000_links_is_handled_in_linear_time(site, tmp_path, 
             return super().__iter__()
 
     monkeypatch.setattr(crawl, "deque", CountedQueue)
-    df = toolkit.collect([agency.base + "/big/index.html"], tmp_path / "col", max_pages=5, **OPTIONS)
+    df = toolkit.collect([agency.base + "/big/index.html"], tmp_path / "col", max_pages=5, **OPTIONS).manifest
     assert (df["kind"] == "list").sum() == 5 and (df["error"] == "robots").sum() == 4000
     assert len(agency.log) == 1 + 5  # robots.txt and the list pages: each once, reports refused by rule
     # each link costs a constant: the queue is never walked (it was walked once per pager link: quadratic)
@@ -373,7 +373,7 @@ def test_malformed_urls_encodings_and_pages_are_failure_rows(site, tmp_path):
     out = tmp_path / "col"
     failures = []
     df = toolkit.collect([agency.base + "/m/index.html", agency.base + "/n/index.html"], out,
-                         on_failure=failures.append, **OPTIONS)
+                         on_failure=failures.append, **OPTIONS).manifest
     rows = {r.url: r for r in df.itertuples()}
     assert rows["http://[oops/t0.html"].error == "bad url" and rows["http://[oops/a.pdf"].error == "bad url"
     assert rows["//[::1/t9.html"].error == "bad url"

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from support import RAW, ROOT
 
+from toolkit.atomic import locked
 from toolkit.corpus import ParseCache, load_table, parse_to_parquet
-from toolkit.corpus.atomic import locked
 
 GOOD = ["ninghe-kejiju-2023.txt", "shanghai-gov-office-2019.html", "pingtan-zone-2022.html"]
 CELLS = {"ninghe-kejiju-2023.txt": 200, "shanghai-gov-office-2019.html": 198, "pingtan-zone-2022.html": 200}

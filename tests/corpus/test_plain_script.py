@@ -53,10 +53,10 @@ def test_unguarded_script_gets_every_cell(tmp_path, reports, expected):
 
         cells, errors = toolkit.read_reports({str(reports)!r}, workers=2, progress=False)
         stats = toolkit.parse_to_parquet({str(reports)!r}, "shards", workers=2, progress=False, force=True)
-        panel = toolkit.load_reports({str(reports)!r})
+        panel, files = toolkit.load_reports({str(reports)!r}, with_files=True)
         print("script ran", flush=True)
         print(json.dumps({{"cells": len(cells), "errors": len(errors), "parsed": stats["parsed"],
-                          "failed": stats["failed"], "panel_failed": panel.attrs.get("n_failed", 0)}}))
+                          "failed": stats["failed"], "panel_failed": int((files["status"] != "parsed").sum())}}))
     """)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "RuntimeError" not in proc.stderr, proc.stderr

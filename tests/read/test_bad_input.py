@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from support import RAW
+from support import RAW, TEMPLATE
 
 from toolkit import ToolkitError, read_report
 from toolkit.errors import EncodingError, NotAReportError, TableMissingError, UnknownFormatError
@@ -58,9 +58,7 @@ def test_missing_table_is_named(tmp_path):
 
 def test_blank_template_is_empty_not_zero():
     # The official blank template (all value cells empty) must come out missing, never 0.
-    from support import FIXTURES
-
-    report = read_report(FIXTURES / "template-2021-blank.docx")
+    report = read_report(TEMPLATE)
     assert len(report.data) == 200
     assert report.data["value"].isna().all()
     assert set(report.data["status"]) == {"blank"}

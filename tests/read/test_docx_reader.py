@@ -6,7 +6,7 @@ import io
 import zipfile
 
 import pytest
-from support import FIXTURES
+from support import TEMPLATE
 
 from toolkit import read_report
 from toolkit.errors import ConversionError, CorruptFileError, ToolkitError
@@ -17,7 +17,6 @@ from toolkit.synthetic.render.docx import render_docx
 from toolkit.synthetic.render.perturb import Perturbation
 from toolkit.synthetic.values import report_spec
 
-TEMPLATE = FIXTURES / "template-2021-blank.docx"
 needs_soffice = pytest.mark.skipif(executable() is None, reason="LibreOffice (soffice) not installed; `make test` installs it")
 
 

@@ -1,4 +1,4 @@
-"""Issue 11 layouts read back exactly: vertical block and group labels sharing
+"""Layouts real exports print, read back exactly: vertical block and group labels sharing
 baselines with the row labels (LibreOffice exports of DOCX with one-character
 columns or ``w:textDirection``, and WPS-like PDFs drawn directly), a page break
 inside a block label, a repeated header, pages turned by ``/Rotate 90``; and a

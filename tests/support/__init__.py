@@ -12,6 +12,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT / "data" / "raw"
 FIXTURES = ROOT / "tests" / "fixtures"
+# The blank official T2021 template, stored once: package data, also what the synthetic renderer fills.
+TEMPLATE = ROOT / "toolkit" / "data" / "template-2021-blank.docx"
 ARTIFACTS = ROOT / "test-artifacts"
 
 

@@ -1,8 +1,8 @@
 """Reports drawn directly as PDF the way WPS exports them, for layouts LibreOffice does not print.
 
 LibreOffice wraps a narrow merged cell's label one character per line, but the
-characters then sit on the cell's own line pitch. The WPS exports of issue 11
-print table 三's block and group labels (三、本年度办理结果, （三）不予公开) one
+characters then sit on the cell's own line pitch. The WPS exports of the
+real reports print table 三's block and group labels (三、本年度办理结果, （三）不予公开) one
 character per line *on the baselines of the row labels beside them*, in a
 slightly larger font, so a character's box overlaps two wrapped lines of the
 row label to its right. That is drawn here with PyMuPDF (a test extra, AGPL:

@@ -1,4 +1,4 @@
-"""The demo panel's build is byte-reproducible (issue 14): fixed DOCX/PDF timestamps, SOURCE_DATE_EPOCH honoured."""
+"""The demo panel's build is byte-reproducible, so anyone can check the published panel: fixed DOCX/PDF timestamps, SOURCE_DATE_EPOCH honoured."""
 
 from __future__ import annotations
 

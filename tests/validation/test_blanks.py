@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from support import FIXTURES, RAW
+from support import RAW, TEMPLATE
 
 from toolkit.read.report import read_report
 from toolkit.validation.blanks import apply_blank_rule
@@ -74,7 +74,7 @@ def test_shanghai_2019_blanks():
 
 
 def test_blank_template_is_empty_not_zero():
-    out = apply_blank_rule(read_report(FIXTURES / "template-2021-blank.docx", partial=True).data)
+    out = apply_blank_rule(read_report(TEMPLATE, partial=True).data)
     assert len(out) == 200
     assert out["fill"].eq("table_empty").all()
     assert out["value"].isna().all()

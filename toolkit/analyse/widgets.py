@@ -235,8 +235,8 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
     scope_dd = w.Dropdown(options=[(label(f"scope_rule.{v}", lang), v) for v in SCOPE_CHOICES], value=scope,
                           description=label("widget.scope"), style=style, layout=layout,
                           tooltip=label("widget.scope_help", lang))
-    lang_tb = w.ToggleButtons(options=[("中文", "zh"), ("English", "en")], value=lang, style={"button_width": "70px"})
-    export_btn = w.Button(description=label("widget.export"), icon="download", tooltip="PNG, SVG, PDF → outputs/figures")
+    lang_tb = w.ToggleButtons(options=[(label("site.lang_zh"), "zh"), (label("site.lang_en"), "en")], value=lang, style={"button_width": "70px"})
+    export_btn = w.Button(description=label("widget.export"), icon="download", tooltip=label("widget.export_help", lang))
     status = w.HTML()
     out = w.Output()
     for widget, cls in ((view_dd, "toolkit-view"), (agency_dd, "toolkit-agency"), (level_dd, "toolkit-level"),

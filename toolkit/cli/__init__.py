@@ -328,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         own.error(str(exc))  # exits 2
     except RuntimeError as exc:
-        from toolkit.corpus.atomic import FolderBusyError
+        from toolkit.atomic import FolderBusyError
 
         if not isinstance(exc, FolderBusyError):
             raise

@@ -79,7 +79,7 @@ def run(args) -> int:
         tqdm.write(f"error: {line}", file=sys.stderr)
 
     try:
-        manifest = collect(args.urls, args.output, delay=args.delay, max_pages=args.max_pages, match=args.match,
+        done = collect(args.urls, args.output, delay=args.delay, max_pages=args.max_pages, match=args.match,
                            allow_hosts=args.allow_host, refresh=args.refresh, timeout=args.timeout,
                            contact=args.contact, retries=args.retries, backoff=args.backoff,
                            retry_after_cap=args.retry_after_cap,
@@ -87,11 +87,11 @@ def run(args) -> int:
     except CollectError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    s = manifest.attrs["stats"]
-    print(f"collected {s['list']} list pages, {s['report']} reports, {s['attachment']} attachments; "
-          f"{s['failed']} errors, {s['refused']} refused (robots/off-site), {s['reused']} already there; "
-          f"{s['requests']} requests → {args.output}/manifest.csv", file=sys.stderr)
-    return 1 if s["failed"] else 0
+    s = done.stats
+    print(f"collected {s.list} list pages, {s.report} reports, {s.attachment} attachments; "
+          f"{s.failed} errors, {s.refused} refused (robots/off-site), {s.reused} already there; "
+          f"{s.requests} requests → {args.output}/manifest.csv", file=sys.stderr)
+    return 1 if s.failed else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,11 @@ What is followed (and nothing else):
   and images, or a link text 附件 on a URL without a suffix, saved under the
   suffix its content shows).
 
+A download is kept only when the reader's sniffer
+(:mod:`toolkit.read.formats.detect`) names a format a reader reads; anything
+else (a spreadsheet, an HTML page where a file was expected, a binary of
+another kind) is recorded as ``not a report file`` and deleted.
+
 A start URL may be a list page, a report page or a file; an HTML start page is
 a report page when it prints the report's section headings (or its title
 matches and it links no other report), else a list page.
@@ -23,7 +28,6 @@ fetched again, conditionally when the server gave an ETag or Last-Modified.
 from __future__ import annotations
 
 import errno
-import os
 import re
 import shutil
 import sys
@@ -34,13 +38,15 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import limits
+from toolkit.atomic import move_into_place
 from toolkit.collect import manifest as mf
 from toolkit.collect.fetch import PoliteClient, Response, utc_now
+from toolkit.collect.keep import content_of, file_name
 from toolkit.collect.links import DEFAULT_MATCH, Page, is_attachment, list_prefix, pagination, parse_page
 from toolkit.collect.lock import FolderLock
-from toolkit.collect.names import NameBook, disposition_name, inside, safe_relpath
+from toolkit.collect.names import NameBook, inside, safe_relpath
 from toolkit.collect.options import CollectError, check_number, check_url, user_agent
-from toolkit.collect.sniff import FILE_KINDS, sniff_file, suffix_for
+from toolkit.collect.result import Collection, RunStats
 from toolkit.collect.urls import origin_of, parse_allow_host
 
 # Headings every report prints (2019 and 2021 templates): a page that has them is a report, not a list.
@@ -228,7 +234,7 @@ class Crawler:
         if resp.error:
             self._record(item, kind, resp)
             return
-        content = sniff_file(resp.tmp_path)
+        content, refused = content_of(resp.tmp_path, item.url, item.kind)
         page = None
         if content == "html":
             page = parse_page(resp.tmp_path.read_bytes(), resp.final_url, resp.charset)
@@ -239,23 +245,22 @@ class Crawler:
                              detail=f"an HTML page where a file was expected ({resp.content_type or 'no type'})")
                 return
         elif item.kind == "list":
-            self._record(item, kind, resp, error="not a list page", detail=f"{content} content")
+            self._record(item, kind, resp, error="not a list page", detail=refused or f"{content} content")
             return
-        elif content not in FILE_KINDS or (content == "text" and item.kind == "attachment"):
+        elif refused:
             self._record(item, kind, resp, error="not a report file",
-                         detail=f"{content} content ({resp.content_type or 'no type'})")
+                         detail=f"{refused} ({resp.content_type or 'no type'})")
             return
         if kind == "list":
             rel = "_lists/" + safe_relpath(item.url, ".html")
         else:
-            rel = "files/" + safe_relpath(item.url, suffix_for(content, item.url),
-                                          disposition_name(resp.headers.get("content-disposition")))
+            rel = file_name(resp.tmp_path, content, item.url, resp.headers.get("content-disposition"))
         try:
             rel = self.names.place(item.url, rel)  # one URL per file name
             target = inside(self.out, rel)
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(resp.tmp_path, target)  # atomic: a kill leaves the old file or the new one, never half
-            mf.fsync_folder(target.parent)  # the rename is on disk before the row that names it
+            # a kill leaves the old file or the new one, never half; the rename is on disk before the row naming it
+            move_into_place(resp.tmp_path, target)
         except (OSError, ValueError) as exc:
             if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
                 raise
@@ -298,8 +303,8 @@ class Crawler:
 def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: str | None = None,
             allow_hosts=(), refresh: bool = False, timeout: float = 30.0, contact: str | None = None,
             retries: int = 3, backoff: float = 1.0, retry_after_cap: float = 60.0, max_bytes: int | None = None,
-            progress: bool | None = None, on_failure=None, on_request=None) -> pd.DataFrame:
-    """Collect 政府信息公开年报 from agency websites into ``out_dir``; return the manifest.
+            progress: bool | None = None, on_failure=None, on_request=None) -> Collection:
+    """Collect 政府信息公开年报 from agency websites into ``out_dir``; return the manifest and this run's counts.
 
     Files go to ``out_dir/files/<host>/<url path>``, one row per URL requested
     or refused to ``out_dir/manifest.csv`` (see :mod:`toolkit.collect.manifest`).
@@ -328,9 +333,10 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
         on_request: called with ``(method, url)`` before each request.
 
     Returns:
-        The manifest (one row per URL); ``.attrs["stats"]`` holds counts of
-        this run: ``list``, ``report``, ``attachment`` (fetched now),
-        ``reused``, ``failed``, ``refused``, ``requests``.
+        A :class:`~toolkit.collect.result.Collection`: ``manifest`` (one row
+        per URL), ``stats`` (counts of this run: ``list``, ``report``,
+        ``attachment`` fetched now, ``reused``, ``failed``, ``refused``,
+        ``requests``) and ``failures`` (``URL: reason``, one per failure now).
 
     Raises:
         CollectError: a start URL is not a valid http(s) URL, the pattern
@@ -398,9 +404,8 @@ def collect(urls, out_dir, *, delay: float = 1.0, max_pages: int = 50, match: st
                 crawler.close()
         finally:
             client.close()
-        result = mf.compact(out)
+        manifest = mf.compact(out)
     finally:
         lock.release()
-    result.attrs["stats"] = dict(crawler.counts, requests=client.requests)
-    result.attrs["failures"] = [f"{r['url']}: {r['error']}" for r in crawler.failed_now]
-    return result
+    return Collection(manifest, RunStats(**crawler.counts, requests=client.requests),
+                      tuple(f"{r['url']}: {r['error']}" for r in crawler.failed_now))

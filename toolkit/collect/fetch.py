@@ -341,9 +341,7 @@ class PoliteClient:
                     if size > self.max_bytes:
                         raise TooLarge()
                     h.update(chunk)
-                    f.write(chunk)
-                f.flush()
-                os.fsync(f.fileno())  # the body is on disk before it is renamed into place
+                    f.write(chunk)  # flushed to disk when it is moved into place (toolkit.atomic), not before
         except BaseException:
             tmp.unlink(missing_ok=True)  # a partial body never stays on disk
             raise

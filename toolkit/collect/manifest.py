@@ -33,18 +33,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from toolkit import spreadsheet
+from toolkit import atomic, spreadsheet
 
 MANIFEST = "manifest.csv"
 COLUMNS = ("url", "final_url", "status", "content_type", "bytes", "sha256", "fetched_at", "path", "found_on",
            "link_text", "kind", "error", "detail", "etag", "last_modified")
 INT_COLUMNS = ("status", "bytes")
-KINDS = ("list", "report", "attachment")
 # Errors that are refusals by rule, recorded but not failures.
 REFUSALS = frozenset({"robots", "off-site"})
 
@@ -109,7 +107,7 @@ class ManifestWriter:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         header = _csv_text(_frame([]), header=True).encode("utf-8")
         if not self.path.exists() or self.path.stat().st_size < len(header) + 3:
-            _atomic_write(self.path, b"\xef\xbb\xbf" + header)
+            atomic.write_bytes(self.path, b"\xef\xbb\xbf" + header)
         else:
             _drop_cut_line(self.path)
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
@@ -137,34 +135,6 @@ def _drop_cut_line(path: Path) -> None:
         data = f.read()
         if data and not data.endswith(b"\n"):
             f.truncate(data.rfind(b"\n") + 1)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        fsync_folder(path.parent)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def fsync_folder(folder: Path) -> None:
-    """Put a rename in ``folder`` on disk (POSIX; elsewhere a folder cannot be opened, and renames are durable)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems refuse fsync on a folder; the rename itself is still atomic
-    finally:
-        os.close(fd)
 
 
 def read_manifest(out_dir: str | os.PathLike, latest: bool = True) -> pd.DataFrame:
@@ -211,7 +181,7 @@ def write_manifest(out_dir: str | os.PathLike, df: pd.DataFrame) -> Path:
     """Rewrite the manifest atomically (spreadsheet-safe, utf-8-sig)."""
     path = Path(out_dir) / MANIFEST
     text = _csv_text(_frame(df.to_dict("records")), header=True)
-    _atomic_write(path, b"\xef\xbb\xbf" + text.encode("utf-8"))
+    atomic.write_bytes(path, b"\xef\xbb\xbf" + text.encode("utf-8"))
     return path
 
 

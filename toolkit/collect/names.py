@@ -122,8 +122,8 @@ def _split(name: str) -> tuple[str, str]:
 
 def _same_kind(ext: str, suffix: str) -> bool:
     ext = ext.lower()
-    families = ({".html", ".htm", ".shtml"}, {".jpg", ".jpeg"},
-                {".tif", ".tiff"}, {".doc", ".wps", ".xls", ".et"})
+    # .doc and .wps are not one family: the reader names an OLE file's format after its suffix.
+    families = ({".html", ".htm", ".shtml"}, {".jpg", ".jpeg"}, {".tif", ".tiff"})
     return ext == suffix or any(ext in f and suffix in f for f in families)
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from toolkit import limits
+from toolkit.atomic import atomic_write, locked
 from toolkit.corpus import engines, shards
 from toolkit.corpus.agencies import Registry, facts_for
-from toolkit.corpus.atomic import atomic_write, locked
 from toolkit.corpus.files import discover
 from toolkit.corpus.schema import ERROR_COLUMNS, ERRORS_ARROW, FILES_ARROW, FILES_COLUMNS, empty_tidy, frame
 from toolkit.corpus.worker import ChunkResult, ChunkTask
@@ -349,11 +349,11 @@ def parse_to_parquet(
         on_note: as in :func:`read_reports`; also says which damaged shards were dropped and parsed again.
 
     One run writes to ``out_dir`` at a time (``out_dir/.lock``, see
-    :func:`toolkit.corpus.atomic.locked`). Every shard kept from an earlier run is
+    :func:`toolkit.atomic.locked`). Every shard kept from an earlier run is
     read back and validated first (:func:`toolkit.corpus.shards.check_chunks`).
 
     Raises:
-        toolkit.corpus.atomic.FolderBusyError: another run is writing to ``out_dir``.
+        toolkit.atomic.FolderBusyError: another run is writing to ``out_dir``.
         NotADirectoryError: ``out_dir`` exists and is not a folder.
 
     Returns:

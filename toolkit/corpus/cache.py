@@ -7,7 +7,7 @@ so a renamed or copied file is a hit, an edited file is a miss, and a new
 parser version starts afresh. Paths are not part of an entry: the current path
 is written back into ``source_file`` and into error messages on load.
 
-Writes go through :func:`toolkit.corpus.atomic.atomic_write` (temporary name,
+Writes go through :func:`toolkit.atomic.atomic_write` (temporary name,
 fsync, rename), so concurrent workers and interrupted runs never leave a
 half-written entry. What is read back is checked before use: the Arrow file is
 read into memory (never mapped: a file cut short under a map kills the process)
@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from toolkit.corpus.atomic import atomic_write
+from toolkit.atomic import atomic_write
 from toolkit.read.tidy import TIDY_ARROW
 from toolkit.version import PARSER_VERSION
 

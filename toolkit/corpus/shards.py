@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from toolkit.corpus.atomic import atomic_write
+from toolkit.atomic import atomic_write
 from toolkit.corpus.schema import (
     CELLS_ARROW,
     ERROR_COLUMNS,

@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from toolkit.atomic import atomic_write
 from toolkit.corpus import batch, shards
-from toolkit.corpus.atomic import atomic_write
 from toolkit.corpus.schema import conform_tidy, empty_tidy
 from toolkit.errors import shown_path
 from toolkit.read.tidy import TIDY_ARROW, frame_of_table

@@ -9,7 +9,13 @@ show, so that nothing unseen is ever taken as blank.
 from __future__ import annotations
 
 from toolkit import codebook as cb
+from toolkit.labels import label
 from toolkit.read.formats.ocr import LOW_CONFIDENCE, UNREADABLE
+
+
+def _message(where: str, key: str, **fields) -> str:
+    """``where: zh / en``, both texts from the labels table (as validation messages are)."""
+    return f"{where}: {label(key, 'zh', **fields)} / {label(key, 'en', **fields)}"
 
 
 def picture_issues(tidy, templates: dict, found: set) -> list[dict]:
@@ -24,10 +30,10 @@ def picture_issues(tidy, templates: dict, found: set) -> list[dict]:
     for t, r, c, raw, status, conf, loc in zip(ocr["table"], ocr["row"], ocr["column"], ocr["raw"], ocr["status"], ocr["confidence"], ocr["location"]):
         if UNREADABLE in raw or (raw and status == "invalid"):
             out.append({"code": "ocr_unreadable", "table": t, "location": loc,
-                        "message": f"{t}/{r}/{c}: OCR reads {raw!r}, not a number: value left missing; check this cell against the scan"})
+                        "message": _message(f"{t}/{r}/{c}", "msg.ocr_unreadable", raw=repr(raw))})
         elif conf is not None and not _isna(conf) and conf < LOW_CONFIDENCE:
             out.append({"code": "ocr_low_confidence", "table": t, "location": loc,
-                        "message": f"{t}/{r}/{c}: OCR read {raw!r} with confidence {conf:.2f}; check this cell against the scan"})
+                        "message": _message(f"{t}/{r}/{c}", "msg.ocr_low_confidence", raw=repr(raw), confidence=f"{conf:.2f}")})
     have = set(zip(tidy["table"].astype(str), tidy["row"].astype(str), tidy["column"].astype(str)))
     for table in sorted(found):
         template = templates.get(table)
@@ -41,14 +47,16 @@ def picture_issues(tidy, templates: dict, found: set) -> list[dict]:
                     if row in seen:
                         continue
                     seen.add(row)
-                    only = "" if len(layouts) == 1 or _in_both(table, row) else f" (a row of the {tmpl} layout)"
+                    own = len(layouts) > 1 and not _in_both(table, row)
+                    layout = {"layout": label("msg.layout_row", "zh", template=tmpl) if own else "",
+                              "layout_en": label("msg.layout_row", "en", template=tmpl) if own else ""}
                     gone = [col for col in cols if (table, row, col) not in have]
                     if len(gone) == len(cols):
                         out.append({"code": "row_missing", "table": table, "location": None,
-                                    "message": f"{table}/{row}: row not shown in the picture(s){only}, its cells are missing"})
+                                    "message": _message(f"{table}/{row}", "msg.row_not_shown", **layout)})
                     elif gone:
                         out.append({"code": "cell_missing", "table": table, "location": None,
-                                    "message": f"{table}/{row}: cells {', '.join(gone)} not shown in the picture(s){only}, missing"})
+                                    "message": _message(f"{table}/{row}", "msg.cells_not_shown", cells=", ".join(gone), **layout)})
     return out
 
 

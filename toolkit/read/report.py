@@ -219,10 +219,6 @@ def _no_issues() -> pd.DataFrame:
     return issues_df
 
 
-def _tidy(mapping, meta: dict, doc=None) -> pd.DataFrame:
-    return tidy_frame(_tidy_columns(mapping, meta, doc))
-
-
 def _tidy_columns(mapping, meta: dict, doc=None) -> dict[str, list]:
     """The tidy columns of a report as plain lists, in :data:`TIDY_COLUMNS` order."""
     raw, locations = mapping.raw, mapping.location

@@ -1,4 +1,4 @@
-"""Validate reports against their accounting identities and cross-checks (issue 4).
+"""Validate reports against their accounting identities and cross-checks.
 
 Checks report, they never correct: the tidy values stay as printed. The
 entry point :func:`validate` takes the tidy output of one report or a whole

@@ -122,11 +122,6 @@ def column_kind(table: str, column: str) -> str:
     return cb.attribute(table, "column", column, "kind")
 
 
-#: Rule ids of the hard identities with their descriptions (built from codebook labels).
-HARD_RULES = ("H1", "H2", "H3", "H4", "H5")
-SOFT_RULES = ("W1", "W2", "W3", "W4", "W5")
-
-
 def _plus(table: str, axis: str, keys_, lang: str) -> str:
     return " + ".join(cb.label(table, axis, k, lang) for k in keys_)
 

@@ -14,7 +14,7 @@ we fill with empty cells so that right-aligned value cells keep their place.
 
 Examples:
     >>> from pathlib import Path
-    >>> path = Path(__file__).parents[3] / "tests/fixtures/template-2021-blank.docx"
+    >>> path = Path(__file__).parents[2] / "data/template-2021-blank.docx"
     >>> doc = read(path.read_bytes(), str(path))
     >>> [len(t.rows) for t in doc.tables]
     [14, 28, 4]

@@ -174,13 +174,6 @@ def cell_text(td) -> str:
     return "".join(parts).strip(BLANKS)
 
 
-def _span(td, attr: str) -> int:
-    value = td.get(attr)
-    if value is None:
-        return 1
-    return _span_value(value)
-
-
 def _span_value(value: str) -> int:
     try:
         return max(1, min(MAX_SPAN, int(value.strip() or 1)))

@@ -1,9 +1,9 @@
 """A page picture (scan or photograph) → positioned characters and ruling segments.
 
-The output is what :mod:`.pdf` gets from a text layer: :class:`~.pdf_layout.Char`
-boxes and :class:`~.pdf_layout.Seg` rules in points, y from the top, so the
-same grid builder (:func:`~.pdf_layout.find_grids`), page stitching
-(:mod:`.pdf_stitch`) and unruled-table rebuilding (:mod:`.pdf_unruled`) read
+The output is what :mod:`.pdf` gets from a text layer: :class:`~.pdf.layout.Char`
+boxes and :class:`~.pdf.layout.Seg` rules in points, y from the top, so the
+same grid builder (:func:`~.pdf.layout.find_grids`), page stitching
+(:mod:`.pdf.stitch`) and unruled-table rebuilding (:mod:`.pdf.unruled`) read
 scanned tables exactly as they read printed ones.
 
 Steps, and why:

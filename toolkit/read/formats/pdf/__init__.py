@@ -5,9 +5,9 @@ Why pypdfium2: it reads positioned characters about as fast as PyMuPDF
 and pdfplumber is ~15× slower. Library table finders are not used: on the
 Huaian report PyMuPDF's ``find_tables`` read the fee 96171.6 as "961716/.",
 while the characters themselves are right. We rebuild tables ourselves from the
-page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
-(:mod:`.pdf_stitch`). Tables printed without rules are rebuilt from the text
-and the header labels (:mod:`.pdf_unruled`).
+page's drawn rules (:mod:`.layout`) and join tables cut by page breaks
+(:mod:`.stitch`). Tables printed without rules are rebuilt from the text
+and the header labels (:mod:`.unruled`).
 
 OCR: a page without characters that shows a picture is a scan, and a page whose
 characters are garbage (:func:`garbled_pages`: CID fonts without a ToUnicode map
@@ -351,7 +351,7 @@ def layout_page(
 ) -> tuple[list[Line | Part | Unruled], Unruled | None]:
     """One page as text lines and table parts, top to bottom, page numbers dropped.
 
-    Text outside the ruled tables is searched for unruled ones (:mod:`.pdf_unruled`);
+    Text outside the ruled tables is searched for unruled ones (:mod:`.unruled`);
     ``carry`` is such a table left open at the bottom of the previous page, and the
     one left open at the bottom of this page is returned with the items.
     """

@@ -1,10 +1,13 @@
 """Files that appear whole or not at all, and an output folder one run writes at a time.
 
-:func:`atomic_write` is the one way the corpus stage writes a cache entry or a
-shard: to a temporary name in the same folder, flushed to disk (``fsync``),
-then renamed into place, and the folder's entry flushed too. A crash, a
-``kill -9`` or a full disk leaves either the old file or the new one, never a
-torn one (the temporary name starts with ``.tmp-`` and is cleaned up).
+:func:`atomic_write` is the one way the toolkit writes a file in place (the
+collector's manifest, a cache entry, a shard, an export): to a temporary name
+in the same folder, flushed to disk (``fsync``), then renamed into place, and
+the folder's entry flushed too. A crash, a ``kill -9`` or a full disk leaves
+either the old file or the new one, never a torn one (the temporary name starts
+with ``.tmp-`` and is cleaned up). :func:`move_into_place` is its last step on
+its own, for a file already written elsewhere in the same output (a download
+streamed to ``DIR/.partial/`` before its name was known).
 
 :func:`locked` holds an exclusive lock on an output folder (``OUT/.lock``,
 ``flock``) while a run writes to it; a second run into the same folder is
@@ -33,18 +36,40 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         write(tmp)
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
+        move_into_place(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # Arrow words it its own way: say it plainly
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path)) from None
         raise
-    _fsync_dir(path.parent)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """:func:`atomic_write` of ``data``.
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
+        >>> write_bytes(p, b"one"); write_bytes(p, b"two"); p.read_bytes(), [q.name for q in p.parent.iterdir()]
+        (b'two', ['a.txt'])
+    """
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def move_into_place(src: str | os.PathLike, path: str | os.PathLike) -> None:
+    """Flush ``src`` to disk, rename it to ``path`` in one step, and flush ``path``'s folder entry.
+
+    ``src`` must be on the same file system as ``path`` (a temporary name in
+    the same folder, or in another folder of the same output): a rename
+    across file systems is not atomic, and :func:`os.replace` refuses it.
+    """
+    fd = os.open(src, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(src, path)
+    _fsync_dir(Path(path).parent)
 
 
 def _fsync_dir(folder: Path) -> None:
