@@ -6,9 +6,13 @@ A frame whose rows do not say whether the data is real is captioned "source unkn
 
 from __future__ import annotations
 
+import functools
+import string
+
 import pandas as pd
 from matplotlib.figure import Figure
 
+from toolkit import labels
 from toolkit.analyse import captions, fonts
 from toolkit.analyse.charts.style import CAPTION_GID
 from toolkit.analyse.charts.text import drawable, wrap_words
@@ -26,10 +30,7 @@ def add_caption(fig: Figure, source: str | None, lang: str = "zh") -> None:
     for t in list(fig.texts):
         if t.get_gid() == CAPTION_GID:
             t.remove()
-    prefix = label("caption.prefix", lang)
-    text = source if source.startswith((label("caption.prefix", "zh"), label("caption.prefix", "en"))) or \
-        source.startswith((label("caption.synthetic", "zh", what="")[:6], label("caption.synthetic", "en", what="")[:9])) \
-        else prefix + source
+    text = source if source.startswith(_caption_leads()) else label("caption.prefix", lang) + source
     width_in = fig.get_figwidth()
     per_line = int(width_in * 13.5) if lang == "en" else int(width_in * 7.2)  # characters at 7.5 pt
     text = "\n".join(wrap_words(part, per_line * (1 if lang == "en" else 2)) for part in text.split("\n"))
@@ -43,6 +44,30 @@ def add_caption(fig: Figure, source: str | None, lang: str = "zh") -> None:
         engine.set(rect=(0, room / height, 1, 1 - room / height))
     else:
         fig.subplots_adjust(bottom=max(fig.subplotpars.bottom, room / fig.get_figheight() + 0.08))
+
+
+#: The captions :func:`caption_of` words, and the bare prefix.
+_OPENING = ("caption.prefix", "caption.real", "caption.real_many", "caption.synthetic", "caption.unknown", "caption.unknown_many")
+
+
+@functools.cache
+def _caption_leads() -> tuple[str, ...]:
+    """How a worded caption opens ("Source:", "SYNTHETIC demo data:", "Source unknown:", in both languages):
+    a source that opens so is not prefixed with "Source:" again.
+
+    Examples:
+        >>> sorted(lead for lead in _caption_leads() if lead.isascii())
+        ['SYNTHETIC demo data:', 'Source unknown:', 'Source:']
+    """
+    rows = labels.table()
+    rows = rows[rows["key"].isin(_OPENING)]
+    leads = set()
+    for template in [*rows["zh"], *rows["en"]]:
+        first = next(iter(string.Formatter().parse(template)), ("",))[0] or ""
+        cut = min((i for i in (first.find("："), first.find(":")) if i >= 0), default=-1)
+        if cut >= 0:
+            leads.add(first[: cut + 1])
+    return tuple(sorted(leads))
 
 
 def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None) -> str:
