@@ -230,6 +230,7 @@ def test_a_chart_of_synthetic_rows_stripped_of_their_facts_is_never_captioned_re
         fig = charts.trend_lines(bare, list(an.VOLUME_ROWS), lang=lang)
         cap = _caption(fig)
         assert cap.startswith(unknown) and real not in cap, cap
+        assert not re.search(r"\b0 reports|0份报告", cap), "a frame that names no report is not said to hold 0 reports"
         svg = charts.save(fig, "bare", ("svg",), out_dir=tmp_path, data=False)[0].read_text(encoding="utf-8")
         assert unknown in svg and real not in svg and charts.label("caption.prefix", lang) + unknown not in svg
     assert _caption(charts.trend_lines(volumes, list(an.VOLUME_ROWS), lang="en")).startswith("SYNTHETIC")  # with its facts

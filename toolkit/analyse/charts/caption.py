@@ -47,7 +47,8 @@ def add_caption(fig: Figure, source: str | None, lang: str = "zh") -> None:
 
 
 #: The captions :func:`caption_of` words, and the bare prefix.
-_OPENING = ("caption.prefix", "caption.real", "caption.real_many", "caption.synthetic", "caption.unknown", "caption.unknown_many")
+_OPENING = ("caption.prefix", "caption.real", "caption.real_many", "caption.synthetic", "caption.unknown", "caption.unknown_many",
+            "caption.unknown_rows")
 
 
 @functools.cache
