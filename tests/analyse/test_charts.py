@@ -145,6 +145,9 @@ def test_english_labels_and_a_warning_without_a_cjk_font(monkeypatch, huaian):
     with pytest.warns(fonts.FontWarning):
         fig = charts.outcome_bars(an.outcome_shares(huaian), lang="zh")
     assert {tuple(t.get_fontfamily()) for t in fig.findobj(matplotlib.text.Text)} == {("DejaVu Sans",)}
+    with pytest.raises(ValueError, match="no CJK font"):
+        charts.style("zh")  # the style of Chinese labels is refused without a font that draws them
+    assert charts.style("en")["font.family"] == ["DejaVu Sans"]
     texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
     assert "Disclosed" in " ".join(texts)
     assert not any(ord(c) > 0x2E80 for t in texts for c in t), "no Chinese text may reach a font without glyphs"
