@@ -197,7 +197,7 @@ def test_small_multiples_share_one_y_scale_or_say_so():
 
 
 def test_long_names_wrap_evenly():
-    assert all(len(line) > 1 for line in charts._wrap("示例市人力资源和社会保障局", 22).split("\n"))
+    assert all(len(line) > 1 for line in charts.wrap("示例市人力资源和社会保障局", 22).split("\n"))
 
 
 @pytest.mark.parametrize("view", widgets.VIEWS)

@@ -144,10 +144,42 @@ def test_english_labels_and_a_warning_without_a_cjk_font(monkeypatch, huaian):
         assert fonts.resolve_lang("zh") == "en"
     with pytest.warns(fonts.FontWarning):
         fig = charts.outcome_bars(an.outcome_shares(huaian), lang="zh")
-    assert plt.rcParams["font.family"] == ["DejaVu Sans"]
+    assert {tuple(t.get_fontfamily()) for t in fig.findobj(matplotlib.text.Text)} == {("DejaVu Sans",)}
+    with pytest.raises(ValueError, match="no CJK font"):
+        charts.style("zh")  # the style of Chinese labels is refused without a font that draws them
+    assert charts.style("en")["font.family"] == ["DejaVu Sans"]
     texts = [t.get_text() for t in fig.findobj(matplotlib.text.Text)]
     assert "Disclosed" in " ".join(texts)
     assert not any(ord(c) > 0x2E80 for t in texts for c in t), "no Chinese text may reach a font without glyphs"
+
+
+def test_a_chart_leaves_the_global_rcparams_as_they_were(tmp_path, huaian):
+    """A chart styles itself while it is drawn: a notebook's own settings are the same after it, and
+    every text of the chart, ticks made at saving time included, keeps the chart's font."""
+    plt.rcParams["font.family"] = ["DejaVu Serif"]  # a notebook's own choice (the fixture restores it)
+    plt.rcParams["axes.spines.top"] = True
+    before = {k: str(v) for k, v in plt.rcParams.items()}
+    demo = an.request_volumes(load_demo(), by=("agency", "year"))
+    figs = [charts.outcome_bars(an.outcome_shares(huaian), lang="zh"),
+            charts.refusal_bars(an.refusal_breakdown(huaian), lang="zh"),
+            charts.review_bars(an.review_litigation(huaian), lang="en"),
+            charts.applicant_bars(an.applicant_mix(huaian), lang="zh"),
+            charts.trend_lines(an.request_volumes(load_demo(), by=("year",)), list(an.VOLUME_ROWS), lang="zh"),
+            charts.small_multiples(demo[demo["agency"].isin(demo["agency"].unique()[:3])], "new_received", lang="zh"),
+            charts.heatmap(demo, "new_received", lang="zh"),
+            widgets.figure_for(load_demo(), "applicants", level="county", lang="en")]
+    with pytest.warns(charts.NoDataWarning):
+        figs.append(widgets.figure_for(load_demo(), "outcomes", agency="no such agency", lang="zh"))
+    svgs = [charts.save(fig, f"chart{i}", ("svg",), out_dir=tmp_path, data=False, source="来源 Source")[0]
+            for i, fig in enumerate(figs)]
+    after = {k: str(v) for k, v in plt.rcParams.items()}
+    assert [k for k in before if before[k] != after[k]] == []
+    family = fonts.cjk_font().family
+    for fig, svg in zip(figs, svgs):
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+        assert len(texts) >= 4 and {t.get_fontfamily()[0] for t in texts} == {family}
+        assert "DejaVu Serif" not in svg.read_text(encoding="utf-8")
+    assert not any(fig.axes[0].spines["top"].get_visible() for fig in figs[:-1])  # the charts' light axes, not the notebook's
 
 
 # Machado, Oliveira & Fernandes (2009) matrices, severity 1.0, on linear RGB.

@@ -221,6 +221,21 @@ def test_a_caption_without_facts_fails_closed():
     assert charts.caption_of(an.year_over_year(an.request_volumes(raw), "new_received"), "en").startswith("Source:")
 
 
+def test_a_chart_of_synthetic_rows_stripped_of_their_facts_is_never_captioned_real(tmp_path):
+    """The demo's volumes with every fact column dropped (what a hand-made pivot or an old merge leaves):
+    the chart, and the SVG written from it, say "source unknown", never "real data" nor "Source: Source unknown"."""
+    volumes = an.request_volumes(load_demo(), by=("year",), scope="members")
+    bare = volumes[["year", *an.VOLUME_ROWS]]
+    for lang, unknown, real in (("en", "Source unknown:", "real data"), ("zh", "来源不详：", "真实数据")):
+        fig = charts.trend_lines(bare, list(an.VOLUME_ROWS), lang=lang)
+        cap = _caption(fig)
+        assert cap.startswith(unknown) and real not in cap, cap
+        assert not re.search(r"\b0 reports|0份报告", cap), "a frame that names no report is not said to hold 0 reports"
+        svg = charts.save(fig, "bare", ("svg",), out_dir=tmp_path, data=False)[0].read_text(encoding="utf-8")
+        assert unknown in svg and real not in svg and charts.label("caption.prefix", lang) + unknown not in svg
+    assert _caption(charts.trend_lines(volumes, list(an.VOLUME_ROWS), lang="en")).startswith("SYNTHETIC")  # with its facts
+
+
 def test_no_dataframe_attrs_in_toolkit():
     """Facts travel as columns or typed fields: no ``.attrs`` read or written anywhere in ``toolkit/``."""
     found = []

@@ -58,7 +58,7 @@ def test_aggregates_are_the_sum_of_their_members(panel):
     ag = demo.agencies_table()
     members = cells[cells["kind"] != "aggregate"]
     for a in ag[ag["kind"] == "aggregate"].itertuples():
-        covered = demo._covered_regions(a.region)
+        covered = demo.covered_regions(a.region)
         summed = members[members["region"].isin(covered)].groupby(["year", "table", "row", "column"])["value"].sum()
         own = cells[cells["agency"] == a.agency_name].set_index(["year", "table", "row", "column"])["value"]
         pd.testing.assert_series_equal(own.sort_index(), summed.reindex(own.index).sort_index(), check_names=False,

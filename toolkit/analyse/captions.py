@@ -178,6 +178,8 @@ def caption_of(frame: pd.DataFrame, lang: str = "zh", *, mode: str | None = None
     rows do not state is captioned "source unknown", never "real".
     """
     f = facts_of(frame)
+    if f["synthetic"] is None and not f["reports"] and not f["n_excluded"]:
+        return label("caption.unknown_rows", lang)  # nothing to name: no made-up "0 reports of 0 agencies"
     agencies, years = f["agencies"], f["years"]
     mode = mode or default_mode(frame, f)
     when = label(years_key(mode, years), lang, years=years_text(years, lang)) if years else ""

@@ -34,7 +34,7 @@ def _pick(value):
 
 
 def _where(agency, level, year, lang: str) -> str:
-    parts = [agency, charts._value_name(level, lang) if level else None, year]
+    parts = [agency, charts.value_name(level, lang) if level else None, year]
     return " · ".join(str(x) for x in parts if x)
 
 
@@ -79,6 +79,7 @@ def frame_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None
     return an.request_volumes(df, by=("agency", "year"), scope=rule)
 
 
+@charts.chart
 def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None = None, level: str | None = None,
                year: int | None = None, lang: str = "zh", source: str | None = None, scope: str | None = None):
     """The chart of one ``view`` of the panel for the selected agency, level, year and scope.
@@ -90,7 +91,7 @@ def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | Non
         panel: tidy cells (a report, a corpus or :func:`toolkit.load_demo`).
         view: one of :data:`VIEWS`.
         agency, level, year: selectors (None or ``"(all)"`` = all).
-        lang: ``"zh"`` or ``"en"``.
+        lang: ``"zh"`` or ``"en"`` (English, with a warning, when no font draws Chinese).
         source: caption (default: what the chart shows, :func:`toolkit.analyse.charts.caption_of`).
         scope: ``members`` (default) or ``aggregates``: what is summed when no agency is chosen.
     """
@@ -98,17 +99,16 @@ def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | Non
         raise ValueError(f"view must be one of {VIEWS}, not {view!r}")
     agency, level, year = _pick(agency), _pick(level), _pick(year)
     rule = _scope_for(agency, _pick(scope))
-    lang_drawn = charts.fonts.resolve_lang(lang)
-    where = _where(agency, level, year, lang_drawn)
+    where = _where(agency, level, year, lang)
     if not agency:
-        where = " · ".join(x for x in (where, label(f"scope_rule.{rule}", lang_drawn)) if x)
-    base = label(f"title.{view}", lang_drawn) if view != "heatmap" else None
-    title = label("title.where", lang_drawn, title=base, where=where) if (where and base) else None
+        where = " · ".join(x for x in (where, label(f"scope_rule.{rule}", lang)) if x)
+    base = label(f"title.{view}", lang) if view != "heatmap" else None
+    title = label("title.where", lang, title=base, where=where) if (where and base) else None
     if an.filter_panel(panel, agency=agency, level=level, year=int(year) if year is not None else None).empty:
-        lang_drawn, fig, ax = charts._fig(lang_drawn)
-        what = where or label(f"view.{view}", lang_drawn)
-        charts.no_data(fig, ax, what, label("chart.why_empty", lang_drawn), lang_drawn)
-        return charts._finish(fig, base or label(f"view.{view}", lang_drawn), source, lang_drawn)
+        fig, ax = charts.new_figure(lang)
+        what = where or label(f"view.{view}", lang)
+        charts.no_data(fig, ax, what, label("chart.why_empty", lang), lang)
+        return charts.finish(fig, base or label(f"view.{view}", lang), source, lang)
     frame = frame_for(panel, view, agency=agency, level=level, year=year, scope=rule if not agency else None)
     if title and year is None:  # the years drawn, after the selection: "…: Regional aggregates only · 2019, 2022–2025"
         counted = frame[frame["n_reports"].fillna(0) > 0] if "n_reports" in frame else frame
@@ -118,21 +118,21 @@ def figure_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | Non
                 mode = "all" if len(years) > 1 else ("each" if agency else "pooled")
             else:
                 mode = captions.default_mode(frame)
-            when = label(captions.years_key(mode, years), lang_drawn, years=captions.years_text(years, lang_drawn))
-            title = label("title.where", lang_drawn, title=base, where=f"{where} · {when}")
+            when = label(captions.years_key(mode, years), lang, years=captions.years_text(years, lang))
+            title = label("title.where", lang, title=base, where=f"{where} · {when}")
     if view == "outcomes":
-        return charts.outcome_bars(frame, by=["year"], lang=lang_drawn, source=source, title=title)
+        return charts.outcome_bars(frame, by=["year"], lang=lang, source=source, title=title)
     if view == "refusals":
-        return charts.refusal_bars(frame, lang=lang_drawn, source=source, title=title)
+        return charts.refusal_bars(frame, lang=lang, source=source, title=title)
     if view == "volumes":
-        return charts.trend_lines(frame, list(an.VOLUME_ROWS), lang=lang_drawn, source=source, title=title)
+        return charts.trend_lines(frame, list(an.VOLUME_ROWS), lang=lang, source=source, title=title)
     if view == "applicants":
-        return charts.applicant_bars(frame, lang=lang_drawn, source=source, title=title)
+        return charts.applicant_bars(frame, lang=lang, source=source, title=title)
     if view == "review":
-        return charts.review_bars(frame, lang=lang_drawn, source=source, title=title)
-    heat_title = label("title.heatmap", lang_drawn, measure=charts.short_label("new_received", lang_drawn))
-    return charts.heatmap(frame, "new_received", lang=lang_drawn, source=source,
-                          title=label("title.where", lang_drawn, title=heat_title, where=where) if where else None)
+        return charts.review_bars(frame, lang=lang, source=source, title=title)
+    heat_title = label("title.heatmap", lang, measure=charts.short_label("new_received", lang))
+    return charts.heatmap(frame, "new_received", lang=lang, source=source,
+                          title=label("title.where", lang, title=heat_title, where=where) if where else None)
 
 
 #: Key-valued columns of the exported tables, translated with the chart's labels.
@@ -156,7 +156,7 @@ def table_for(panel: pd.DataFrame, view: str = "outcomes", *, agency: str | None
         if col in frame.columns:
             table = "review_litigation" if col == "case_type" else "requests"
             axis = "column" if col == "applicant" else None
-            frame[col] = [charts._value_name(v, lang) if col in ("level", "scope")
+            frame[col] = [charts.value_name(v, lang) if col in ("level", "scope")
                           else charts.short_label(str(v), lang, table, axis) for v in frame[col].astype(str)]
     return frame.rename(columns={c: _header(c, lang) for c in frame.columns})
 
@@ -223,7 +223,7 @@ def explorer(panel: pd.DataFrame, *, view: str = "outcomes", views: Sequence[str
             return [every]
         vals = panel[col].dropna().unique().tolist()
         vals = an.level_order(vals) if col == "level" else sorted(vals)
-        return [every, *((charts._value_name(v, lang_) if col == "level" else str(v), v) for v in vals)]
+        return [every, *((charts.value_name(v, lang_) if col == "level" else str(v), v) for v in vals)]
 
     layout = w.Layout(width="auto")
     style = {"description_width": "initial"}
