@@ -75,3 +75,12 @@ def test_cited_documents_are_in_the_repository():
             if not (ROOT / doc).exists():
                 missing.append(f"{p.relative_to(ROOT)} cites {doc}")
     assert missing == []
+
+
+def test_no_merge_conflict_markers_in_tracked_text():
+    """A merge resolved in a hurry can leave ``<<<<<<<`` blocks in prose, which no other test reads."""
+    out = subprocess.run(["git", "grep", "-nIE", r"^(<{7}|>{7}) |^={7}$", "--", ".", ":!data/raw"], cwd=ROOT,
+                         capture_output=True, text=True)
+    if out.returncode == 128:
+        pytest.skip("not a git checkout")
+    assert out.stdout == "", out.stdout
