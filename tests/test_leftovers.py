@@ -237,3 +237,49 @@ def test_a_streamed_table_killed_mid_way_leaves_no_spool_for_the_next_run(tmp_pa
         assert sorted(p.name for p in out.iterdir()) == sorted(["cells.csv", live_spool.name])
     finally:
         release(live)
+
+
+# A live collector's robots.txt body, named as the collector names it, held until released.
+HOLD_PART = """
+import sys, tempfile
+from toolkit.atomic import owned_prefix
+from toolkit.collect.fetch import PART_PREFIX
+print(tempfile.mkstemp(prefix=owned_prefix(PART_PREFIX))[1], flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_collect_run_killed_while_reading_robots_txt_leaves_no_body_for_the_next_run(tmp_path):
+    """robots.txt is read into $TMPDIR (no output folder is locked yet when it is asked for)."""
+    import itertools
+
+    from collect import rawsite
+
+    from toolkit.collect.fetch import PART_PREFIX
+
+    tmp = tmp_path / "tmp"
+    env = env_with_tmp(tmp)
+    rules = b"User-agent: *\nDisallow: /private/\n"
+    slow = rules * 200
+    head = rawsite.response(200, slow, "text/plain")[:-len(slow)]
+    server = rawsite.start({
+        "/robots.txt": lambda srv, req: itertools.chain([head + slow[:64]], rawsite.drip(slow[64:], 0.05, srv)),
+        "/index.html": rawsite.response(200, "<html><body><p>没有报告</p></body></html>".encode())})
+    args = ["-m", "toolkit.cli", "collect", server.base + "/index.html", "--delay", "0", "--timeout", "60", "-q"]
+    live = None
+    try:
+        dead = start([*args, "-o", tmp_path / "first"], env)
+        part = wait_for(lambda: [p for p in tmp.iterdir() if p.name.startswith(PART_PREFIX)], "robots.txt arriving")[0]
+        kill_group(dead)
+        assert part.exists()
+        live = start(["-c", HOLD_PART], env)
+        live_part = Path(first_line(live))
+        server.routes["/robots.txt"] = rawsite.response(200, rules, "text/plain")
+        third = subprocess.run([sys.executable, *args, "-o", tmp_path / "second"], env=env, cwd=ROOT,
+                               capture_output=True, text=True, timeout=WAIT_S)
+        assert "Traceback" not in third.stderr and (tmp_path / "second" / "manifest.csv").exists(), third.stderr
+        assert not part.exists() and sorted(tmp.iterdir()) == [live_part]
+    finally:
+        if live is not None:
+            release(live)
+        server.close()
