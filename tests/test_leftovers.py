@@ -130,6 +130,9 @@ def test_atomic_write_removes_what_a_killed_writer_left_and_spares_a_live_writer
         me = atomic.owner_tag().split("-")
         reused = f".tmp-{me[0]}-{int(me[1]) + 1}-{me[2]}-{me[3]}-x.csv"
         (out / reused).write_text("older")
+        # This process's very id and start time, but of an earlier boot of this machine: long dead.
+        earlier_boot = f".tmp-{me[0]}-{me[1]}-{me[2]}-00000000-x.csv"
+        (out / earlier_boot).write_text("before the power cut")
         # Another machine's (or container's) temporary cannot be judged from here.
         foreign = f".tmp-{me[0]}-{int(me[1]) + 1}-00000000-{me[3]}-x.csv"
         (out / foreign).write_text("theirs")
@@ -140,6 +143,7 @@ def test_atomic_write_removes_what_a_killed_writer_left_and_spares_a_live_writer
         assert third.returncode == 0 and third.stderr == "", third.stderr  # nothing said on the terminal
         names = sorted(p.name for p in out.iterdir())
         assert not dead_tmp.exists() and not (out / f".tmp-{dead_tag}-dir").exists() and reused not in names
+        assert earlier_boot not in names
         assert live_tmp.exists() and live_tmp.read_text() == "half a table"
         assert {".tmp-unowned.csv", f".tmp-{dead_tag}-link", foreign, "c.csv"} <= set(names)
         assert (outside / "keep.txt").read_text() == "keep"

@@ -170,7 +170,7 @@ _machine_key: tuple[str, str] | None = None
 
 
 def _machine() -> tuple[str, str]:
-    """(this host and process-id namespace, this boot), 8 hex digits each."""
+    """(this host — name, machine id, process-id namespace — and this boot), 8 hex digits each."""
     global _machine_key
     if _machine_key is None:
         _machine_key = _read_machine()
@@ -178,15 +178,16 @@ def _machine() -> tuple[str, str]:
 
 
 def _read_machine() -> tuple[str, str]:
-    try:
-        namespace = os.readlink("/proc/self/ns/pid")
-    except OSError:
-        namespace = ""
-    try:
-        boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-    except OSError:
-        boot = ""
-    return _short(f"{socket.gethostname()}\0{namespace}"), _short(boot)
+    def read(path: str, how=lambda p: Path(p).read_text()) -> str:
+        try:
+            return how(path).strip()
+        except OSError:
+            return ""
+
+    # Two hosts may share a name (and the first process-id namespace has the same number everywhere):
+    # the machine id tells them apart, so another host's temporaries never look like an earlier boot's.
+    host = "\0".join((socket.gethostname(), read("/etc/machine-id"), read("/proc/self/ns/pid", os.readlink)))
+    return _short(host), _short(read("/proc/sys/kernel/random/boot_id"))
 
 
 def owner_tag() -> str:
@@ -231,7 +232,7 @@ def owner_is_dead(name: str, prefix: str) -> bool:
         return True
     except PermissionError:
         pass  # it exists, run by another user
-    except OSError:
+    except (OSError, OverflowError):
         return False
     now = _process(pid)
     if now is None:
