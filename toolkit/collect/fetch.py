@@ -49,6 +49,7 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from toolkit.atomic import owned_prefix, sweep_once
 from toolkit.collect.transport import DeadlineBackend, DeadlineExceeded, make_client
 from toolkit.collect.urls import join_url, origin_of, url_problem
 
@@ -56,6 +57,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_REDIRECTS = 5  # RFC 9309 2.3.1.2: follow at least five consecutive redirects
 DEADLINE_FACTOR = 10  # a whole response may take this many times --timeout
+PART_PREFIX = ".toolkit-part-"  # a body fetched outside an output folder (robots.txt), in $TMPDIR
 
 
 @dataclass
@@ -330,7 +332,12 @@ class PoliteClient:
     def _stream(self, r: httpx.Response, out: Response, tmp_dir: Path | None) -> None:
         if tmp_dir is not None:
             tmp_dir.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=".part-")
+            prefix = ".part-"  # DIR/.partial/ is emptied at the start of each run (the folder is locked)
+        else:  # a robots.txt, in the shared temporary folder: named for its owner, swept once it is dead
+            tmp_dir = Path(tempfile.gettempdir())
+            sweep_once(tmp_dir, PART_PREFIX)
+            prefix = owned_prefix(PART_PREFIX)
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=prefix)
         tmp = Path(name)
         h = hashlib.sha256()
         size = 0

@@ -6,7 +6,9 @@ output (as :func:`toolkit.corpus.parse_to_parquet` does), and the driver then
 appends the chunks to the output one at a time, in file order: nothing holds
 more than a chunk, however large the corpus. A file output is written under a
 temporary name and renamed into place at the end, so an interrupted run leaves
-no half-written table; the spool folder is removed whatever happens. With Dask, the
+no half-written table; the spool folder is removed whatever happens, and one
+that a killed run left behind (its name carries its owner, see
+:func:`toolkit.atomic.sweep`) is removed by the next run into that folder. With Dask, the
 spool (beside the output file, or in ``$TMPDIR`` for stdout) must be on storage the
 workers share, under the same path, as for :func:`toolkit.corpus.parse_to_parquet`.
 """
@@ -26,11 +28,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from toolkit.atomic import atomic_write
+from toolkit.atomic import atomic_write, owned_prefix, sweep_once
 from toolkit.corpus import batch, shards
 from toolkit.corpus.schema import conform_tidy, empty_tidy
 from toolkit.errors import shown_path
 from toolkit.read.tidy import TIDY_ARROW, frame_of_table
+
+SPOOL_PREFIX = ".toolkit-spool-"
 
 
 def parse_to_file(paths_or_dirs: batch.PathsOrDirs, out: str | os.PathLike | None, workers: int | None = None,
@@ -67,7 +71,8 @@ def parse_to_file(paths_or_dirs: batch.PathsOrDirs, out: str | os.PathLike | Non
     spool_parent = None if to_stdout else out.resolve().parent
     if spool_parent is not None:
         spool_parent.mkdir(parents=True, exist_ok=True)
-    spool = Path(tempfile.mkdtemp(prefix=".toolkit-spool-", dir=spool_parent))
+    sweep_once(spool_parent or tempfile.gettempdir(), SPOOL_PREFIX)  # spools of runs that were killed
+    spool = Path(tempfile.mkdtemp(prefix=owned_prefix(SPOOL_PREFIX), dir=spool_parent))
     try:
         tasks = batch._tasks(files, batch._chunk_size(len(files), workers, chunk_size), prov, groups, facts,
                              cache_dir=cache, force=force, out_dir=str(spool))

@@ -14,6 +14,10 @@ in the round-trip tests. Two facts shape this module:
   --net``, as root, or in a user namespace otherwise) where the system allows
   it, and always with a profile that updates no links or fields on loading,
   blocks linked pictures and runs no macros (:data:`OFFLINE_SETTINGS`).
+- The profile and the conversion folders live in the temporary folder under
+  names that carry their owner (:func:`toolkit.atomic.owned_prefix`); a process
+  killed before it could remove them leaves them behind, and the first
+  conversion of a later process removes those whose owner is dead.
 """
 
 from __future__ import annotations
@@ -26,13 +30,17 @@ import tempfile
 import threading
 from pathlib import Path
 
+from toolkit.atomic import owned_prefix, sweep_once
 from toolkit.errors import ConversionError
 
 INSTALL_HINT = "install LibreOffice (Debian: apt-get install libreoffice-writer-nogui) or convert it yourself"
 TIMEOUT_S = 180
+PROFILE_PREFIX = "toolkit-soffice-profile-"
+WORK_PREFIX = "toolkit-soffice-"
 
 _lock = threading.Lock()
 _profile: Path | None = None
+_profile_pid = 0  # a forked child makes its own: a profile shared by two processes loses outputs
 
 
 def executable() -> str | None:
@@ -61,10 +69,12 @@ OFFLINE_SETTINGS = (
 
 def _profile_dir() -> Path:
     """This process's private LibreOffice profile (created once, removed at exit), offline settings in place."""
-    global _profile
-    if _profile is None:
-        _profile = Path(tempfile.mkdtemp(prefix="toolkit-soffice-profile-"))
-        atexit.register(shutil.rmtree, _profile, True)
+    global _profile, _profile_pid
+    if _profile is None or _profile_pid != os.getpid():
+        _profile_pid = os.getpid()
+        sweep_once(tempfile.gettempdir(), PROFILE_PREFIX, WORK_PREFIX)  # what killed runs left there
+        _profile = Path(tempfile.mkdtemp(prefix=owned_prefix(PROFILE_PREFIX)))
+        atexit.register(_remove_profile, _profile, _profile_pid)
         items = "".join(f'<item oor:path="{path}"><prop oor:name="{name}" oor:op="fuse"><value>{value}</value></prop>'
                         f"</item>\n" for path, name, _, value in OFFLINE_SETTINGS)
         (_profile / "user").mkdir()
@@ -73,6 +83,11 @@ def _profile_dir() -> Path:
             'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
             f"{items}</oor:items>\n", encoding="utf-8")
     return _profile
+
+
+def _remove_profile(profile: Path, owner: int) -> None:
+    if os.getpid() == owner:  # a forked child that exits normally runs its parent's exit hooks too
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 _isolation: list[str] | None = None
@@ -116,7 +131,7 @@ def convert(files: dict[str, bytes], target: str, path: str, timeout: float = TI
     if exe is None:
         raise ConversionError(path, f"needs LibreOffice to convert to {target}, which is not installed: {INSTALL_HINT}")
     ext = target.split(":", 1)[0]
-    with _lock, tempfile.TemporaryDirectory(prefix="toolkit-soffice-") as tmp:
+    with _lock, tempfile.TemporaryDirectory(prefix=owned_prefix(WORK_PREFIX)) as tmp:
         indir, outdir = Path(tmp, "in"), Path(tmp, "out")
         indir.mkdir()
         inputs = []
