@@ -41,8 +41,9 @@ system-deps-lab:
 system-deps:
 	bash scripts/system-deps.sh test
 
+# The kernels run in notebooks/; their figures go to outputs/figures of this checkout.
 lab: system-deps-lab venv
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+	TOOLKIT_FIGURES_DIR="$(CURDIR)/outputs/figures" $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: system-deps venv-test
 	$(VENV)/bin/pytest
