@@ -69,3 +69,22 @@ def test_cited_documents_are_in_the_repository():
             if not (ROOT / doc).exists():
                 missing.append(f"{p.relative_to(ROOT)} cites {doc}")
     assert missing == []
+
+
+# A test path cited in prose: tests/read/test_tables.py, tests/collect/, tests/validation/test_validate*.py.
+_TEST_PATH = re.compile(r"(?<![\w/.-])tests/[\w.*/-]*[\w*/]")
+
+
+def test_cited_test_paths_exist():
+    # The map of tests (tests/README.md), the documents, the data cards and the code's docstrings and comments
+    # send a reader to test files; a test moved into a subfolder must not leave them pointing at nothing.
+    texts = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "data").rglob("DATA_CARD*"),
+             *(ROOT / "tests").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb")]
+    texts += _python_files("toolkit", "tests", "benchmarks", "scripts")
+    missing = []
+    for p in texts:
+        for cited in sorted(set(_TEST_PATH.findall(p.read_text(encoding="utf-8")))):
+            found = any(ROOT.glob(cited.rstrip("/"))) if "*" in cited else (ROOT / cited).exists()
+            if not found:
+                missing.append(f"{p.relative_to(ROOT)} cites {cited}")
+    assert missing == []
