@@ -88,3 +88,19 @@ def test_cited_test_paths_exist():
             if not found:
                 missing.append(f"{p.relative_to(ROOT)} cites {cited}")
     assert missing == []
+
+
+def test_the_slow_list_names_tests_that_exist():
+    # tests/conftest.py marks whole files and single tests slow by name: a renamed test must not
+    # silently fall out of that list (nor a renamed file).
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import conftest
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    missing = [f for f in [*conftest.SLOW_FILES, *conftest.SLOW_TESTS] if not (ROOT / "tests" / f).exists()]
+    for f, names in conftest.SLOW_TESTS.items():
+        if (ROOT / "tests" / f).exists():
+            text = (ROOT / "tests" / f).read_text(encoding="utf-8")
+            missing += [f"{f}::{n}" for n in names if not re.search(rf"^def {n}\(", text, re.M)]
+    assert missing == []
