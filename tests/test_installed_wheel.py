@@ -57,6 +57,8 @@ def _build_wheel(tmp_path: Path) -> Path:
             (src / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(ROOT / name, src / name)
     dist = tmp_path / "dist"
+    # With build isolation: the backend pyproject asks for (setuptools>=68, which builds wheels itself)
+    # comes from the package index or uv's cache; the test venv's own setuptools may be older.
     proc = subprocess.run([str(UV), "build", "--wheel", "-q", "--python", sys.executable, "-o", str(dist), str(src)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
