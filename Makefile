@@ -1,5 +1,5 @@
 # Two commands on a fresh machine: `make lab` (the curated notebooks on the
-# bundled data) and `make test` (the whole suite). Both create .venv if needed.
+# bundled data) and `make test` (the whole suite; `make test-fast` leaves out the slow tests). Both create .venv if needed.
 # `make lab` installs the package's own dependencies only (what the notebooks
 # need); `make test` adds the test extras (pytest, Playwright, PyMuPDF, …).
 # The system packages are checked first: `python3 -m venv` needs python3-venv
@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export UV_PYTHON_DOWNLOADS := never
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: lab test notebooks site bench system-deps system-deps-lab venv venv-test clean
+.PHONY: lab test test-fast notebooks site bench system-deps system-deps-lab venv venv-test clean
 
 # $(1): what to install ("." or ".[test]"). A clear message, not a traceback,
 # when this Python cannot make a venv (Debian without python3-venv).
@@ -41,11 +41,18 @@ system-deps-lab:
 system-deps:
 	bash scripts/system-deps.sh test
 
+# The kernels run in notebooks/; their figures go to outputs/figures of this checkout.
 lab: system-deps-lab venv
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
+	TOOLKIT_FIGURES_DIR="$(CURDIR)/outputs/figures" $(VENV)/bin/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG)
 
 test: system-deps venv-test
 	$(VENV)/bin/pytest
+
+# The suite without the tests marked slow (a real browser, LibreOffice round trips, the Dask cluster,
+# OCR, notebooks run by a kernel, the wheel build; tests/README.md): for the edit-test loop.
+# `make test` runs everything and stays the check before a merge.
+test-fast: system-deps venv-test
+	$(VENV)/bin/pytest -m "not slow"
 
 # `make notebooks REPORTS=folder LANG=zh|en SCOPE=members|aggregates`: parameters passed to every notebook.
 # REPORTS is made absolute (the notebooks run in notebooks/); LANG only when given on the command line,

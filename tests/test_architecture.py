@@ -84,3 +84,38 @@ def test_no_merge_conflict_markers_in_tracked_text():
     if out.returncode == 128:
         pytest.skip("not a git checkout")
     assert out.stdout == "", out.stdout
+
+
+# A test path cited in prose: tests/read/test_tables.py, tests/collect/, tests/validation/test_validate*.py.
+_TEST_PATH = re.compile(r"(?<![\w/.-])tests/[\w.*/-]*[\w*/]")
+
+
+def test_cited_test_paths_exist():
+    # The map of tests (tests/README.md), the documents, the data cards and the code's docstrings and comments
+    # send a reader to test files; a test moved into a subfolder must not leave them pointing at nothing.
+    texts = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), *(ROOT / "data").rglob("DATA_CARD*"),
+             *(ROOT / "tests").rglob("*.md"), *(ROOT / "notebooks").glob("*.ipynb")]
+    texts += _python_files("toolkit", "tests", "benchmarks", "scripts")
+    missing = []
+    for p in texts:
+        for cited in sorted(set(_TEST_PATH.findall(p.read_text(encoding="utf-8")))):
+            found = any(ROOT.glob(cited.rstrip("/"))) if "*" in cited else (ROOT / cited).exists()
+            if not found:
+                missing.append(f"{p.relative_to(ROOT)} cites {cited}")
+    assert missing == []
+
+
+def test_the_slow_list_names_tests_that_exist():
+    # tests/conftest.py marks whole files and single tests slow by name: a renamed test must not
+    # silently fall out of that list (nor a renamed file).
+    sys.path.insert(0, str(ROOT / "tests"))
+    try:
+        import conftest
+    finally:
+        sys.path.remove(str(ROOT / "tests"))
+    missing = [f for f in [*conftest.SLOW_FILES, *conftest.SLOW_TESTS] if not (ROOT / "tests" / f).exists()]
+    for f, names in conftest.SLOW_TESTS.items():
+        if (ROOT / "tests" / f).exists():
+            text = (ROOT / "tests" / f).read_text(encoding="utf-8")
+            missing += [f"{f}::{n}" for n in names if not re.search(rf"^def {n}\(", text, re.M)]
+    assert missing == []

@@ -23,7 +23,7 @@ _WHERE = {
     # corpora
     "Corpus": "toolkit.corpus.batch", "parse_to_parquet": "toolkit.corpus.batch", "read_reports": "toolkit.corpus.batch",
     "coverage": "toolkit.corpus.coverage", "coverage_matrix": "toolkit.corpus.coverage",
-    "load_demo": "toolkit.corpus.loaders", "load_reports": "toolkit.corpus.loaders",
+    "load_demo": "toolkit.corpus.loaders", "load_reports": "toolkit.corpus.loaders", "raw_dir": "toolkit.corpus.loaders",
     "export": "toolkit.corpus.query", "query": "toolkit.corpus.query",
     "proactive_table": "toolkit.corpus.wide", "requests_table": "toolkit.corpus.wide",
     "review_table": "toolkit.corpus.wide", "wide_table": "toolkit.corpus.wide",

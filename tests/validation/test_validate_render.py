@@ -3,7 +3,7 @@
 A consistent random report (toolkit.synthetic.values) is printed by the text and HTML
 renderers after changing the chosen cells; read_report reads it back and
 validate must name exactly the expected rule at exactly the expected cell.
-Why a table 三 case changes a cell *and* its row total, see tests/test_validate.py.
+Why a table 三 case changes a cell *and* its row total, see tests/validation/test_validate.py.
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def test_real_table_four_with_contradicting_totals(tmp_path):
     """Table 四 whose printed totals contradict their parts is flagged with H4 at those totals.
 
     REAL: every cell value and the narrative sentences below are those published in 淮安市人民政府
-    2024年政府信息公开工作年度报告 (tests/fixtures/huaian-city-2024.pdf, cells from its
+    2024年政府信息公开工作年度报告 (data/raw/huaian-city-2024.pdf, cells from its
     .expected.csv). ALTERED, to make the totals contradict their parts: 行政复议 总计 printed 315
     instead of the published 351 (a digit transposition), 复议后起诉 总计 printed 2 instead of 20
     (a dropped digit). docs/format.md §7 lists no real report with broken 表四 totals and the fixtures hold

@@ -4,6 +4,7 @@
 - :func:`load_reports`: the panel a notebook analyses: your own folder of report
   files, a tidy frame you already have, or (``None``) the demo panel.
 - :func:`raw_dir`: the bundled real reports (``data/raw``, with ``SOURCES.csv``).
+- :func:`data_dir`: where both are found (``$TOOLKIT_DATA_DIR``, the installed package, the checkout).
 
 Examples:
     >>> bool(load_demo()["synthetic"].all())
@@ -26,18 +27,40 @@ PANEL_FILE = "panel.parquet"
 AGENCIES_FILE = REGISTRY_FILE
 
 
+def data_dir() -> Path:
+    """The folder holding the bundled data (``raw/``: real reports with ``SOURCES.csv``; ``synthetic/``: the demo).
+
+    Looked up in this order:
+
+    1. ``$TOOLKIT_DATA_DIR``, when set;
+    2. the copy installed with the package (``toolkit/data/raw`` and ``toolkit/data/synthetic``: a wheel
+       maps the repository's ``data/`` there);
+    3. ``data/`` of the checkout the package runs from (a clone, or an editable install).
+
+    Raises FileNotFoundError (one line, naming where it looked) when none holds the data.
+    """
+    env = os.environ.get("TOOLKIT_DATA_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve()
+    places = (here.parents[1] / "data", here.parents[2] / "data")
+    for d in places:
+        if (d / "raw").is_dir() or (d / "synthetic").is_dir():
+            return d
+    raise FileNotFoundError(f"no bundled data in {places[0]} or {places[1]}: set TOOLKIT_DATA_DIR to a folder holding raw/ and synthetic/")
+
+
 def demo_dir() -> Path:
-    """Where the demo panel lives: ``$TOOLKIT_DEMO_DIR`` or ``data/synthetic`` beside the package."""
+    """Where the demo panel lives: ``$TOOLKIT_DEMO_DIR``, else ``synthetic/`` in :func:`data_dir`."""
     env = os.environ.get("TOOLKIT_DEMO_DIR")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2] / "data" / "synthetic"
+    return data_dir() / "synthetic"
 
 
 def raw_dir() -> Path:
-    """The bundled real reports (``data/raw`` beside the package, with SOURCES.csv)."""
-    return Path(__file__).resolve().parents[2] / "data" / "raw"
-
+    """The bundled real reports, with their ``SOURCES.csv`` and ``agencies.csv``: ``raw/`` in :func:`data_dir`."""
+    return data_dir() / "raw"
 
 
 def load_demo(*, with_agencies: bool = False) -> pd.DataFrame:

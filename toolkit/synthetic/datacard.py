@@ -55,7 +55,7 @@ clearly fictional.
   from the report metadata); `toolkit.load_demo()` returns it.
 - `agencies.csv`: the fictional agencies (an agency registry: each report's `agency_id` comes from it).
 
-`python -m toolkit.synthetic check` (and `tests/test_demo.py`) re-reads every file and
+`python -m toolkit.synthetic check` (and `tests/synthetic/test_demo.py`) re-reads every file and
 asserts it gives exactly `panel.parquet` and agrees with `ground_truth.parquet`.
 
 ## Columns of `panel.parquet` (from the field dictionary, `toolkit/data/fields.csv`)

@@ -21,16 +21,12 @@ from toolkit.analyse.charts.style import style
 
 
 def figures_dir() -> Path:
-    """Where :func:`save` writes: ``$TOOLKIT_FIGURES_DIR``, else ``outputs/figures`` at the project root
-    (the folder holding ``pyproject.toml`` above the working directory), else under the working directory."""
+    """Where :func:`save` writes when given no ``out_dir``: ``$TOOLKIT_FIGURES_DIR``, else ``outputs/figures``
+    under the current working directory (an installed package has no repository root to look for)."""
     env = os.environ.get("TOOLKIT_FIGURES_DIR")
     if env:
         return Path(env)
-    here = Path.cwd().resolve()
-    for d in (here, *here.parents):
-        if (d / "pyproject.toml").exists() and (d / "toolkit").is_dir():
-            return d / "outputs" / "figures"
-    return here / "outputs" / "figures"
+    return Path.cwd() / "outputs" / "figures"
 
 
 DEFAULT_FORMATS = ("png", "svg", "pdf")
