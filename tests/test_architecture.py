@@ -108,11 +108,12 @@ def test_cited_test_paths_exist():
 def test_the_slow_list_names_tests_that_exist():
     # tests/conftest.py marks whole files and single tests slow by name: a renamed test must not
     # silently fall out of that list (nor a renamed file).
-    sys.path.insert(0, str(ROOT / "tests"))
-    try:
-        import conftest
-    finally:
-        sys.path.remove(str(ROOT / "tests"))
+    import importlib.util
+
+    # By its path: pytest may hold another folder's conftest under the bare name ``conftest``.
+    spec = importlib.util.spec_from_file_location("tests_conftest", ROOT / "tests" / "conftest.py")
+    conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(conftest)
     missing = [f for f in [*conftest.SLOW_FILES, *conftest.SLOW_TESTS] if not (ROOT / "tests" / f).exists()]
     for f, names in conftest.SLOW_TESTS.items():
         if (ROOT / "tests" / f).exists():

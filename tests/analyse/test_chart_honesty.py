@@ -15,7 +15,6 @@ import shutil
 import warnings
 
 import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from support import RAW
@@ -41,13 +40,6 @@ def sparse(tmp_path_factory):
 @pytest.fixture(scope="module")
 def raw():
     return load_reports(RAW)
-
-
-@pytest.fixture(autouse=True)
-def _rc():
-    with matplotlib.rc_context():
-        yield
-    plt.close("all")
 
 
 def _lines(fig):

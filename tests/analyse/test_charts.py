@@ -34,13 +34,6 @@ def huaian():
     return read_report(RAW / "huaian-city-2024.pdf").data
 
 
-@pytest.fixture(autouse=True)
-def _rc():
-    with matplotlib.rc_context():
-        yield
-    plt.close("all")
-
-
 def _all_zh_labels() -> str:
     text = "".join(cb.codebook("zh")["label"])
     text += "".join(labels.table()["zh"])

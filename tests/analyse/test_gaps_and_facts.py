@@ -18,7 +18,6 @@ import warnings
 from pathlib import Path
 
 import matplotlib
-import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 from support import FIXTURES, RAW, ROOT
@@ -63,13 +62,6 @@ def cut_folder(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def cut(cut_folder) -> pd.DataFrame:
     return load_reports(cut_folder)
-
-
-@pytest.fixture(autouse=True)
-def _rc():
-    with matplotlib.rc_context():
-        yield
-    plt.close("all")
 
 
 def _texts(fig) -> list[str]:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
-import matplotlib.pyplot as plt
 import pytest
 from support import RAW
 
@@ -18,13 +16,6 @@ from toolkit.corpus.loaders import demo_dir, load_reports
 from toolkit.labels import label
 
 PINGTAN = "平潭综合实验区"
-
-
-@pytest.fixture(autouse=True)
-def _rc():
-    with matplotlib.rc_context():
-        yield
-    plt.close("all")
 
 
 @pytest.fixture(scope="module")

@@ -5,30 +5,16 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from support import RAW, ROOT
+from support import RAW
+from support.registry import cli, per_file
 
 from toolkit.corpus.agencies import REGISTRY_FILE, RegistryError, read_registry
 from toolkit.corpus.loaders import load_reports
 from toolkit.spreadsheet import read_csv
-
-FACTS = ["scope", "level", "agency_id", "agency_name", "source_url"]
-
-
-def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def per_file(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per report file (by file name), the facts the folder states, missing as None."""
-    f = df.assign(file=df["source_file"].astype(str).map(lambda p: Path(p).name)).drop_duplicates("file")
-    f = f.set_index("file")[FACTS].sort_index().astype(object)
-    return f.where(f.notna(), None)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,11 @@ Real files only: data/raw with its SOURCES.csv and agencies.csv, and the real �
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from support import FIXTURES, RAW, ROOT
+from support import FIXTURES, RAW
+from support.registry import cli, per_file
 
 from toolkit.corpus import read_reports
 from toolkit.corpus.agencies import (
@@ -26,23 +24,12 @@ from toolkit.corpus.coverage import coverage, coverage_matrix
 from toolkit.corpus.loaders import demo_dir, load_demo, load_reports
 from toolkit.spreadsheet import read_csv
 
-FACTS = ["scope", "level", "agency_id", "agency_name", "source_url"]
 HONGZE = FIXTURES / "hongze-district-2023.pdf"
 HONGZE_REGISTRY = (
     "agency_id,agency_name,aliases,level,scope,region,parent,website\n"
     "js-huaian-hongze-gov,淮安市洪泽区人民政府,洪泽区人民政府,county,region_aggregate,洪泽区,,\n"
 )
 
-
-def cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "toolkit.cli", *args], capture_output=True, text=True, cwd=cwd)
-
-
-def per_file(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per report file (by file name), the facts the folder states, missing as None."""
-    f = df.assign(file=df["source_file"].astype(str).map(lambda p: Path(p).name)).drop_duplicates("file")
-    f = f.set_index("file")[FACTS].sort_index().astype(object)
-    return f.where(f.notna(), None)
 
 
 def _edit_title(src: Path, dst: Path, old: str, new: str) -> None:

@@ -130,24 +130,23 @@ def test_rerendered(request, tmp_path, docx_reports, libreoffice_pdfs, tool, k):
 
 
 @pytest.fixture(scope="module")
-def chromium_pdfs(html_reports):
-    return {font: chromium(html_reports[1], font) for font in FONTS}
+def printed_pdfs(html_reports):
+    """The HTML reports printed to PDF by one producer with one font, made once per (producer, font)."""
+    made: dict = {}
+
+    def printed(producer: str, font: str):
+        if (producer, font) not in made:
+            made[producer, font] = {"chromium": chromium, "writer": writer_html}[producer](html_reports[1], font)
+        return made[producer, font]
+
+    return printed
 
 
-@needs_chromium
+@pytest.mark.parametrize("producer", [pytest.param("chromium", marks=needs_chromium),
+                                      pytest.param("writer", marks=needs_soffice)])
 @pytest.mark.parametrize("font", list(FONTS))
 @pytest.mark.parametrize("k", range(len(HTML)), ids=[c[0] for c in HTML])
-def test_chromium(request, tmp_path, html_reports, chromium_pdfs, font, k):
-    _check(request, tmp_path, f"chromium-{font}-{HTML[k][0]}", chromium_pdfs[font][k], html_reports[0][k], font)
-
-
-@pytest.fixture(scope="module")
-def writer_pdfs(html_reports):
-    return {font: writer_html(html_reports[1], font) for font in FONTS}
-
-
-@needs_soffice
-@pytest.mark.parametrize("font", list(FONTS))
-@pytest.mark.parametrize("k", range(len(HTML)), ids=[c[0] for c in HTML])
-def test_writer_html(request, tmp_path, html_reports, writer_pdfs, font, k):
-    _check(request, tmp_path, f"writer-{font}-{HTML[k][0]}", writer_pdfs[font][k], html_reports[0][k], font)
+def test_html_printed(request, tmp_path, html_reports, printed_pdfs, producer, font, k):
+    """Chromium's print-to-PDF and LibreOffice Writer's HTML export, each font."""
+    _check(request, tmp_path, f"{producer}-{font}-{HTML[k][0]}", printed_pdfs(producer, font)[k], html_reports[0][k],
+           font)

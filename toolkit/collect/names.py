@@ -30,6 +30,8 @@ import unicodedata
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from toolkit.read.encoding import utf8_or_gb18030
+
 _UNSAFE = re.compile(r"[^\w.\-]+", re.U)
 _MAX_SEGMENT = 80  # bytes matter on disk (255 per name); CJK is 3 bytes a character in UTF-8
 _SCRIPTS = {".jsp", ".php", ".asp", ".aspx", ".ashx", ".do", ".action", ".cgi"}
@@ -101,13 +103,7 @@ def disposition_name(value: str | None) -> str | None:
     if not name:
         return None
     try:  # servers send UTF-8 or GBK bytes that the HTTP layer read as Latin-1
-        raw = name.encode("latin-1")
-        for enc in ("utf-8", "gb18030"):
-            try:
-                name = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
+        name = utf8_or_gb18030(name.encode("latin-1")) or name
     except UnicodeEncodeError:
         pass
     return unquote(name)

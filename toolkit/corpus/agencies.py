@@ -46,6 +46,7 @@ import numpy as np
 import pandas as pd
 
 from toolkit.errors import ToolkitError
+from toolkit.read.encoding import utf8_or_gb18030
 from toolkit.read.meta import split_places
 from toolkit.read.normalise import squash
 
@@ -92,14 +93,8 @@ class Registry:
 
 def _read_table(path: str, what: str) -> pd.DataFrame:
     """A CSV as text columns: UTF-8 (with or without a BOM), else GB18030 (what Excel saves on Chinese Windows)."""
-    data = Path(path).read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
+    text = utf8_or_gb18030(Path(path).read_bytes())
+    if text is None:
         raise RegistryError(path, f"{what} is neither UTF-8 nor GB18030 text")
     try:
         return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)

@@ -88,13 +88,7 @@ def outcome_shares(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, 
     """
     by = by_list(by)
     wide = outcome_counts(df, by, scope=scope, applicant=applicant, incomplete=incomplete)
-    ex = extras(wide, by)
-    fc = facts.fact_columns(wide)
-    long = wide.melt(id_vars=[*by, *ex, "n_reports", "total_processed", *fc], value_vars=list(OUTCOMES), var_name="outcome", value_name="count")
-    long["outcome"] = pd.Categorical(long["outcome"], categories=list(OUTCOMES), ordered=True)
-    long["share_of_total_processed"] = rate(long["count"], long["total_processed"])
-    long = long.sort_values([*by, "outcome"], kind="stable").reset_index(drop=True)
-    return facts_last(long, [*by, *ex, "n_reports", "outcome", "count", "total_processed", "share_of_total_processed"])
+    return _shares(wide, by, "outcome", list(OUTCOMES), "total_processed")
 
 
 def disclosure_rate(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
@@ -181,13 +175,20 @@ def applicant_mix(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, s
     cols = [*APPLICANTS, "total"]
     m = report_rows(df, "requests", row=row, keys=cols)
     summed = group_reports(m[matrix_columns(m, cols)], by, cols, scope, incomplete)
-    ex = extras(summed, by)
-    fc = facts.fact_columns(summed)
-    long = summed.melt(id_vars=[*by, *ex, "n_reports", "total", *fc], value_vars=list(APPLICANTS), var_name="applicant", value_name="count")
-    long["applicant"] = pd.Categorical(long["applicant"], categories=list(APPLICANTS), ordered=True)
-    long["share_of_total"] = rate(long["count"], long["total"])
-    long = long.sort_values([*by, "applicant"], kind="stable").reset_index(drop=True)
-    return facts_last(long, [*by, *ex, "n_reports", "applicant", "count", "total", "share_of_total"])
+    return _shares(summed, by, "applicant", list(APPLICANTS), "total")
+
+
+def _shares(wide: pd.DataFrame, by: list[str], part: str, parts: list[str], total: str) -> pd.DataFrame:
+    """One row per group and ``part`` (in codebook order): its ``count`` and ``share_of_<total>``; a part or
+    a total that was not read stays missing, so its share does too."""
+    ex = extras(wide, by)
+    fc = facts.fact_columns(wide)
+    long = wide.melt(id_vars=[*by, *ex, "n_reports", total, *fc], value_vars=parts, var_name=part, value_name="count")
+    long[part] = pd.Categorical(long[part], categories=parts, ordered=True)
+    share = f"share_of_{total}"
+    long[share] = rate(long["count"], long[total])
+    long = long.sort_values([*by, part], kind="stable").reset_index(drop=True)
+    return facts_last(long, [*by, *ex, "n_reports", part, "count", total, share])
 
 
 def organisation_subtotal(df: pd.DataFrame, by: Sequence[str] = ("agency", "year"), *, scope: str | None = None,
