@@ -3,7 +3,7 @@
 Each picture (each frame of a multi-page TIFF) is a page read by OCR
 (:mod:`.ocr`) into characters and rules, then built into paragraphs and
 tables by exactly the code that reads PDF pages (:mod:`.pdf`,
-:mod:`.pdf_stitch`). The size in pixels is checked against
+:mod:`.pdf.stitch`). The size in pixels is checked against
 ``toolkit.limits`` before a picture is decoded, so a decompression bomb is
 refused in one line.
 """

@@ -5,14 +5,14 @@ Why pypdfium2: it reads positioned characters about as fast as PyMuPDF
 and pdfplumber is ~15× slower. Library table finders are not used: on the
 Huaian report PyMuPDF's ``find_tables`` read the fee 96171.6 as "961716/.",
 while the characters themselves are right. We rebuild tables ourselves from the
-page's drawn rules (:mod:`.pdf_layout`) and join tables cut by page breaks
-(:mod:`.pdf_stitch`). Tables printed without rules are rebuilt from the text
-and the header labels (:mod:`.pdf_unruled`).
+page's drawn rules (:mod:`toolkit.read.formats.page`, :mod:`.tiles`) and join
+tables cut by page breaks (:mod:`.stitch`). Tables printed without rules are
+rebuilt from the text and the header labels (:mod:`.unruled`).
 
 OCR: a page without characters that shows a picture is a scan, and a page whose
 characters are garbage (:func:`garbled_pages`: CID fonts without a ToUnicode map
 give control and Latin-1 codes instead of Chinese) is printed vector text that
-cannot be read from its codes; both are rendered and read by OCR
+cannot be read from its codes; both are rendered (:mod:`.scan`) and read by OCR
 (:mod:`toolkit.read.formats.ocr`) into the same characters and rules, and the
 garbled codes are never used. A PDF in which not even OCR finds text, and a
 password-protected one ("encrypted"), raise :class:`~toolkit.errors.UnreadablePDFError`
@@ -32,7 +32,7 @@ import pypdfium2.raw as pdfium_c
 from toolkit import limits
 from toolkit.errors import CorruptFileError, LimitExceededError, UnreadablePDFError
 from toolkit.read.document import Document
-from toolkit.read.formats.pdf.layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
+from toolkit.read.formats.page import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from toolkit.read.formats.pdf.stitch import Part, assemble
 from toolkit.read.formats.pdf.tiles import tile_rules
 from toolkit.read.formats.pdf.unruled import Unruled, extract
@@ -287,7 +287,8 @@ def read(data: bytes, path: str) -> Document:
         ocr_pages: list[int] = []
         for number, (chars, hs, vs) in enumerate(layers, start=1):
             if not chars or number in garbled:
-                from toolkit.read.formats.ocr import GARBLED_DPI, read_pdf_page
+                # Rendering and OCR load numpy and OpenCV: only for a file that needs them.
+                from toolkit.read.formats.pdf.scan import GARBLED_DPI, read_pdf_page
 
                 page = pdf[number - 1]
                 try:
@@ -351,7 +352,7 @@ def layout_page(
 ) -> tuple[list[Line | Part | Unruled], Unruled | None]:
     """One page as text lines and table parts, top to bottom, page numbers dropped.
 
-    Text outside the ruled tables is searched for unruled ones (:mod:`.pdf_unruled`);
+    Text outside the ruled tables is searched for unruled ones (:mod:`.unruled`);
     ``carry`` is such a table left open at the bottom of the previous page, and the
     one left open at the bottom of this page is returned with the items.
     """

@@ -1,4 +1,9 @@
-"""Page geometry → lines of text and ruled table grids (no PDF library in here).
+"""Positioned text on a page → lines of text and ruled table grids (no PDF library in here).
+
+What the PDF reader takes from a text layer and OCR from a picture is the
+same: characters with boxes (:class:`Char`) and axis-parallel rules
+(:class:`Seg`). Both build lines and tables with this module, so OCR needs
+nothing from the PDF reader.
 
 Coordinates are PDF points with y growing downwards (top of page = 0), so
 "above" means a smaller y everywhere in the PDF reader.
@@ -206,7 +211,7 @@ def _cluster(values: list[float]) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def _merge_collinear(segs: list[Seg]) -> list[Seg]:
+def merge_collinear(segs: list[Seg]) -> list[Seg]:
     """Join rules on the same line whose extents touch (tables are often drawn cell by cell)."""
     groups: list[list[Seg]] = []
     for s in sorted(segs, key=lambda s: s.pos):
@@ -226,7 +231,7 @@ def _merge_collinear(segs: list[Seg]) -> list[Seg]:
     return out
 
 
-def _components(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
+def rule_groups(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
     """Groups of rules that touch each other: one group per drawn table."""
     parent = list(range(len(hs) + len(vs)))
 
@@ -270,11 +275,11 @@ def _crossing(segs: list[Seg], across: list[Seg]) -> list[Seg]:
 
 def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
     """Ruled tables on one page, top to bottom, each with its merged cells."""
-    hsegs, vsegs = _merge_collinear(hsegs), _merge_collinear(vsegs)
+    hsegs, vsegs = merge_collinear(hsegs), merge_collinear(vsegs)
     for _ in range(2):  # dropping one side's strays can strand the other's
         hsegs, vsegs = _crossing(hsegs, vsegs), _crossing(vsegs, hsegs)
     grids: list[Grid] = []
-    for hs, vs in _components(hsegs, vsegs):
+    for hs, vs in rule_groups(hsegs, vsegs):
         xs, ys = _cluster([v.pos for v in vs]), _cluster([h.pos for h in hs])
         if len(xs) < MIN_RULES or len(ys) < MIN_RULES:
             continue  # a lone rule: underline, separator, text decoration
