@@ -23,6 +23,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 # Rules closer than this (points) are one rule: double borders, 0.5 pt rounding.
 SNAP = 2.0
@@ -129,7 +130,7 @@ def fold_compat(text: str) -> str:
 def group_lines(chars: list[Char]) -> list[Line]:
     """Group characters into text lines: same line when their vertical extents mostly overlap."""
     lines: list[Line] = []
-    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+    for ch in sorted(chars, key=lambda c: ((c.y0 + c.y1) / 2, c.x0)):  # (cy, x0), the property inlined
         cy0, cy1 = ch.y0, ch.y1
         height = cy1 - cy0 if cy1 - cy0 > 1.0 else 1.0
         for line in reversed(lines[-4:]):  # only recent lines can still overlap
@@ -149,9 +150,10 @@ def group_lines(chars: list[Char]) -> list[Line]:
                 break
         else:
             lines.append(Line([ch], ch.x0, ch.y0, ch.x1, ch.y1))
+    by_x0 = attrgetter("x0")
     for line in lines:
-        line.chars.sort(key=lambda c: c.x0)
-    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+        line.chars.sort(key=by_x0)
+    lines.sort(key=attrgetter("y0", "x0"))
     return lines
 
 
@@ -191,6 +193,8 @@ def cell_text(chars: list[Char]) -> str:
     character per line becomes one word. Only two Latin letters meeting at a
     wrap get a space.
     """
+    if len(chars) < 2:  # most cells of a table: one digit, or blank
+        return chars[0].text.strip() if chars else ""
     text = ""
     for line in group_lines(chars):
         part = line.text.strip()

@@ -27,18 +27,48 @@ class Frag(Line):
 
 
 def make_frag(chars: list[Char], page: int) -> Frag:
-    return Frag(chars, min(c.x0 for c in chars), min(c.y0 for c in chars), max(c.x1 for c in chars), max(c.y1 for c in chars), page)
+    # One pass over the characters: every line of every page is cut into fragments at several gaps.
+    first = chars[0]
+    x0, y0, x1, y1 = first.x0, first.y0, first.x1, first.y1
+    for c in chars:
+        if c.x0 < x0:
+            x0 = c.x0
+        if c.y0 < y0:
+            y0 = c.y0
+        if c.x1 > x1:
+            x1 = c.x1
+        if c.y1 > y1:
+            y1 = c.y1
+    return Frag(chars, x0, y0, x1, y1, page)
 
 
 def fragments(line: Line, page: int, gap: float) -> list[Frag]:
     """A line cut where the space between two characters exceeds ``gap``."""
-    out: list[list[Char]] = []
+    # One pass, the fragments' bounds kept as they grow (as make_frag would find them):
+    # every line of every page is cut so at several gaps.
+    out: list[Frag] = []
+    run: list[Char] = []
+    x0 = y0 = x1 = y1 = right = 0.0  # the run's bounds; the right edge of the character before
     for ch in line.chars:
-        if out and ch.x0 - out[-1][-1].x1 <= gap:
-            out[-1].append(ch)
+        if run and ch.x0 - right <= gap:
+            run.append(ch)
+            if ch.x0 < x0:
+                x0 = ch.x0
+            if ch.y0 < y0:
+                y0 = ch.y0
+            if ch.x1 > x1:
+                x1 = ch.x1
+            if ch.y1 > y1:
+                y1 = ch.y1
         else:
-            out.append([ch])
-    return [make_frag(cs, page) for cs in out]
+            if run:
+                out.append(Frag(run, x0, y0, x1, y1, page))
+            run = [ch]
+            x0, y0, x1, y1 = ch.x0, ch.y0, ch.x1, ch.y1
+        right = ch.x1
+    if run:
+        out.append(Frag(run, x0, y0, x1, y1, page))
+    return out
 
 
 def text_height(lines: list[Line]) -> float:

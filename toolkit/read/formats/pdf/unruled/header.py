@@ -50,20 +50,27 @@ class Header:
 def stack_frags(frags: list[Frag], h: float) -> list[list[Frag]]:
     """Narrow fragments printed one under the other with the same centre: one label."""
     stacks: list[list[Frag]] = []
+    spans: list[list[float]] = []  # each stack's narrowest and widest fragment
+    near, far = 0.9 * h, 2.2 * h
     for f in sorted(frags, key=lambda f: f.y0):
         width = f.x1 - f.x0
-        for s in stacks:
+        for s, span in zip(stacks, spans):
             last = s[-1]
-            widths = [g.x1 - g.x0 for g in s] + [width]
-            gap, ratio = f.y0 - last.y1, max(widths) / max(min(widths), 0.1)
+            gap = f.y0 - last.y1
+            if not 0 <= gap <= far:  # too far above or below for either rule below: most stacks of a page
+                continue
+            narrow, wide = min(span[0], width), max(span[1], width)
+            ratio = wide / max(narrow, 0.1)
             # 自然/人 on consecutive lines; 商业/企业 of equal width may have a line between them
-            close = (0 <= gap <= 0.9 * h and ratio <= 4.0) or (0 <= gap <= 2.2 * h and ratio <= 1.3)
+            close = (gap <= near and ratio <= 4.0) or ratio <= 1.3
             # 行政复议 over 其他结果 (same centre) are two labels, 其他 over 结果 one.
             if close and abs(f.cx - last.cx) <= 0.4 * h and not (vocab.names_label(joined_text(s)) and vocab.names_label(f.text)):
                 s.append(f)
+                span[0], span[1] = narrow, wide
                 break
         else:
             stacks.append([f])
+            spans.append([width, width])
     return stacks
 
 
@@ -87,17 +94,21 @@ def find_header(lines: list[Line], page: int, h: float) -> Header | None:
     points only, "结果维持结果纠正…" on one line, while the characters of one label
     touch: when no header shows at the usual gap, a finer one is tried.
     """
+    block = _block_header(lines, page, h)  # tries the gaps itself: once is enough
     for gap in (GAP, *FINE_GAPS):
-        found = [hd for hd in (grid_header(lines, page, h, gap), _block_header(lines, page, h)) if hd is not None]
+        found = [hd for hd in (grid_header(lines, page, h, gap), block) if hd is not None]
         if found:
             return min(found, key=lambda hd: hd.top)
     return None
 
 
-def caption_lines(lines: list[Line], k: int) -> int:
-    """How many lines from ``lines[k]`` print a table 二 block caption (0: none; 2: wrapped)."""
+def caption_lines(lines: list[Line], k: int, texts: list[str] | None = None) -> int:
+    """How many lines from ``lines[k]`` print a table 二 block caption (0: none; 2: wrapped).
+
+    ``texts``: the lines' texts, when the caller has them (a page's lines are all looked at).
+    """
     for n in (1, 2):
-        text = label_key("".join(ln.text for ln in lines[k : k + n]))
+        text = label_key("".join(texts[k : k + n] if texts is not None else [ln.text for ln in lines[k : k + n]]))
         if len(text) <= 16 and vocab.starts_as("proactive", "block", text):
             return n
     return 0
@@ -135,13 +146,14 @@ def _block_columns(head: list[Line], page: int, h: float, gap: float) -> tuple[l
 
 def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
     """A table 二 block: caption, then 信息内容 and the column labels; columns from their centres."""
+    texts = [ln.text for ln in lines]
     for k in range(len(lines)):
-        n = caption_lines(lines, k)
+        n = caption_lines(lines, k, texts)
         if not n:
             continue
         head: list[Line] = []
         j = k + n
-        while j < len(lines) and len(head) < 6 and not caption_lines(lines, j):
+        while j < len(lines) and len(head) < 6 and not caption_lines(lines, j, texts):
             frags = fragments(lines[j], page, GAP * h)
             if any(VALUE.match(squash(f.text)) or vocab.key_of("proactive", "row", f.text) for f in frags):
                 break
@@ -163,7 +175,7 @@ def _block_header(lines: list[Line], page: int, h: float) -> Header | None:
         # The label column ends after the longest row label (labels start left of 信息内容's end).
         right = content_x1
         m = j
-        while m < len(lines) and m < j + 12 and not caption_lines(lines, m):
+        while m < len(lines) and m < j + 12 and not caption_lines(lines, m, texts):
             for f in fragments(lines[m], page, GAP * h):
                 if f.x0 < content_x1 and not VALUE.match(squash(f.text)):
                     right = max(right, f.x1)
