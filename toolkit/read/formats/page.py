@@ -360,21 +360,23 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
     """Drop each character into its cell; return the characters outside the grid."""
     outside: list[Char] = []
     xs, ys = grid.xs, grid.ys
-    owner: dict[tuple[int, int], GridCell] = {}
+    last_r, last_c = len(ys) - 2, len(xs) - 2
+    owner: list[list[GridCell | None]] = [[None] * (last_c + 1) for _ in range(last_r + 1)]
     for cell in grid.cells:
         for r in range(cell.r0, cell.r1 + 1):
             for c in range(cell.c0, cell.c1 + 1):
-                owner[r, c] = cell
+                owner[r][c] = cell
     x0, y0, x1, y1 = grid.bbox
-    last_r, last_c = len(ys) - 2, len(xs) - 2
-    for ch in chars:
+    for ch in chars:  # every character of every page: the checks inlined
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.y0 + ch.y1) / 2
-        if not (x0 <= cx <= x1 and y0 <= cy <= y1):  # Grid.contains, inlined: every character of every page
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):  # Grid.contains
             outside.append(ch)
             continue
-        r = min(max(bisect_right(ys, cy) - 1, 0), last_r)
-        c = min(max(bisect_right(xs, cx) - 1, 0), last_c)
-        cell = owner.get((r, c))
+        r = bisect_right(ys, cy) - 1
+        r = 0 if r < 0 else last_r if r > last_r else r
+        c = bisect_right(xs, cx) - 1
+        c = 0 if c < 0 else last_c if c > last_c else c
+        cell = owner[r][c]
         if cell is None:  # blank page beside a narrower table of the grid (_merge_cells)
             outside.append(ch)
             continue
