@@ -78,6 +78,7 @@ def _exact(spec, report) -> int:
 def _steps(page, dpi: int) -> None:
     """Where one page's time goes (the table page of table 三)."""
     from toolkit.read.formats import ocr
+    from toolkit.read.formats.ocr import picture
 
     spent: dict[str, float] = {}
 
@@ -90,15 +91,16 @@ def _steps(page, dpi: int) -> None:
                 spent[name] = spent.get(name, 0.0) + time.perf_counter() - t
         return run
 
-    saved = ocr._detect, ocr.recognise, ocr.skew_angle, ocr.find_rules
-    ocr._detect, ocr.recognise = timed("detect", ocr._detect), timed("recognise", ocr.recognise)
-    ocr.skew_angle, ocr.find_rules = timed("deskew", ocr.skew_angle), timed("rules", ocr.find_rules)
+    # read_picture looks its steps up in its own module: time them there.
+    saved = picture.detect, picture.recognise, picture.skew_angle, picture.find_rules
+    picture.detect, picture.recognise = timed("detect", picture.detect), timed("recognise", picture.recognise)
+    picture.skew_angle, picture.find_rules = timed("deskew", picture.skew_angle), timed("rules", picture.find_rules)
     try:
         t = time.perf_counter()
         ocr.read_picture(page, "bench", 72 / dpi)
         total = time.perf_counter() - t
     finally:
-        ocr._detect, ocr.recognise, ocr.skew_angle, ocr.find_rules = saved
+        picture.detect, picture.recognise, picture.skew_angle, picture.find_rules = saved
     parts = ", ".join(f"{k} {v:.2f}" for k, v in spent.items())
     print(f"    table page: {total:.2f} s ({parts}, other {total - sum(spent.values()):.2f})")
 

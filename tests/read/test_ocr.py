@@ -354,9 +354,11 @@ def test_broken_picture_is_one_line(tmp_path):
 
 
 def test_missing_ocr_package_says_how_to_install(monkeypatch, tmp_path):
+    from toolkit.read.formats.ocr import models
+
     # The import fails as it does where the package is not installed (None in sys.modules).
     monkeypatch.setitem(__import__("sys").modules, "rapidocr_onnxruntime", None)
-    monkeypatch.setattr(ocr, "_engine", None)
+    monkeypatch.setattr(models, "_engine", None)
     path = tmp_path / "scan.png"
     path.write_bytes(png(np.full((300, 200), 255, np.uint8)))
     with pytest.raises(ToolkitError) as err:

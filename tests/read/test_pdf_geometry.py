@@ -15,7 +15,7 @@ from support import RAW, expected_cells
 
 from toolkit import read_report
 from toolkit.read.document import Cell, Document, Table
-from toolkit.read.formats.pdf.layout import Char, Seg, fill, find_grids
+from toolkit.read.formats.page import Char, Seg, fill, find_grids
 from toolkit.read.formats.pdf.stitch import Part, assemble
 from toolkit.read.tables import map_document
 

@@ -12,9 +12,9 @@ import pytest
 from support.roundtrip import check_round_trip, print_pdfs, spec_for
 
 from toolkit.errors import UnreadablePDFError
+from toolkit.read.formats.page import Char
 from toolkit.read.formats.pdf import garbled_pages, text_layer_usable
 from toolkit.read.formats.pdf import read as read_pdf
-from toolkit.read.formats.pdf.layout import Char
 from toolkit.read.formats.soffice import executable
 from toolkit.synthetic.render.perturb import Perturbation
 
@@ -87,8 +87,8 @@ def test_cell_backgrounds_tile_the_grid():
     """Without rules, the filled cell boxes give the grid: every table is ruled by them, no text line is."""
     import pypdfium2 as pdfium
 
+    from toolkit.read.formats.page import find_grids
     from toolkit.read.formats.pdf import page_rules
-    from toolkit.read.formats.pdf.layout import find_grids
 
     spec = spec_for(311, "2021", 40.0, Perturbation())
     for opts, tables in (({"ruled": False, "tiles": True}, 4), ({"ruled": False}, 0)):

@@ -5,14 +5,14 @@ Why pypdfium2: it reads positioned characters about as fast as PyMuPDF
 and pdfplumber is ~15× slower. Library table finders are not used: on the
 Huaian report PyMuPDF's ``find_tables`` read the fee 96171.6 as "961716/.",
 while the characters themselves are right. We rebuild tables ourselves from the
-page's drawn rules (:mod:`.layout`) and join tables cut by page breaks
-(:mod:`.stitch`). Tables printed without rules are rebuilt from the text
-and the header labels (:mod:`.unruled`).
+page's drawn rules (:mod:`toolkit.read.formats.page`, :mod:`.tiles`) and join
+tables cut by page breaks (:mod:`.stitch`). Tables printed without rules are
+rebuilt from the text and the header labels (:mod:`.unruled`).
 
 OCR: a page without characters that shows a picture is a scan, and a page whose
 characters are garbage (:func:`garbled_pages`: CID fonts without a ToUnicode map
 give control and Latin-1 codes instead of Chinese) is printed vector text that
-cannot be read from its codes; both are rendered and read by OCR
+cannot be read from its codes; both are rendered (:mod:`.scan`) and read by OCR
 (:mod:`toolkit.read.formats.ocr`) into the same characters and rules, and the
 garbled codes are never used. A PDF in which not even OCR finds text, and a
 password-protected one ("encrypted"), raise :class:`~toolkit.errors.UnreadablePDFError`
@@ -32,7 +32,7 @@ import pypdfium2.raw as pdfium_c
 from toolkit import limits
 from toolkit.errors import CorruptFileError, LimitExceededError, UnreadablePDFError
 from toolkit.read.document import Document
-from toolkit.read.formats.pdf.layout import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
+from toolkit.read.formats.page import Char, Line, Seg, fill, find_grids, fold_compat, group_lines
 from toolkit.read.formats.pdf.stitch import Part, assemble
 from toolkit.read.formats.pdf.tiles import tile_rules
 from toolkit.read.formats.pdf.unruled import Unruled, extract
@@ -47,6 +47,8 @@ _PAGE_NUMBER = re.compile(r"^[-—–_\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*(?:
 MIN_HAN_SHARE = 0.10
 MAX_JUNK_SHARE = 0.20
 _JUNK_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs"})
+_HAN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf]")
+_HAN_OR_ASCII = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\x20-\x7e]+")
 
 
 def text_layer_usable(chars: Iterable[Char]) -> bool:
@@ -63,14 +65,11 @@ def text_layer_usable(chars: Iterable[Char]) -> bool:
         >>> text_layer_usable([Char(c, 0, 0, 1, 1) for c in "(\x1e\x92qr£¤¥A\x08\t&'"])
         False
     """
-    n = han = junk = 0
-    for c in chars:
-        for ch in c.text:
-            n += 1
-            if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf":
-                han += 1
-            elif ch == "\ufffd" or unicodedata.category(ch) in _JUNK_CATEGORIES:
-                junk += 1
+    text = "".join([c.text for c in chars])
+    n = len(text)
+    han = n - len(_HAN.sub("", text))
+    # Han and printable ASCII are never junk: only the rest is looked up one by one.
+    junk = sum(1 for ch in _HAN_OR_ASCII.sub("", text) if ch == "\ufffd" or unicodedata.category(ch) in _JUNK_CATEGORIES)
     return n > 0 and han >= MIN_HAN_SHARE * n and junk <= MAX_JUNK_SHARE * n
 
 
@@ -196,11 +195,14 @@ def page_rules(page: pdfium.PdfPage) -> tuple[list[Seg], list[Seg]]:
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     bounds = ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
-    for i in range(pdfium_c.FPDFPage_CountObjects(page.raw)):
-        obj = pdfium_c.FPDFPage_GetObject(page.raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_PATH:
+    # Bound once: a page of cell backgrounds has thousands of objects.
+    raw, get_object, get_type, get_bounds = page.raw, pdfium_c.FPDFPage_GetObject, pdfium_c.FPDFPageObj_GetType, pdfium_c.FPDFPageObj_GetBounds
+    path = pdfium_c.FPDF_PAGEOBJ_PATH
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = get_object(raw, i)
+        if get_type(obj) != path:
             continue
-        pdfium_c.FPDFPageObj_GetBounds(obj, *bounds)
+        get_bounds(obj, *bounds)
         x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
         if y1 - y0 <= 3 and x1 - x0 > 3:
             hs.append(Seg(height - (y0 + y1) / 2, x0, x1))
@@ -287,7 +289,8 @@ def read(data: bytes, path: str) -> Document:
         ocr_pages: list[int] = []
         for number, (chars, hs, vs) in enumerate(layers, start=1):
             if not chars or number in garbled:
-                from toolkit.read.formats.ocr import GARBLED_DPI, read_pdf_page
+                # Rendering and OCR load numpy and OpenCV: only for a file that needs them.
+                from toolkit.read.formats.pdf.scan import GARBLED_DPI, read_pdf_page
 
                 page = pdf[number - 1]
                 try:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from toolkit.read import vocabulary as vocab
 from toolkit.read.document import Cell, Table, location
-from toolkit.read.formats.pdf.layout import Grid, GridCell, Line
+from toolkit.read.formats.page import Grid, GridCell, Line
 from toolkit.read.normalise import squash, starts_with_item
 
 EDGE_TOLERANCE = 3.0  # points: same table edge on two pages
@@ -46,7 +46,7 @@ def assemble(pages: list[tuple[int, list]]) -> list[str | Table]:
         left = min((it.x0 for it in items if isinstance(it, Line)), default=0.0)
         right = max((it.x1 for it in items if isinstance(it, Line)), default=0.0)
         for k, item in enumerate(items):
-            if not isinstance(item, (Part, Line)):  # an unruled table (unruled.py), rows built later
+            if not isinstance(item, (Part, Line)):  # an unruled table (.unruled), rows built later
                 _flush(lines, blocks)
                 blocks.append(item)
                 open_table = None

@@ -10,7 +10,7 @@ rectangles that tile, because the same producers also paint a white box
 behind every line of body text: those stack in one column, and a table needs
 two columns and two rows of boxes.
 
-Coordinates as in :mod:`.layout`: PDF points, y from the top of the page.
+Coordinates as in :mod:`toolkit.read.formats.page`: PDF points, y from the top of the page.
 
 Examples:
     >>> cells = [(0, 0, 50, 20), (50, 0, 100, 20), (0, 20, 50, 40), (50, 20, 100, 40)]
@@ -26,7 +26,7 @@ Examples:
 
 from __future__ import annotations
 
-from toolkit.read.formats.pdf.layout import SNAP, Seg, _components, _merge_collinear
+from toolkit.read.formats.page import SNAP, Seg, merge_collinear, rule_groups
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
@@ -44,7 +44,7 @@ def tile_rules(boxes: list[Box], hs: list[Seg] = (), vs: list[Seg] = ()) -> list
     """
     # Boxes inside a ruled table are its cells' backgrounds: left out before any grouping.
     ruled = [(min(s.lo for s in h), min(s.pos for s in h), max(s.hi for s in h), max(s.pos for s in h))
-             for h, v in _components(_merge_collinear(list(hs)), _merge_collinear(list(vs))) if len(h) >= 2 and len(v) >= 2]
+             for h, v in rule_groups(merge_collinear(list(hs)), merge_collinear(list(vs))) if len(h) >= 2 and len(v) >= 2]
     boxes = [b for b in boxes if b[2] - b[0] > MIN_CELL and b[3] - b[1] > MIN_CELL
              and not any(r[0] - SNAP <= (b[0] + b[2]) / 2 <= r[2] + SNAP and r[1] - SNAP <= (b[1] + b[3]) / 2 <= r[3] + SNAP
                          for r in ruled)]

@@ -1,4 +1,9 @@
-"""Page geometry → lines of text and ruled table grids (no PDF library in here).
+"""Positioned text on a page → lines of text and ruled table grids (no PDF library in here).
+
+What the PDF reader takes from a text layer and OCR from a picture is the
+same: characters with boxes (:class:`Char`) and axis-parallel rules
+(:class:`Seg`). Both build lines and tables with this module, so OCR needs
+nothing from the PDF reader.
 
 Coordinates are PDF points with y growing downwards (top of page = 0), so
 "above" means a smaller y everywhere in the PDF reader.
@@ -18,6 +23,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 # Rules closer than this (points) are one rule: double borders, 0.5 pt rounding.
 SNAP = 2.0
@@ -124,7 +130,7 @@ def fold_compat(text: str) -> str:
 def group_lines(chars: list[Char]) -> list[Line]:
     """Group characters into text lines: same line when their vertical extents mostly overlap."""
     lines: list[Line] = []
-    for ch in sorted(chars, key=lambda c: (c.cy, c.x0)):
+    for ch in sorted(chars, key=lambda c: ((c.y0 + c.y1) / 2, c.x0)):  # (cy, x0), the property inlined
         cy0, cy1 = ch.y0, ch.y1
         height = cy1 - cy0 if cy1 - cy0 > 1.0 else 1.0
         for line in reversed(lines[-4:]):  # only recent lines can still overlap
@@ -144,9 +150,10 @@ def group_lines(chars: list[Char]) -> list[Line]:
                 break
         else:
             lines.append(Line([ch], ch.x0, ch.y0, ch.x1, ch.y1))
+    by_x0 = attrgetter("x0")
     for line in lines:
-        line.chars.sort(key=lambda c: c.x0)
-    lines.sort(key=lambda ln: (ln.y0, ln.x0))
+        line.chars.sort(key=by_x0)
+    lines.sort(key=attrgetter("y0", "x0"))
     return lines
 
 
@@ -186,6 +193,8 @@ def cell_text(chars: list[Char]) -> str:
     character per line becomes one word. Only two Latin letters meeting at a
     wrap get a space.
     """
+    if len(chars) < 2:  # most cells of a table: one digit, or blank
+        return chars[0].text.strip() if chars else ""
     text = ""
     for line in group_lines(chars):
         part = line.text.strip()
@@ -206,7 +215,7 @@ def _cluster(values: list[float]) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
-def _merge_collinear(segs: list[Seg]) -> list[Seg]:
+def merge_collinear(segs: list[Seg]) -> list[Seg]:
     """Join rules on the same line whose extents touch (tables are often drawn cell by cell)."""
     groups: list[list[Seg]] = []
     for s in sorted(segs, key=lambda s: s.pos):
@@ -226,7 +235,7 @@ def _merge_collinear(segs: list[Seg]) -> list[Seg]:
     return out
 
 
-def _components(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
+def rule_groups(hs: list[Seg], vs: list[Seg]) -> list[tuple[list[Seg], list[Seg]]]:
     """Groups of rules that touch each other: one group per drawn table."""
     parent = list(range(len(hs) + len(vs)))
 
@@ -270,11 +279,11 @@ def _crossing(segs: list[Seg], across: list[Seg]) -> list[Seg]:
 
 def find_grids(hsegs: list[Seg], vsegs: list[Seg]) -> list[Grid]:
     """Ruled tables on one page, top to bottom, each with its merged cells."""
-    hsegs, vsegs = _merge_collinear(hsegs), _merge_collinear(vsegs)
+    hsegs, vsegs = merge_collinear(hsegs), merge_collinear(vsegs)
     for _ in range(2):  # dropping one side's strays can strand the other's
         hsegs, vsegs = _crossing(hsegs, vsegs), _crossing(vsegs, hsegs)
     grids: list[Grid] = []
-    for hs, vs in _components(hsegs, vsegs):
+    for hs, vs in rule_groups(hsegs, vsegs):
         xs, ys = _cluster([v.pos for v in vs]), _cluster([h.pos for h in hs])
         if len(xs) < MIN_RULES or len(ys) < MIN_RULES:
             continue  # a lone rule: underline, separator, text decoration
@@ -351,21 +360,23 @@ def fill(grid: Grid, chars: list[Char]) -> list[Char]:
     """Drop each character into its cell; return the characters outside the grid."""
     outside: list[Char] = []
     xs, ys = grid.xs, grid.ys
-    owner: dict[tuple[int, int], GridCell] = {}
+    last_r, last_c = len(ys) - 2, len(xs) - 2
+    owner: list[list[GridCell | None]] = [[None] * (last_c + 1) for _ in range(last_r + 1)]
     for cell in grid.cells:
         for r in range(cell.r0, cell.r1 + 1):
             for c in range(cell.c0, cell.c1 + 1):
-                owner[r, c] = cell
+                owner[r][c] = cell
     x0, y0, x1, y1 = grid.bbox
-    last_r, last_c = len(ys) - 2, len(xs) - 2
-    for ch in chars:
+    for ch in chars:  # every character of every page: the checks inlined
         cx, cy = (ch.x0 + ch.x1) / 2, (ch.y0 + ch.y1) / 2
-        if not (x0 <= cx <= x1 and y0 <= cy <= y1):  # Grid.contains, inlined: every character of every page
+        if not (x0 <= cx <= x1 and y0 <= cy <= y1):  # Grid.contains
             outside.append(ch)
             continue
-        r = min(max(bisect_right(ys, cy) - 1, 0), last_r)
-        c = min(max(bisect_right(xs, cx) - 1, 0), last_c)
-        cell = owner.get((r, c))
+        r = bisect_right(ys, cy) - 1
+        r = 0 if r < 0 else last_r if r > last_r else r
+        c = bisect_right(xs, cx) - 1
+        c = 0 if c < 0 else last_c if c > last_c else c
+        cell = owner[r][c]
         if cell is None:  # blank page beside a narrower table of the grid (_merge_cells)
             outside.append(ch)
             continue
