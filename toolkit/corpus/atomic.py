@@ -1,7 +1,8 @@
 """Files that appear whole or not at all, and an output folder one run writes at a time.
 
-:func:`atomic_write` is the one way the corpus stage writes a cache entry or a
-shard: to a temporary name in the same folder, flushed to disk (``fsync``),
+:func:`atomic_write` is the one way the corpus stage writes a shard (a cache
+entry is renamed into place the same way, unflushed: :mod:`toolkit.corpus.cache`
+says why): to a temporary name in the same folder, flushed to disk (``fsync``),
 then renamed into place, and the folder's entry flushed too. A crash, a
 ``kill -9`` or a full disk leaves either the old file or the new one, never a
 torn one (the temporary name starts with ``.tmp-`` and is cleaned up).
