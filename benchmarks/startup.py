@@ -30,8 +30,6 @@ What the batch does per file, and what was cut (CPU per report measured inside a
   cache validates what it reads and parses a torn entry again (:mod:`toolkit.corpus.cache`).
 - a report's Arrow table repeats its per-report columns from one value (``tidy_table``), and a
   column set to one value (path, source URL, registry facts) is made by Arrow, not from a Python list.
-- a chunk's cells are joined into one Arrow chunk per column before they are filtered by year and
-  written (a third less time in the shard writer).
 - the workers' server imports the batch code and the text and HTML readers only; other readers are
   imported by the worker that meets such a file (``toolkit.corpus._warm``).
 
