@@ -1,20 +1,24 @@
 """Parsed results cached on disk, keyed by file content and parser version.
 
 An entry is the outcome of ``read_report`` for one file content: the tidy cells
-and a summary of the report (an Arrow IPC file compressed whole with zstd, ``.arrow.zst``;
-``zstd -d`` gives the Arrow file), or the error it raised (JSON). The key is ``sha256(file bytes)`` + :data:`toolkit.version.PARSER_VERSION`,
+and a summary of the report (an Arrow IPC file compressed whole with zstd,
+``.arrow.zst``; ``zstd -d`` gives the Arrow file), or the error it raised (JSON).
+The key is ``sha256(file bytes)`` + :data:`toolkit.version.PARSER_VERSION`,
 so a renamed or copied file is a hit, an edited file is a miss, and a new
 parser version starts afresh. Paths are not part of an entry: the current path
 is written back into ``source_file`` and into error messages on load.
 
 An entry is written to a temporary name and renamed into place, so concurrent
-workers and interrupted runs never see a half-written entry. Unlike shards, entries
-are not flushed to disk one by one (``fsync``, two per entry, was most of a batch's
-time spent outside parsing): an entry that a power cut leaves empty or torn fails
-the checks below and is parsed again, which is all a cache owes. Compressed whole
-(one zstd frame), not buffer by buffer inside the IPC file: a tenth of the time
-to write, a twelfth to read, and half the size. Entries of the earlier layout
-(``.arrow``, buffers compressed inside) are still read. What is read back is checked before use: the Arrow file is
+workers and interrupted runs never see a half-written entry. Unlike shards,
+entries are not flushed to disk one by one: ``fsync`` (two per entry: the file
+and its folder) was the largest cost of a batch outside parsing, and an entry
+that a power cut leaves empty or torn fails the checks below and is parsed
+again, which is all a cache owes. An entry is compressed whole (one zstd frame),
+not buffer by buffer inside the Arrow file: a tenth of the CPU to write, a
+twelfth to read, half the size. Entries of the earlier layout (``.arrow``,
+buffers compressed inside) are still read.
+
+What is read back is checked before use: the Arrow file is
 read into memory (never mapped: a file cut short under a map kills the process)
 and validated in full (``Table.validate(full=True)``), its schema must be the
 tidy schema, its summary must hold every field and its row count must equal the
@@ -25,6 +29,7 @@ and the file is parsed again (which overwrites it).
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -170,6 +175,8 @@ class ParseCache:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             os.replace(tmp, path)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp).unlink(missing_ok=True)
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # named, as every full disk is said
+                raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), path) from None
             raise
