@@ -48,8 +48,13 @@ from toolkit.errors import shown_path
 TMP_PREFIX = ".tmp-"
 
 
-def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
-    """``write(tmp_name)`` fills a temporary file, which then replaces ``path`` in one rename."""
+def atomic_write(path: str | os.PathLike, write: Callable[[str], None], durable: bool = True) -> None:
+    """``write(tmp_name)`` fills a temporary file, which then replaces ``path`` in one rename.
+
+    ``durable`` (the default) flushes the file and its folder entry to disk around the rename, so what a
+    run has written survives a power cut. ``durable=False`` is for what may be lost and is checked when read
+    back (the parse cache): readers still never see half a file, and a killed writer's temporary is swept.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     sweep_once(path.parent, TMP_PREFIX)  # what a killed writer left in this folder
@@ -57,7 +62,10 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         write(tmp)
-        move_into_place(tmp, path)
+        if durable:
+            move_into_place(tmp, path)
+        else:
+            os.replace(tmp, path)
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:  # Arrow words it its own way: say it plainly
@@ -65,7 +73,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], None]) -> None:
         raise
 
 
-def write_bytes(path: str | os.PathLike, data: bytes) -> None:
+def write_bytes(path: str | os.PathLike, data: bytes, durable: bool = True) -> None:
     """:func:`atomic_write` of ``data``.
 
     Examples:
@@ -74,7 +82,7 @@ def write_bytes(path: str | os.PathLike, data: bytes) -> None:
         >>> write_bytes(p, b"one"); write_bytes(p, b"two"); p.read_bytes(), [q.name for q in p.parent.iterdir()]
         (b'two', ['a.txt'])
     """
-    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+    atomic_write(path, lambda tmp: Path(tmp).write_bytes(data), durable)
 
 
 def move_into_place(src: str | os.PathLike, path: str | os.PathLike) -> None:

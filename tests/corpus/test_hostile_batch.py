@@ -118,7 +118,7 @@ def test_the_hash_stored_is_the_hash_of_the_bytes_parsed_while_the_file_changes(
     finally:
         stop.set()
         writer.join()
-    entries = list(cache.rglob("*.arrow"))
+    entries = list(cache.rglob("*.arrow.zst"))
     assert entries
     for entry in entries:
         sha = entry.name.split("-v")[0]
@@ -134,7 +134,7 @@ from pathlib import Path
 from toolkit.corpus import ParseCache
 from toolkit.read.tidy import frame_of_table
 root, sha = Path(sys.argv[1]), sys.argv[2]
-entry = next(root.rglob("*.arrow"))
+entry = next(root.rglob("*.arrow.zst"))
 good = entry.read_bytes()
 cache, rng, outcomes = ParseCache(root), random.Random(5), {"miss": 0, "same": 0}
 for i in range(300):
@@ -174,19 +174,41 @@ def test_foreign_or_empty_cache_entries_are_parsed_again_with_a_note(tmp_path):
 
     first = read_reports([src], engine="serial", cache_dir=tmp_path, progress=False)
     sha = first.files["sha256"].item()
-    entry = next(tmp_path.rglob("*.arrow"))
+    entry = next(tmp_path.rglob("*.arrow.zst"))
     foreign = pa.table({"x": [1, 2, 3]})
-    with pa.OSFile(str(entry), "wb") as sink, pa.ipc.new_file(sink, foreign.schema) as w:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_file(sink, foreign.schema) as w:
         w.write_table(foreign)
+    entry.write_bytes(pa.Codec("zstd").compress(sink.getvalue(), asbytes=True))  # a whole Arrow file, of another table
     notes = []
     again = read_reports([src], engine="serial", cache_dir=tmp_path, progress=False, on_note=notes.append)
     assert again.stats["parsed"] == 1 and len(again.data) == 200 and len(notes) == 1
     assert notes[0].startswith(f"damaged cache entry {entry.name} (") and notes[0].endswith("the file is parsed again")
     entry.unlink()
-    (entry.parent / entry.name.replace(".arrow", ".error.json")).write_text("{}")
+    (entry.parent / entry.name.replace(".arrow.zst", ".error.json")).write_text("{}")
     notes.clear()
     third = read_reports([src], engine="serial", cache_dir=tmp_path, progress=False, on_note=notes.append)
     assert third.stats["parsed"] == 1 and len(third.data) == 200 and len(notes) == 1 and sha in notes[0]
+
+
+def test_a_cache_entry_of_the_earlier_layout_is_still_a_hit(tmp_path):
+    import pyarrow as pa
+
+    from toolkit.corpus import read_reports
+
+    src = RAW / "shanghai-gov-office-2019.html"
+    first = read_reports([src], engine="serial", cache_dir=tmp_path, progress=False)
+    entry = next(tmp_path.rglob("*.arrow.zst"))
+    table = pa.ipc.open_file(pa.CompressedInputStream(pa.OSFile(str(entry)), "zstd").read()).read_all()
+    legacy = entry.with_suffix("")  # sha-vN.arrow: an IPC file whose buffers are compressed inside it
+    with pa.OSFile(str(legacy), "wb") as sink, pa.ipc.new_file(sink, table.schema,
+                                                              options=pa.ipc.IpcWriteOptions(compression="zstd")) as w:
+        w.write_table(table)
+    entry.unlink()
+    notes = []
+    again = read_reports([src], engine="serial", cache_dir=tmp_path, progress=False, on_note=notes.append)
+    assert again.stats["cached"] == 1 and again.stats["parsed"] == 0 and not notes
+    pd.testing.assert_frame_equal(again.data, first.data)
 
 
 @pytest.mark.parametrize("damage", ["files", "errors", "cells"])

@@ -1,22 +1,28 @@
 """Imported once by the forkserver (see :func:`toolkit.corpus.processes.pool_context`), so that every
-worker process forks with the readers imported and the codebook's caches filled.
+worker process forks with the batch code imported and the codebook's caches filled.
 
-What it buys (``benchmarks/corpus.py`` prints it): importing the worker takes seconds
-(``toolkit`` imports pandas, pyarrow and every reader), which each worker would otherwise pay
-before its first file, and pay again in every fresh pool. The caches below take tens of
-milliseconds and are used by every report; OpenCC's converter (traditional-script files only)
-is left to the worker that meets one.
+What it buys (``benchmarks/corpus.py`` prints it): importing the worker takes most of a second
+(pandas, pyarrow and the report pipeline), which each worker would otherwise pay before its
+first file, and pay again in every fresh pool. The caches below take tens of milliseconds and
+are used by every report.
+
+Only what every batch needs is imported here: the report pipeline and the readers of the
+formats most corpora are made of (text and HTML). The reader of any other format (DOCX, a
+legacy Word file, a picture) is imported by the worker that meets its first such file
+(:func:`toolkit.read.formats.read_document`); OpenCC's converter (traditional-script files
+only) likewise.
 """
 
 from __future__ import annotations
 
 import gc
-import importlib
 from multiprocessing import spawn
 
 from toolkit import codebook as cb
 from toolkit.corpus import worker  # noqa: F401 - imports pandas, pyarrow, the report pipeline
-from toolkit.read.formats import READERS
+from toolkit.read import tables
+from toolkit.read.formats import html, text  # noqa: F401 - the formats of most corpora
+from toolkit.read.script import traditional_chars
 
 _prepare = spawn.prepare
 
@@ -32,22 +38,10 @@ def _prepare_without_main(data: dict) -> None:
 
 spawn.prepare = _prepare_without_main  # used by the processes this server forks (spawn._main)
 
-for _module in set(READERS.values()):  # the readers are imported on first use otherwise
-    importlib.import_module(f"toolkit.read.formats.{_module}")
-for _table in cb.TABLES:
-    for _axis in ("row", "column"):
-        cb.matchers(_table, _axis)
+tables.warm()  # the codebook's matchers and lines, read once for every worker
 for _axis in ("table", "row", "column"):
     cb.category_dtype(_axis)
-# Codebook lines by key (templates, blocks): read from the codebook's DataFrame once, not per worker.
-from toolkit.read.tables import _lines  # noqa: E402
-
-for _table in cb.TABLES:
-    for _axis in ("row", "column", "block"):
-        _lines(_table, _axis)
 # Traditional-script detection builds its character class once (~50 ms) and runs on every file.
-from toolkit.read.script import traditional_chars  # noqa: E402
-
 traditional_chars()
 # The imported modules' objects live as long as the worker: frozen, the cyclic GC never walks them
 # again (each collection of the oldest generation would), and forked workers keep sharing their pages.

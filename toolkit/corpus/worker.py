@@ -161,7 +161,7 @@ def parse_file(path: str, cache: ParseCache | None, force: bool) -> tuple[dict, 
     row = _finish(row, outcome, name, sha)
     status, cells, info = outcome
     if status == "parsed":
-        if isinstance(cells, pa.Table):  # a cache entry may hold another copy's path
+        if isinstance(cells, pa.Table) and not parsed_now:  # a cache entry may hold another copy's path
             cells = _set_column(cells, "source_file", name)
         return row, cells, None, parsed_now
     return row, None, info, parsed_now
@@ -179,8 +179,10 @@ def _finish(row: dict, outcome: tuple, name: str, sha: str | None) -> dict:
 
 
 def _set_column(table: pa.Table, name: str, value) -> pa.Table:
+    """``table`` with one value in every row of column ``name`` (made by Arrow from the value, not a list)."""
     i = table.schema.get_field_index(name)
-    return table.set_column(i, table.schema.field(i), pa.array([value] * table.num_rows, table.schema.field(i).type))
+    field, n = table.schema.field(i), table.num_rows
+    return table.set_column(i, field, pa.nulls(n, field.type) if value is None else pa.repeat(pa.scalar(value, field.type), n))
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:

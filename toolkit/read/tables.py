@@ -84,6 +84,16 @@ def _lines(table: str, axis: str) -> dict[str, dict]:
     return lines
 
 
+def warm() -> None:
+    """Read the codebook now: its matchers and its lines of every table and axis (tens of milliseconds,
+    otherwise paid at the first report). A batch's worker server calls it once, for all its workers."""
+    for table in cb.TABLES:
+        for axis in ("row", "column", "block"):
+            if axis != "block":
+                cb.matchers(table, axis)
+            _lines(table, axis)
+
+
 def _attribute(table: str, axis: str, key: str, field: str) -> str:
     """:func:`toolkit.codebook.attribute`, from the lines read once."""
     line = _lines(table, axis).get(key)
