@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.roundtrip import check_round_trip, print_pdfs, spec_for
+from support.roundtrip import check_printed_case, check_round_trip, print_pdfs, spec_for
 
 from toolkit.errors import UnreadablePDFError
 from toolkit.read.formats.page import Char
@@ -59,9 +59,7 @@ def libreoffice_pdfs():
 @needs_soffice
 @pytest.mark.parametrize("case", range(len(LIBREOFFICE)), ids=[c[0] for c in LIBREOFFICE])
 def test_vertical_labels_libreoffice(tmp_path, libreoffice_pdfs, case):
-    specs, pdfs = libreoffice_pdfs
-    got = check_round_trip(tmp_path, f"{LIBREOFFICE[case][0]}.pdf", pdfs[case], specs[case])
-    assert got["location"].str.fullmatch(r"table \d+, row \d+, col \d+, page \d+").all()
+    check_printed_case(tmp_path, libreoffice_pdfs, LIBREOFFICE, case)
 
 
 @needs_font

@@ -46,3 +46,13 @@ def print_pdfs(cases) -> tuple[list, list[bytes]]:
         specs.append(spec)
         docs.append(render_docx(spec, p, seed, **opts))
     return specs, docx_to_pdf(docs)
+
+
+def check_printed_case(tmp_path, printed, cases, case: int) -> pd.DataFrame:
+    """One case of a module's printed PDFs (``printed`` = (specs, pdfs), ``cases`` named by their first item):
+    every cell read back exactly, each placed on its page."""
+    specs, pdfs = printed
+    got = check_round_trip(tmp_path, f"{cases[case][0]}.pdf", pdfs[case], specs[case])
+    assert got["location"].str.fullmatch(r"table \d+, row \d+, col \d+, page \d+").all()
+    return got
+
