@@ -9,6 +9,8 @@ PY     := $(VENV)/bin/python
 UV     := $(VENV)/bin/uv
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export UV_PYTHON_DOWNLOADS := never
+# No __pycache__ folders in the checkout; the venv's packages are compiled once at install
+# (--compile-bytecode), so each new process (the CLI, every worker) does not compile pandas again.
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: lab test test-fast notebooks site bench system-deps system-deps-lab venv venv-test clean
@@ -21,7 +23,7 @@ define install
 	       "(sudo apt-get install python3-venv, or: make system-deps-lab), then run make again" >&2; exit 1; }
 	test -x $(PY) || python3 -m venv $(VENV)
 	test -x $(UV) || $(PY) -m pip install -q uv
-	$(UV) pip install --python $(PY) -q -e "$(1)"
+	$(UV) pip install --python $(PY) -q --compile-bytecode -e "$(1)"
 	touch $@
 endef
 
