@@ -120,3 +120,10 @@ def test_the_slow_list_names_tests_that_exist():
             text = (ROOT / "tests" / f).read_text(encoding="utf-8")
             missing += [f"{f}::{n}" for n in names if not re.search(rf"^def {n}\(", text, re.M)]
     assert missing == []
+
+
+def test_no_module_over_five_hundred_lines():
+    """Rooms stay small enough to read in one sitting: a module that outgrows 500 lines is split by what it does."""
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "toolkit").rglob("*.py")
+            if (n := len(p.read_text(encoding="utf-8").splitlines())) > 500}
+    assert long == {}
