@@ -70,3 +70,19 @@ def pytest_collection_modifyitems(config, items):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _matplotlib_settings_per_test(request):
+    """Every analyse test draws inside its own matplotlib settings and closes its figures: a test that changes
+    rcParams (as a notebook's ``use_style`` does) never leaks into the next one. (Here, not in a conftest of
+    tests/analyse: two conftest modules of one name collide in a full run.)"""
+    if "analyse" not in request.path.parts:
+        yield
+        return
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    with matplotlib.rc_context():
+        yield
+    plt.close("all")
