@@ -8,6 +8,8 @@ The scans are made here (session fixture, cached in a tmp folder), not committed
 from __future__ import annotations
 
 import struct
+import subprocess
+import sys
 import zlib
 
 import numpy as np
@@ -372,3 +374,27 @@ def test_folder_reads_pick_up_pictures(tmp_path):
     for name in ("a.png", "b.JPG", "c.jpeg", "d.tif", "e.tiff", "f.gif"):
         (tmp_path / name).write_bytes(b"x")
     assert [p.name for p in discover(tmp_path)] == ["a.png", "b.JPG", "c.jpeg", "d.tif", "e.tiff"]
+
+
+def test_source_image_of_a_photographed_cell_shows_its_printed_number(photo, tmp_path):
+    """A photograph (turned 1.2°) has a page picture too: straightened as it was read, the cell boxed,
+    and the boxed number read back by OCR as printed; `toolkit show` writes it."""
+    spec, path = photo
+    report = read_report(path)
+    cell = report.data.query("table == 'requests' and row == 'new_received' and column == 'natural_person'").iloc[0]
+    img = report.source_image("requests", "new_received", "natural_person")
+    px = np.asarray(img.convert("RGB")).astype(int)
+    ys, xs = np.nonzero(np.abs(px - np.array([213, 94, 0])).sum(axis=2) < 60)
+    assert len(xs)
+    x0, y0, x1, y1 = max(0, xs.min() - 10), max(0, ys.min() - 10), xs.max() + 10, ys.max() + 10
+    page = ocr.read_picture(px[y0:y1, x0:x1].astype(np.uint8), str(path), points_per_pixel=1.0)
+    digits = "".join(c.text for c in sorted(page.chars, key=lambda c: (c.y0 // 20, c.x0)) if c.text.isdigit())
+    assert digits == cell["raw"]
+    out = tmp_path / "cell.png"
+    proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "show", str(path), "--cell",
+                           "requests/new_received/natural_person", "-o", str(out)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    from PIL import Image
+
+    with Image.open(out) as shown:
+        assert shown.size == img.size  # the page region, not the printed row drawn as a table

@@ -36,7 +36,7 @@ def source_image(data: pd.DataFrame, table: str, row: str, column: str, dpi: int
 
 def image_of(src: SourceCell, dpi: int = DPI):
     """The page region of a paged source, else the printed row drawn as a table."""
-    if src.format == "pdf" and src.page is not None and src.cell.box is not None:
+    if src.format in ("pdf", "image") and src.page is not None and src.cell.box is not None:
         return page_image(src, dpi)
     return row_image(src, dpi)
 

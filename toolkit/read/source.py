@@ -6,8 +6,9 @@ col 10, page 3"). :func:`find_source` reads the file again (the same reader as
 cell's ``source_sha256``) and returns the printed row: every cell of it, the chosen
 one, and for PDFs (text layer or scanned pages) the boxes the reader kept
 (:attr:`toolkit.read.document.Cell.box`). :func:`page_image` renders the page region
-around the cell (its header rows and its row, the cell boxed) with pypdfium2, the
-library the reader uses, at :data:`DPI`.
+around the cell (its header rows and its row, the cell boxed): a PDF page rendered
+with pypdfium2, the library the reader uses, at :data:`DPI`; a picture (scan or
+photograph) straightened by OCR again, exactly as it was read.
 
 Keys are codebook keys: ``requests/new_received/total`` (:func:`parse_key`).
 """
@@ -197,14 +198,15 @@ def page_image(src: SourceCell, dpi: int = DPI):
     """The page region around the cell as a PIL image: header rows, the cell's row, the cell boxed in red.
 
     Header and row are one strip of the page when they are close, else two strips
-    (the header from the table's first page). Raises :class:`CellNotFoundError`
-    for a file without pages or a cell without a box.
+    (the header from the table's first page). A PDF page is rendered at ``dpi``; a
+    picture (scan or photograph) is OCR'd again and shown straightened, as it was
+    read (a few seconds a page). Raises :class:`CellNotFoundError` for a file
+    without pages or a cell without a box.
     """
-    import pypdfium2 as pdfium
     from PIL import Image, ImageDraw
 
     box = src.cell.box
-    if src.format != "pdf" or src.page is None or box is None:
+    if src.format not in ("pdf", "image") or src.page is None or box is None:
         raise CellNotFoundError(src.source_file, f"cell {src.key} ({src.location}) has no place on a page to show "
                                                  f"({src.format}); its printed row is: {src.text().splitlines()[1]}")
     row_box = _union(src.row, src.page) or box
@@ -213,15 +215,9 @@ def page_image(src: SourceCell, dpi: int = DPI):
     header_box = _union(header_cells, header_page) if header_page is not None else None
     x0 = min(row_box[0], header_box[0] if header_box else row_box[0]) - _MARGIN
     x1 = max(row_box[2], header_box[2] if header_box else row_box[2]) + _MARGIN
-    k = dpi / 72
-    pdf = pdfium.PdfDocument(src.source_file)
-    try:
+    with _PageSource(src, dpi) as pages:
         def strip(page: int, y0: float, y1: float, mark=None, below: float = _MARGIN):
-            pg = pdf[page - 1]
-            try:
-                img = pg.render(scale=k).to_pil().convert("RGB")
-            finally:
-                pg.close()
+            img, k = pages.render(page)
             crop = img.crop((max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k)),
                              min(img.width, int(x1 * k)), min(img.height, int((y1 + below) * k))))
             ox, oy = max(0, int(x0 * k)), max(0, int((y0 - _MARGIN) * k))
@@ -238,9 +234,47 @@ def page_image(src: SourceCell, dpi: int = DPI):
             return strip(src.page, header_box[1], row_box[3], marks)
         top = strip(header_page, header_box[1], header_box[3], below=1.0)
         bottom = strip(src.page, row_box[1], row_box[3], marks)
-    finally:
-        pdf.close()
     out = Image.new("RGB", (max(top.width, bottom.width), top.height + bottom.height + 6), (160, 160, 160))
     out.paste(top, (0, 0))
     out.paste(bottom, (0, top.height + 6))
     return out
+
+
+class _PageSource:
+    """Pages of the source as RGB pictures with their pixels per point: a PDF page rendered by pypdfium2 (the
+    reader's library), a picture's page straightened by OCR exactly as the reader straightened it."""
+
+    def __init__(self, src: SourceCell, dpi: int):
+        self.src, self.dpi, self.pdf, self.done = src, dpi, None, {}
+
+    def __enter__(self):
+        if self.src.format == "pdf":
+            import pypdfium2 as pdfium
+
+            self.pdf = pdfium.PdfDocument(self.src.source_file)
+        return self
+
+    def __exit__(self, *exc):
+        if self.pdf is not None:
+            self.pdf.close()
+
+    def render(self, page: int):
+        if page not in self.done:
+            self.done[page] = self._render(page)
+        return self.done[page]
+
+    def _render(self, page: int):
+        from PIL import Image
+
+        if self.pdf is not None:
+            k = self.dpi / 72
+            pg = self.pdf[page - 1]
+            try:
+                return pg.render(scale=k).to_pil().convert("RGB"), k
+            finally:
+                pg.close()
+        from toolkit.read.formats.image import page_picture
+
+        got = page_picture(Path(self.src.source_file).read_bytes(), self.src.source_file, page)
+        return Image.fromarray(got.picture).convert("RGB"), got.picture.shape[1] / got.width
+

@@ -25,7 +25,7 @@ from toolkit.read.formats.pdf.stitch import assemble
 
 def read(data: bytes, path: str) -> Document:
     try:
-        from PIL import Image, ImageOps, ImageSequence
+        from PIL import Image, ImageSequence
     except ImportError as exc:  # Pillow comes with matplotlib; say so if it is gone
         raise CorruptFileError(path, f"reading pictures needs Pillow ({exc}): pip install pillow") from None
     items = []
@@ -44,9 +44,7 @@ def read(data: bytes, path: str) -> Document:
                 if number > max_pages:
                     raise LimitExceededError(path, f"more than {max_pages} pages (limit max_pdf_pages, toolkit.limits)")
                 check_pixels(frame.width, frame.height, path)
-                frame = ImageOps.exif_transpose(frame)  # a phone photo stored sideways
-                picture = np.asarray(frame.convert("L"))
-                page = read_picture(picture, path)
+                page = read_picture(_grey(frame), path)
                 if page.chars:
                     ocr_pages.append(number)
                 page_items, carry = layout_page(number, page.chars, page.hs, page.vs, carry)
@@ -59,3 +57,24 @@ def read(data: bytes, path: str) -> Document:
         raise NotAReportError(path, f"a picture in which OCR finds no text ({len(items)} page(s))")
     notes = list(dict.fromkeys(f"picture: {' '.join(str(w.message).split())}" for w in complaints))
     return Document(blocks=assemble(items), format="image", pages=len(items), ocr_pages=tuple(ocr_pages), notes=notes)
+
+
+def _grey(frame) -> np.ndarray:
+    from PIL import ImageOps
+
+    return np.asarray(ImageOps.exif_transpose(frame).convert("L"))  # a phone photo stored sideways, turned upright
+
+
+def page_picture(data: bytes, path: str, number: int):
+    """Page ``number`` (from 1) of a picture file, OCR'd again with its straightened picture kept
+    (:class:`~toolkit.read.formats.ocr.picture.OcrPage` with ``picture``): what ``toolkit show`` draws a cell on,
+    in the very coordinates its box was read in."""
+    from PIL import Image, ImageSequence
+
+    with Image.open(io.BytesIO(data)) as image:
+        for i, frame in enumerate(ImageSequence.Iterator(image), start=1):
+            if i == number:
+                check_pixels(frame.width, frame.height, path)
+                return read_picture(_grey(frame), path, keep=True)
+    raise CorruptFileError(path, f"the picture has no page {number}")
+

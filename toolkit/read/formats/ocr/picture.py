@@ -33,9 +33,12 @@ class OcrPage:
     angle: float  # degrees the picture was turned to straighten it
     width: float  # page size in points after scaling
     height: float
+    # The straightened grey picture the points refer to (``keep=True`` only: a batch does not hold pictures),
+    # so a cell's box can be shown on exactly what was read: points × (picture width / ``width``) = pixels.
+    picture: np.ndarray | None = None
 
 
-def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = None) -> OcrPage:
+def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = None, keep: bool = False) -> OcrPage:
     """OCR one page picture: characters with confidences and rules, in points, y from the top.
 
     Args:
@@ -43,6 +46,7 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
         path: the file, for error messages.
         points_per_pixel: the page scale when known (72 / dpi for a PDF page);
             otherwise it is set from the text height (:data:`LINE_POINTS`).
+        keep: also return the straightened picture (``OcrPage.picture``).
     """
     import cv2
 
@@ -72,7 +76,7 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
     if not boxes:
         h, w = gray.shape
         k = points_per_pixel or 1.0
-        return OcrPage([], [], [], angle, w * k, h * k)
+        return OcrPage([], [], [], angle, w * k, h * k, gray if keep else None)
     em = float(np.median([b.y1 - b.y0 for b in boxes]))
     k = points_per_pixel or LINE_POINTS / em
     hs, vs, rules = find_rules(ink, em)
@@ -114,4 +118,4 @@ def read_picture(img: np.ndarray, path: str, points_per_pixel: float | None = No
         chars.extend(piece_chars(piece, text, confs, k))
     h, w = gray.shape
     to_seg = lambda r: Seg(r.pos * k, r.lo * k, r.hi * k)  # noqa: E731
-    return OcrPage(chars, [to_seg(r) for r in hs], [to_seg(r) for r in vs], angle, w * k, h * k)
+    return OcrPage(chars, [to_seg(r) for r in hs], [to_seg(r) for r in vs], angle, w * k, h * k, gray if keep else None)
