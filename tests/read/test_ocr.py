@@ -97,14 +97,18 @@ def test_source_image_of_a_scanned_cell_shows_its_printed_number(printed):
     report = read_report(path)
     cell = report.data.query("table == 'requests' and row == 'new_received' and column == 'natural_person'").iloc[0]
     img = report.source_image("requests", "new_received", "natural_person")
+    assert _boxed_digits(img, path) == cell["raw"]
+
+
+def _boxed_digits(img, path) -> str:
+    """The digits OCR reads inside the red box of a cell's page picture."""
     px = np.asarray(img.convert("RGB")).astype(int)
     ys, xs = np.nonzero(np.abs(px - np.array([213, 94, 0])).sum(axis=2) < 60)
     assert len(xs)
     # The box, a little grown (the scan is turned up to 1.5°, the box is the deskewed cell's).
     x0, y0, x1, y1 = max(0, xs.min() - 10), max(0, ys.min() - 10), xs.max() + 10, ys.max() + 10
     page = ocr.read_picture(px[y0:y1, x0:x1].astype(np.uint8), str(path), points_per_pixel=1.0)
-    digits = "".join(c.text for c in sorted(page.chars, key=lambda c: (c.y0 // 20, c.x0)) if c.text.isdigit())
-    assert digits == cell["raw"]
+    return "".join(c.text for c in sorted(page.chars, key=lambda c: (c.y0 // 20, c.x0)) if c.text.isdigit())
 
 
 def _tiff(pages: list[np.ndarray], dpi: int) -> bytes:
@@ -383,13 +387,7 @@ def test_source_image_of_a_photographed_cell_shows_its_printed_number(photo, tmp
     report = read_report(path)
     cell = report.data.query("table == 'requests' and row == 'new_received' and column == 'natural_person'").iloc[0]
     img = report.source_image("requests", "new_received", "natural_person")
-    px = np.asarray(img.convert("RGB")).astype(int)
-    ys, xs = np.nonzero(np.abs(px - np.array([213, 94, 0])).sum(axis=2) < 60)
-    assert len(xs)
-    x0, y0, x1, y1 = max(0, xs.min() - 10), max(0, ys.min() - 10), xs.max() + 10, ys.max() + 10
-    page = ocr.read_picture(px[y0:y1, x0:x1].astype(np.uint8), str(path), points_per_pixel=1.0)
-    digits = "".join(c.text for c in sorted(page.chars, key=lambda c: (c.y0 // 20, c.x0)) if c.text.isdigit())
-    assert digits == cell["raw"]
+    assert _boxed_digits(img, path) == cell["raw"]
     out = tmp_path / "cell.png"
     proc = subprocess.run([sys.executable, "-m", "toolkit.cli", "show", str(path), "--cell",
                            "requests/new_received/natural_person", "-o", str(out)], capture_output=True, text=True)
