@@ -153,12 +153,8 @@ class ParseCache:
         sink = pa.BufferOutputStream()
         with pa.ipc.new_file(sink, table.schema) as w:
             w.write_table(table)
-        self._replace(str(self._base(sha256)) + ".arrow.zst", _ZSTD.compress(sink.getvalue(), asbytes=True))
+        # Not flushed to disk (durable=False): see the module's note.
+        write_bytes(str(self._base(sha256)) + ".arrow.zst", _ZSTD.compress(sink.getvalue(), asbytes=True), durable=False)
 
     def put_failed(self, sha256: str, error: dict) -> None:
-        self._replace(str(self._base(sha256)) + ".error.json", json.dumps(error, ensure_ascii=False).encode())
-
-    @staticmethod
-    def _replace(path: str, data: bytes) -> None:
-        """``data`` into ``path`` in one rename, not flushed to disk (see the module's note)."""
-        write_bytes(path, data, durable=False)
+        write_bytes(str(self._base(sha256)) + ".error.json", json.dumps(error, ensure_ascii=False).encode(), durable=False)
